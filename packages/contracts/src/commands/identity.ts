@@ -1,0 +1,13 @@
+import { Type } from '@sinclair/typebox';
+import { RegisterBody, TokenBody } from '../http/bodies.js';
+import { RegisterReply, TokenReply } from '../http/replies.js';
+import { RequestContext } from '../user.js';
+import { defineCommand } from './define.js';
+
+const withContext = <T extends Parameters<typeof Type.Composite>[0]>(parts: T) =>
+  Type.Composite([...parts, Type.Object({ context: RequestContext })]);
+
+export const register = defineCommand('identity', 'register', withContext([RegisterBody]), RegisterReply);
+
+/** Checks the password, records the attempt, and asks the tokens service for a session. */
+export const login = defineCommand('identity', 'login', withContext([TokenBody]), TokenReply);

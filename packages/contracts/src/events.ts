@@ -1,0 +1,73 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { ServiceName } from './naming.js';
+
+/**
+ * The event catalog of API.md: names are permanent. Each maps to the service that raises it,
+ * which decides its subject (`hk.evt.<service>.<type>`).
+ */
+export const EVENT_TYPES = Object.freeze({
+  'user.registered': 'identity',
+  'auth.login.succeeded': 'identity',
+  'auth.login.failed': 'identity',
+  'auth.account.locked': 'identity',
+  'auth.ip.blocked': 'identity',
+  'password.reset.requested': 'identity',
+  'password.reset': 'identity',
+  'password.changed': 'identity',
+  'settings.changed': 'identity',
+  'token.issued': 'tokens',
+  'token.refreshed': 'tokens',
+  'token.revoked': 'tokens',
+  'token.reuse_detected': 'tokens',
+  'session.evicted': 'tokens',
+  'sso.exchanged': 'tokens',
+  'sso.rejected': 'tokens',
+} as const satisfies Record<string, ServiceName>);
+
+export type EventType = keyof typeof EVENT_TYPES;
+
+export const EventMeta = Type.Object({
+  traceparent: Type.Optional(Type.String()),
+  correlationId: Type.Optional(Type.String()),
+  causationId: Type.Optional(Type.String()),
+  actor: Type.Optional(Type.String()),
+  ip: Type.Optional(Type.String()),
+  userAgent: Type.Optional(Type.String()),
+  device: Type.Optional(Type.String()),
+});
+export type EventMeta = Static<typeof EventMeta>;
+
+/** What travels on `HK_EVENTS`. Data never holds a secret, password, hash, reset key or token. */
+export const EventEnvelope = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  type: Type.String(),
+  stream: Type.String(),
+  version: Type.Integer({ minimum: 1 }),
+  occurredAt: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  meta: EventMeta,
+});
+export type EventEnvelope = Static<typeof EventEnvelope>;
+
+export interface UserRegistered {
+  user_id: number;
+  user_login: string;
+  user_email: string;
+  display_name: string;
+  roles: string[];
+}
+export interface LoginSucceeded {
+  user_id: number;
+  user_login: string;
+}
+export interface LoginFailed {
+  /** Known user's id, or null: the typed login is kept only for unknown users' lockout streams. */
+  user_id: number | null;
+  reason: 'invalid_credentials';
+}
+export interface TokenIssued {
+  user_id: number;
+  session_id: string;
+  jti: string;
+  expires_at: string;
+}

@@ -1,0 +1,11 @@
+export type { CommandDef } from './commands/define.js';
+export { ping } from './commands/health.js';
+export * as identityCommands from './commands/identity.js';
+export * as tokensCommands from './commands/tokens.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './http/bodies.js';
+export * from './http/replies.js';
+export * from './naming.js';
+export * from './settings.js';
+export * from './user.js';

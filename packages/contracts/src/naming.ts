@@ -1,0 +1,53 @@
+/**
+ * Every name an instance creates on the shared NATS and PostgreSQL servers starts with the
+ * instance name, so two instances (two SSO sites, parallel test runs) never see each other.
+ */
+export const INSTANCE_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;
+
+export type ServiceName = 'gateway' | 'identity' | 'tokens' | 'audit' | 'webhooks';
+
+/** Services that answer commands over the bus. */
+export type CommandService = Exclude<ServiceName, 'gateway'>;
+
+export interface Names {
+  readonly instance: string;
+  /** `hk.cmd.identity.register` */
+  command(service: CommandService, name: string): string;
+  /** Every command subject of one service, for its queue subscription. */
+  commands(service: CommandService): string;
+  /** `hk.evt.identity.user.registered` */
+  event(service: ServiceName, type: string): string;
+  /** Every event of the instance. */
+  readonly events: string;
+  /** Where a consumer parks an event it can never process. */
+  deadLetter(consumer: string): string;
+  /** Request/reply extension points (`hk.hook.token.claims`). */
+  hook(name: string): string;
+  /** `HK_EVENTS` */
+  readonly eventStream: string;
+  /** `hk_settings` */
+  readonly settingsBucket: string;
+  /** Durable consumer name of one consuming service. */
+  consumer(service: ServiceName): string;
+  /** `hk_identity`: the database a writing service owns. */
+  database(service: ServiceName): string;
+}
+
+export function names(instance: string): Names {
+  if (!INSTANCE_PATTERN.test(instance)) {
+    throw new Error(`instance name must match ${INSTANCE_PATTERN}, got "${instance}"`);
+  }
+  return {
+    instance,
+    command: (service, name) => `${instance}.cmd.${service}.${name}`,
+    commands: (service) => `${instance}.cmd.${service}.*`,
+    event: (service, type) => `${instance}.evt.${service}.${type}`,
+    events: `${instance}.evt.>`,
+    deadLetter: (consumer) => `${instance}.dlq.${consumer}`,
+    hook: (name) => `${instance}.hook.${name}`,
+    eventStream: `${instance.toUpperCase()}_EVENTS`,
+    settingsBucket: `${instance}_settings`,
+    consumer: (service) => `${instance}_${service}`,
+    database: (service) => `${instance}_${service}`,
+  };
+}

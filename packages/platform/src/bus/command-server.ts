@@ -1,0 +1,80 @@
+import type { CommandDef, CommandService, Names } from '@headlesskey/contracts';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Logger } from 'pino';
+import { extractTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
+import { checker, decodeJson, encodeJson, firstViolation, type Reply } from './codec.js';
+import { DomainError } from './domain-error.js';
+
+export type CommandHandler<D extends CommandDef> = (payload: Static<D['request']>) => Promise<Static<D['reply']>>;
+
+interface Route {
+  def: CommandDef;
+  handle: (payload: unknown) => Promise<unknown>;
+}
+
+export interface CommandServer {
+  /** Registers the handler of one command; the payload is checked against its schema first. */
+  on<D extends CommandDef>(def: D, handle: CommandHandler<D>): CommandServer;
+  /** Subscribes with the service's queue group, so replicas share the load. */
+  listen(): void;
+  /** Stops taking commands and waits for the ones in flight. */
+  close(): Promise<void>;
+}
+
+export function createCommandServer(nc: NatsConnection, names: Names, service: CommandService, logger: Logger): CommandServer {
+  const routes = new Map<string, Route>();
+  const inFlight = new Set<Promise<void>>();
+  let subscription: Subscription | undefined;
+
+  const respond = async (msg: Msg): Promise<void> => {
+    const name = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+    const route = routes.get(name);
+    const parent = extractTrace(msg.headers);
+    const reply = await inSpan(`${service}.${name}`, SpanKind.SERVER, parent, () => dispatch(route, msg, logger));
+    if (msg.reply) msg.respond(encodeJson(reply));
+  };
+
+  const server: CommandServer = {
+    on(def, handle) {
+      if (def.service !== service) throw new Error(`${def.service}.${def.name} is not a command of ${service}`);
+      routes.set(def.name, { def, handle: handle as Route['handle'] });
+      return server;
+    },
+    listen() {
+      subscription = nc.subscribe(names.commands(service), {
+        queue: service,
+        callback: (err, msg) => {
+          if (err) return logger.error({ err }, 'command subscription failed');
+          const done = respond(msg).finally(() => inFlight.delete(done));
+          inFlight.add(done);
+        },
+      });
+    },
+    async close() {
+      await subscription?.drain();
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+  return server;
+}
+
+async function dispatch(route: Route | undefined, msg: Msg, logger: Logger): Promise<Reply<unknown>> {
+  if (!route) return { ok: false, error: { code: 'headlesskey_not_found', message: 'Unknown command.' } };
+  let payload: unknown;
+  try {
+    payload = decodeJson(msg.data);
+  } catch {
+    return { ok: false, error: { code: 'headlesskey_invalid_json' } };
+  }
+  if (!checker(route.def.request as TSchema).Check(payload)) {
+    return { ok: false, error: { code: 'rest_invalid_param', details: { params: firstViolation(route.def.request, payload) } } };
+  }
+  try {
+    return { ok: true, data: await route.handle(payload) };
+  } catch (err) {
+    if (err instanceof DomainError) return { ok: false, error: err.toBody() };
+    logger.error({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed');
+    return { ok: false, error: { code: 'headlesskey_internal_error' } };
+  }
+}

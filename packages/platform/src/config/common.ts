@@ -1,0 +1,34 @@
+import { INSTANCE_PATTERN, type Names, names } from '@headlesskey/contracts';
+import { oneOf, pattern, url } from './env.js';
+
+type Env = Record<string, string | undefined>;
+
+/** What every process reads: where the bus and the stores are, and whose names to use. */
+export interface CommonConfig {
+  instance: string;
+  names: Names;
+  natsUrl: string;
+  /** Server URL; each service derives its own database name from the instance. */
+  databaseUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function readCommonConfig(env: Env = process.env): CommonConfig {
+  const instance = pattern(
+    env,
+    'HEADLESSKEY_INSTANCE',
+    'hk',
+    INSTANCE_PATTERN,
+    'lower-case letters, digits and _ (starting with a letter, at most 31)',
+  );
+  return {
+    instance,
+    names: names(instance),
+    natsUrl: url(env, 'NATS_URL', DEFAULT_NATS_URL, ['nats:', 'tls:']),
+    databaseUrl: url(env, 'DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Environment parsing with one clear line per bad value. Each reader names its variable, so the
+ * process can stop with `HEADLESSKEY_PORT: expected an integer from 1 to 65535, got "abc"`.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function raw(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function fail(name: string, expected: string, got: string): never {
+  throw new ConfigError(`${name}: expected ${expected}, got "${got}"`);
+}
+
+export function str(env: Env, name: string, fallback: string): string {
+  return raw(env, name) ?? fallback;
+}
+
+export function optionalStr(env: Env, name: string): string | undefined {
+  return raw(env, name);
+}
+
+export function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || n < min || n > max) fail(name, `an integer from ${min} to ${max}`, value);
+  return n;
+}
+
+export function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  return fail(name, 'true or false', value);
+}
+
+export function url(env: Env, name: string, fallback: string, protocols: string[]): string {
+  const value = raw(env, name) ?? fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return fail(name, `a URL (${protocols.join(', ')})`, value);
+  }
+  if (!protocols.includes(parsed.protocol)) fail(name, `a URL (${protocols.join(', ')})`, value);
+  return value;
+}
+
+export function pattern(env: Env, name: string, fallback: string, re: RegExp, what: string): string {
+  const value = raw(env, name) ?? fallback;
+  if (!re.test(value)) fail(name, what, value);
+  return value;
+}
+
+export function oneOf<T extends string>(env: Env, name: string, fallback: T, values: readonly T[]): T {
+  const value = raw(env, name) ?? fallback;
+  if (!(values as readonly string[]).includes(value)) fail(name, `one of ${values.join(', ')}`, value);
+  return value as T;
+}

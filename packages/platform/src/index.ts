@@ -1,0 +1,30 @@
+export { Migration } from '@mikro-orm/migrations';
+export { type EntityManager, EntitySchema } from '@mikro-orm/postgresql';
+export { checker, decodeJson, encodeJson, firstViolation, isValid, type Reply } from './bus/codec.js';
+export { type CommandClient, createCommandClient, DEFAULT_COMMAND_TIMEOUT_MS } from './bus/command-client.js';
+export { type CommandHandler, type CommandServer, createCommandServer } from './bus/command-server.js';
+export { connectBus } from './bus/connect.js';
+export { DomainError } from './bus/domain-error.js';
+export { ack, type Outcome, poison, type RunningConsumer, retry, runEventConsumer } from './bus/event-consumer.js';
+export { ensureEventStream } from './bus/event-stream.js';
+export * from './config/common.js';
+export * from './config/env.js';
+export { type RunningService, runService, type ServiceRuntime } from './lifecycle/run-service.js';
+export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
+export { createLogger, type Logger } from './logging/logger.js';
+export { type SettingsReader, watchSettings } from './settings/settings-reader.js';
+export { databaseUrl, ensureDatabase, openStore, type Store, type StoreOptions } from './store/database.js';
+export { type Decider, type Decision, fold, handleCommand, isRefusal, type Refusal, refuse } from './store/decider.js';
+export { metaFrom } from './store/event-meta.js';
+export {
+  appendToStream,
+  ConcurrencyError,
+  isUniqueViolation,
+  type NewEvent,
+  readStream,
+  recordEvents,
+  type StoreScope,
+} from './store/event-store.js';
+export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
+export { currentTraceparent, extractTrace, injectTrace, inSpan, SpanKind, tracer } from './telemetry/propagation.js';
+export { startTelemetry, type Telemetry } from './telemetry/sdk.js';

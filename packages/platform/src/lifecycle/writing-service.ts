@@ -1,0 +1,68 @@
+import { type CommandService, ping } from '@headlesskey/contracts';
+import type { MigrationObject } from '@mikro-orm/core';
+import type { EntitySchema } from '@mikro-orm/postgresql';
+import { type CommandClient, createCommandClient } from '../bus/command-client.js';
+import { type CommandServer, createCommandServer } from '../bus/command-server.js';
+import { ensureEventStream } from '../bus/event-stream.js';
+import { type SettingsReader, watchSettings } from '../settings/settings-reader.js';
+import { databaseUrl, openStore, type Store } from '../store/database.js';
+import type { StoreScope } from '../store/event-store.js';
+import { startOutboxRelay } from '../store/outbox-relay.js';
+import type { RunningService, ServiceRuntime } from './run-service.js';
+
+export interface WritingService extends RunningService {
+  store: Store;
+  scope: StoreScope;
+  settings: SettingsReader;
+  /** Register handlers, then `listen()`. `ping` is already answered (bus and store). */
+  server: CommandServer;
+  client: CommandClient;
+}
+
+export interface WritingServiceOptions {
+  entities?: EntitySchema[];
+  migrations: MigrationObject[];
+  poolSize?: number;
+}
+
+/**
+ * The parts every event-sourced service runs: its own store with migrations applied, the event
+ * stream, live settings, the outbox relay and a command server. Closing stops them in reverse.
+ */
+export async function openWritingService(
+  rt: ServiceRuntime,
+  service: CommandService,
+  opts: WritingServiceOptions,
+): Promise<WritingService> {
+  const { config, nc, logger } = rt;
+  const database = config.names.database(service);
+  const store = await openStore({
+    serverUrl: config.databaseUrl,
+    database,
+    entities: opts.entities ?? [],
+    migrations: opts.migrations,
+    logger,
+    poolSize: opts.poolSize,
+  });
+  await ensureEventStream(nc, config.names);
+  const settings = await watchSettings(nc, config.names, logger);
+  const relay = startOutboxRelay({ nc, databaseUrl: databaseUrl(config.databaseUrl, database), logger });
+  const server = createCommandServer(nc, config.names, service, logger);
+  server.on(ping(service), async () => {
+    await store.em.getConnection().execute('select 1');
+    return { service, store: true };
+  });
+  return {
+    store,
+    scope: { service, names: config.names },
+    settings,
+    server,
+    client: createCommandClient(nc, config.names),
+    async close() {
+      await server.close();
+      await relay.stop();
+      await settings.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { type EntitySchema, MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { EventStoreMigration } from './event-store-migration.js';
+import { OutboxMessage, StoredEvent } from './event-store-schema.js';
+
+export type Store = MikroORM;
+
+export interface StoreOptions {
+  /** A server URL; the database named `database` is created on it when missing. */
+  serverUrl: string;
+  database: string;
+  entities: EntitySchema[];
+  /** The service's own migrations, run after the event store's at every start. */
+  migrations: MigrationObject[];
+  logger: Logger;
+  poolSize?: number;
+}
+
+/** Creates a database if it does not exist; a concurrent creator winning the race is fine. */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (!rowCount) await client.query(`create database "${database}"`).catch(ignoreDuplicateDatabase);
+  } finally {
+    await client.end();
+  }
+}
+
+function ignoreDuplicateDatabase(err: { code?: string }): void {
+  // 42P04: duplicate_database; 23505: the catalog's unique index, when two creators race.
+  if (err.code !== '42P04' && err.code !== '23505') throw err;
+}
+
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Opens a service's store and brings its schema up to date. */
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  await ensureDatabase(opts.serverUrl, opts.database);
+  const orm = await MikroORM.init({
+    driver: PostgreSqlDriver,
+    clientUrl: databaseUrl(opts.serverUrl, opts.database),
+    entities: [StoredEvent, OutboxMessage, ...opts.entities],
+    extensions: [Migrator],
+    migrations: {
+      tableName: 'schema_migrations',
+      transactional: true,
+      allOrNothing: true,
+      migrationsList: [{ name: '0000_event_store', class: EventStoreMigration }, ...opts.migrations],
+    },
+    pool: { min: 1, max: opts.poolSize ?? 10 },
+    discovery: { warnWhenNoEntities: false },
+    allowGlobalContext: false,
+  });
+  // Serialise concurrent migrators (replicas starting together) on one advisory lock.
+  await orm.em.fork().transactional(async (em) => {
+    await em.execute('select pg_advisory_xact_lock(hashtext($1))', ['schema_migrations'], 'get');
+  });
+  await orm.getMigrator().up();
+  opts.logger.info({ database: opts.database }, 'store ready');
+  return orm;
+}

@@ -1,0 +1,125 @@
+import type { EventEnvelope, EventMeta, EventType, Names, ServiceName } from '@headlesskey/contracts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { v7 as uuidv7 } from 'uuid';
+
+/** A fact a decider produced, before the store gives it an id, a stream position and metadata. */
+export interface NewEvent<T extends EventType = EventType, D = Record<string, unknown>> {
+  type: T;
+  data: D;
+}
+
+/** Another writer appended to the stream first: re-read it and decide again. */
+export class ConcurrencyError extends Error {
+  override readonly name = 'ConcurrencyError';
+}
+
+export interface StoreScope {
+  service: ServiceName;
+  names: Names;
+}
+
+export interface LoadedStream {
+  version: number;
+  events: NewEvent[];
+}
+
+/** Reads one stream in order; `types` narrows it to the events a write model folds. */
+export async function readStream(em: EntityManager, streamId: string, types?: readonly string[]): Promise<LoadedStream> {
+  const rows = await em.execute<{ type: string; data: Record<string, unknown>; version: number }[]>(
+    types
+      ? 'select type, data, version from events where stream_id = ? and type in (select jsonb_array_elements_text(?::jsonb)) order by version'
+      : 'select type, data, version from events where stream_id = ? order by version',
+    types ? [streamId, JSON.stringify(types)] : [streamId],
+  );
+  let version = rows.at(-1)?.version ?? 0;
+  if (types) {
+    const [last] = await em.execute<{ v: number }[]>('select coalesce(max(version), 0)::int as v from events where stream_id = ?', [
+      streamId,
+    ]);
+    version = last?.v ?? 0;
+  }
+  return { version, events: rows.map((r) => ({ type: r.type as EventType, data: r.data })) };
+}
+
+/**
+ * Appends events after `expectedVersion` and queues them in the outbox, in the caller's
+ * transaction. A unique violation on (stream, version) means someone else wrote first.
+ */
+export async function appendToStream(
+  em: EntityManager,
+  scope: StoreScope,
+  streamId: string,
+  expectedVersion: number,
+  events: readonly NewEvent[],
+  meta: EventMeta,
+): Promise<EventEnvelope[]> {
+  const occurredAt = new Date().toISOString();
+  const envelopes = events.map<EventEnvelope>((e, i) => ({
+    id: uuidv7(),
+    type: e.type,
+    stream: streamId,
+    version: expectedVersion + i + 1,
+    occurredAt,
+    data: e.data,
+    meta: stripUndefined(meta),
+  }));
+  if (envelopes.length === 0) return envelopes;
+  const rows = envelopes.map((e) => ({ ...e, subject: scope.names.event(scope.service, e.type) }));
+  try {
+    // One JSON parameter: the query builder would expand array bindings into value lists.
+    await em.execute(
+      `insert into events (id, stream_id, version, type, data, meta, recorded_at)
+       select id, stream, version, type, data, meta, "occurredAt"
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, stream text, version int, type text, data jsonb, meta jsonb, "occurredAt" timestamptz)`,
+      [JSON.stringify(rows)],
+    );
+  } catch (err) {
+    if (isUniqueViolation(err, 'events_stream_version'))
+      throw new ConcurrencyError(`stream ${streamId} moved past version ${expectedVersion}`);
+    throw err;
+  }
+  await em.execute(
+    `insert into outbox (event_id, subject, payload)
+     select (e->>'id')::uuid, e->>'subject', e - 'subject'
+     from jsonb_array_elements(?::jsonb) as e`,
+    [JSON.stringify(rows)],
+  );
+  await em.execute(`select pg_notify('outbox', '')`);
+  return envelopes;
+}
+
+/** True for PostgreSQL's unique_violation, optionally on one named constraint. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  if (e?.code !== '23505') return false;
+  return constraint === undefined || e.constraint === constraint || Boolean(e.message?.includes(`"${constraint}"`));
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Appends facts that no decision depends on (a failed login, say) at the end of their stream,
+ * whatever its version; a concurrent writer only moves the position.
+ */
+export async function recordEvents(
+  em: EntityManager,
+  scope: StoreScope,
+  streamId: string,
+  events: readonly NewEvent[],
+  meta: EventMeta,
+): Promise<EventEnvelope[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await em.fork().transactional(async (tx) => {
+        const [row] = await tx.execute<{ v: number }[]>('select coalesce(max(version), 0)::int as v from events where stream_id = ?', [
+          streamId,
+        ]);
+        return appendToStream(tx, scope, streamId, row?.v ?? 0, events, meta);
+      });
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) || attempt >= 5) throw err;
+    }
+  }
+}

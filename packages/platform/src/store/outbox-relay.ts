@@ -1,0 +1,102 @@
+import { jetstream } from '@nats-io/jetstream';
+import { headers, type NatsConnection } from '@nats-io/transport-node';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { encodeJson } from '../bus/codec.js';
+
+export interface OutboxRelayOptions {
+  nc: NatsConnection;
+  /** The service's own database URL. */
+  databaseUrl: string;
+  logger: Logger;
+  /** How often a standby replica tries for the lock, and the fallback poll when no NOTIFY comes. */
+  pollMs?: number;
+}
+
+export interface OutboxRelay {
+  stop(): Promise<void>;
+}
+
+const LOCK_KEY = 'outbox_relay';
+const BATCH = 256;
+
+/**
+ * Publishes committed outbox rows to JetStream in commit order, with `Nats-Msg-Id` = event id so
+ * a re-publish after a crash is dropped. One replica per service holds the advisory lock; the
+ * others wait for it. LISTEN/NOTIFY wakes the holder as soon as a transaction commits.
+ */
+export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
+  const pollMs = opts.pollMs ?? 1000;
+  const js = jetstream(opts.nc);
+  let stopping = false;
+  let client: pg.Client | undefined;
+  let wake: () => void = () => {};
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const drain = async (db: pg.Client) => {
+    for (;;) {
+      const { rows } = await db.query<{ position: string; event_id: string; subject: string; payload: Record<string, unknown> }>(
+        'select position, event_id, subject, payload from outbox order by position limit $1',
+        [BATCH],
+      );
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        const hdrs = headers();
+        const traceparent = (row.payload.meta as { traceparent?: string } | undefined)?.traceparent;
+        if (traceparent) hdrs.set('traceparent', traceparent);
+        await js.publish(row.subject, encodeJson(row.payload), { msgID: row.event_id, headers: hdrs });
+      }
+      await db.query('delete from outbox where position = any($1::bigint[])', [rows.map((r) => r.position)]);
+      if (rows.length < BATCH) return;
+    }
+  };
+
+  const hold = async () => {
+    const db = new pg.Client({ connectionString: opts.databaseUrl });
+    client = db;
+    db.on('error', (err) => opts.logger.warn({ err }, 'outbox relay connection failed'));
+    await db.connect();
+    db.on('notification', () => wake());
+    await db.query('listen outbox');
+    while (!stopping) {
+      const { rows } = await db.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [LOCK_KEY]);
+      if (rows[0]?.locked) break;
+      await sleep(pollMs);
+    }
+    while (!stopping) {
+      await drain(db);
+      await sleep(pollMs);
+    }
+  };
+
+  const loop = (async () => {
+    while (!stopping) {
+      try {
+        await hold();
+      } catch (err) {
+        if (stopping) break;
+        opts.logger.warn({ err }, 'outbox relay interrupted; restarting');
+        await sleep(pollMs);
+      } finally {
+        await client?.end().catch(() => {});
+        client = undefined;
+      }
+    }
+  })();
+
+  return {
+    async stop() {
+      stopping = true;
+      wake();
+      await loop;
+    },
+  };
+}
