@@ -39,7 +39,7 @@ export type EventMeta = Static<typeof EventMeta>;
 
 /** What travels on `HK_EVENTS`. Data never holds a secret, password, hash, reset key or token. */
 export const EventEnvelope = Type.Object({
-  id: Type.String({ format: 'uuid' }),
+  id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
   type: Type.String(),
   stream: Type.String(),
   version: Type.Integer({ minimum: 1 }),

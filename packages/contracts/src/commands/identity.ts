@@ -4,10 +4,9 @@ import { RegisterReply, TokenReply } from '../http/replies.js';
 import { RequestContext } from '../user.js';
 import { defineCommand } from './define.js';
 
-const withContext = <T extends Parameters<typeof Type.Composite>[0]>(parts: T) =>
-  Type.Composite([...parts, Type.Object({ context: RequestContext })]);
+const Context = Type.Object({ context: RequestContext });
 
-export const register = defineCommand('identity', 'register', withContext([RegisterBody]), RegisterReply);
+export const register = defineCommand('identity', 'register', Type.Composite([RegisterBody, Context]), RegisterReply);
 
 /** Checks the password, records the attempt, and asks the tokens service for a session. */
-export const login = defineCommand('identity', 'login', withContext([TokenBody]), TokenReply);
+export const login = defineCommand('identity', 'login', Type.Composite([TokenBody, Context]), TokenReply);

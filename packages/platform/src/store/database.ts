@@ -60,11 +60,19 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
   });
-  // Serialise concurrent migrators (replicas starting together) on one advisory lock.
-  await orm.em.fork().transactional(async (em) => {
-    await em.execute('select pg_advisory_xact_lock(hashtext($1))', ['schema_migrations'], 'get');
-  });
-  await orm.getMigrator().up();
+  await withAdvisoryLock(databaseUrl(opts.serverUrl, opts.database), 'schema_migrations', () => orm.getMigrator().up());
   opts.logger.info({ database: opts.database }, 'store ready');
   return orm;
+}
+
+/** Runs `fn` while holding a session advisory lock, so replicas starting together migrate one at a time. */
+async function withAdvisoryLock<T>(url: string, key: string, fn: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [key]);
+    return await fn();
+  } finally {
+    await client.end();
+  }
 }

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 
 /** A fact a decider produced, before the store gives it an id, a stream position and metadata. */
-export interface NewEvent<T extends EventType = EventType, D = Record<string, unknown>> {
+export interface NewEvent<T extends EventType = EventType, D extends object = object> {
   type: T;
   data: D;
 }
@@ -60,7 +60,7 @@ export async function appendToStream(
     stream: streamId,
     version: expectedVersion + i + 1,
     occurredAt,
-    data: e.data,
+    data: e.data as Record<string, unknown>,
     meta: stripUndefined(meta),
   }));
   if (envelopes.length === 0) return envelopes;
