@@ -1,0 +1,26 @@
+import { DomainError, type Logger, type WritingService } from '@headlesskey/platform';
+import type { IdentityConfig } from '../config.js';
+import { hasAdministrator } from '../user/read-model.js';
+import { createUser } from '../user/register.js';
+
+/**
+ * Creates the configured administrator when the instance has none. Replicas starting together
+ * race safely: the reserved login makes every one but the first answer "exists".
+ */
+export async function bootstrapAdministrator(svc: WritingService, config: IdentityConfig, logger: Logger): Promise<void> {
+  const admin = config.admin;
+  if (!admin || (await hasAdministrator(svc.store.em.fork()))) return;
+  const context = { ip: '127.0.0.1', userAgent: 'headlesskey-bootstrap', requestId: 'bootstrap' };
+  try {
+    const user = await createUser(svc, config, { username: admin.login, email: admin.email, password: admin.password, context }, [
+      'administrator',
+    ]);
+    logger.info({ user_id: user.ID }, 'administrator created');
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'headlesskey_user_exists') return;
+    if (err instanceof DomainError && err.code === 'headlesskey_weak_password') {
+      throw new Error(`HEADLESSKEY_ADMIN_PASSWORD is refused by the password policy: ${err.message}`);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,67 @@
+import type { Role, UserView } from '@headlesskey/contracts';
+import { DomainError, type EntityManager, isUniqueViolation } from '@headlesskey/platform';
+import { identifierKey } from './canonical.js';
+import type { UserState } from './user.js';
+
+type ActiveUser = Extract<UserState, { status: 'active' }>;
+
+export interface UserWithCredential {
+  user: UserView;
+  passwordHash: string;
+}
+
+/** Writes a new user, its reserved login and email keys and its credential, or refuses a taken key. */
+export async function insertUser(em: EntityManager, user: ActiveUser, passwordHash: string, at: Date): Promise<void> {
+  await em.execute('insert into users (id, user_login, user_email, display_name, roles, registered_at) values (?, ?, ?, ?, ?::jsonb, ?)', [
+    user.id,
+    user.login,
+    user.email,
+    user.displayName,
+    JSON.stringify(user.roles),
+    at,
+  ]);
+  try {
+    await em.execute("insert into user_identifiers (key, user_id, kind) values (?, ?, 'login'), (?, ?, 'email')", [
+      identifierKey(user.login),
+      user.id,
+      identifierKey(user.email),
+      user.id,
+    ]);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new DomainError('headlesskey_user_exists', 'Sorry, that username or email already exists!');
+    throw err;
+  }
+  await em.execute('insert into credentials (user_id, password_hash, changed_at) values (?, ?, ?)', [user.id, passwordHash, at]);
+}
+
+/** Finds a user by login or email (either spelling the user typed), with the stored hash. */
+export async function findByIdentifier(em: EntityManager, identifier: string): Promise<UserWithCredential | undefined> {
+  const [row] = await em.execute<
+    { id: number; user_login: string; user_email: string; display_name: string; roles: Role[]; password_hash: string }[]
+  >(
+    `select u.id, u.user_login, u.user_email, u.display_name, u.roles, c.password_hash
+     from user_identifiers i join users u on u.id = i.user_id join credentials c on c.user_id = u.id
+     where i.key = ?`,
+    [identifierKey(identifier)],
+  );
+  if (!row) return undefined;
+  return {
+    user: { ID: row.id, user_login: row.user_login, user_email: row.user_email, display_name: row.display_name, roles: row.roles },
+    passwordHash: row.password_hash,
+  };
+}
+
+export async function hasAdministrator(em: EntityManager): Promise<boolean> {
+  const rows = await em.execute(`select 1 from users where roles @> '["administrator"]'::jsonb limit 1`);
+  return rows.length > 0;
+}
+
+export async function nextUserId(em: EntityManager): Promise<number> {
+  const [row] = await em.execute<{ id: number }[]>("select nextval('user_ids')::int as id");
+  if (!row) throw new Error('user id sequence returned nothing');
+  return row.id;
+}
+
+export function toView(user: ActiveUser): UserView {
+  return { ID: user.id, user_login: user.login, user_email: user.email, display_name: user.displayName, roles: user.roles };
+}

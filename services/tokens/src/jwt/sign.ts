@@ -1,0 +1,30 @@
+import type { UserView } from '@headlesskey/contracts';
+import { SignJWT } from 'jose';
+import type { VerificationKey } from '../keys/keyring.js';
+
+export interface TokenClaimsInput {
+  user: UserView;
+  sessionId: string;
+  jti: string;
+  issuedAt: number;
+  expiresAt: number;
+  issuer: string;
+  audience: string;
+}
+
+/** Signs the plugin's claim set; `kid` names the key so verification can pin its algorithm. */
+export function signToken(key: VerificationKey, c: TokenClaimsInput): Promise<string> {
+  return new SignJWT({
+    sid: c.sessionId,
+    data: { ID: c.user.ID, user_login: c.user.user_login, roles: c.user.roles },
+  })
+    .setProtectedHeader({ alg: key.alg, typ: 'JWT', kid: key.kid })
+    .setIssuer(c.issuer)
+    .setAudience(c.audience)
+    .setSubject(String(c.user.ID))
+    .setJti(c.jti)
+    .setIssuedAt(c.issuedAt)
+    .setNotBefore(c.issuedAt)
+    .setExpirationTime(c.expiresAt)
+    .sign(key.key);
+}

@@ -1,0 +1,31 @@
+import { Migration } from '@headlesskey/platform';
+
+export class KeysAndSessionsMigration extends Migration {
+  override async up(): Promise<void> {
+    // Generated signing material lives only here; it never enters an event.
+    this.addSql(`create table signing_keys (
+      kid text primary key,
+      alg text not null,
+      material jsonb not null,
+      origin text not null check (origin in ('generated', 'configured')),
+      created_at timestamptz not null default now(),
+      retired_at timestamptz
+    )`);
+    this.addSql("create unique index one_live_generated_key on signing_keys (alg) where origin = 'generated' and retired_at is null");
+    this.addSql(`create table sessions (
+      id uuid primary key,
+      user_id integer not null,
+      device text not null,
+      ip text not null,
+      user_agent text not null,
+      created_at timestamptz not null,
+      last_seen_at timestamptz not null,
+      refresh_until timestamptz not null,
+      current_jti uuid not null,
+      status text not null check (status in ('active', 'ended'))
+    )`);
+    this.addSql('create index sessions_by_user on sessions (user_id) where status = $$active$$');
+  }
+}
+
+export const tokensMigrations = [{ name: '0001_keys_and_sessions', class: KeysAndSessionsMigration }];
