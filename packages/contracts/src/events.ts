@@ -65,9 +65,37 @@ export interface LoginFailed {
   user_id: number | null;
   reason: 'invalid_credentials';
 }
+/** A login opened a session, or re-opened the one of the same device, with a new token. */
 export interface TokenIssued {
   user_id: number;
   session_id: string;
   jti: string;
-  expires_at: string;
+  issued_at: number;
+  expires_at: number;
+  device: string;
+  /** Until when (epoch seconds) the session may refresh. */
+  refresh_until: number;
+}
+export interface TokenRefreshed {
+  user_id: number;
+  session_id: string;
+  jti: string;
+  parent_jti: string;
+  issued_at: number;
+  expires_at: number;
+}
+export interface TokenRevoked {
+  user_id: number;
+  session_id: string;
+  reason: 'logout' | 'user' | 'admin' | 'password_changed' | 'password_reset' | 'reuse';
+}
+export interface TokenReuseDetected {
+  user_id: number;
+  session_id: string;
+  presented_jti: string;
+}
+export interface SessionEvicted {
+  user_id: number;
+  session_id: string;
+  device: string;
 }

@@ -23,6 +23,8 @@ export interface Names {
   deadLetter(consumer: string): string;
   /** Request/reply extension points (`hk.hook.token.claims`). */
   hook(name: string): string;
+  /** Core NATS broadcast to every tokens replica: reload the signing keys. */
+  readonly keysChanged: string;
   /** `HK_EVENTS` */
   readonly eventStream: string;
   /** `hk_settings` */
@@ -45,6 +47,7 @@ export function names(instance: string): Names {
     events: `${instance}.evt.>`,
     deadLetter: (consumer) => `${instance}.dlq.${consumer}`,
     hook: (name) => `${instance}.hook.${name}`,
+    keysChanged: `${instance}.keys.changed`,
     eventStream: `${instance.toUpperCase()}_EVENTS`,
     settingsBucket: `${instance}_settings`,
     consumer: (service) => `${instance}_${service}`,

@@ -14,7 +14,18 @@ export { openWritingService, type WritingService, type WritingServiceOptions } f
 export { createLogger, type Logger } from './logging/logger.js';
 export { type SettingsReader, watchSettings } from './settings/settings-reader.js';
 export { databaseUrl, ensureDatabase, openStore, type Store, type StoreOptions } from './store/database.js';
-export { type Decider, type Decision, fold, handleCommand, isRefusal, type Refusal, refuse } from './store/decider.js';
+export {
+  type Decided,
+  type Decider,
+  type Decision,
+  decideInTransaction,
+  fold,
+  handleCommand,
+  isRefusal,
+  type Refusal,
+  refuse,
+  retryOnConflict,
+} from './store/decider.js';
 export { metaFrom } from './store/event-meta.js';
 export {
   appendToStream,

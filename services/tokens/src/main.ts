@@ -1,18 +1,43 @@
 import { tokensCommands } from '@headlesskey/contracts';
 import { openWritingService, runService } from '@headlesskey/platform';
 import { readTokensConfig } from './config.js';
-import { loadKeyring } from './keys/keyring.js';
+import { jwksHandler, rotateKeyHandler } from './keys/handlers.js';
+import { Keyring } from './keys/keyring.js';
 import { tokensMigrations } from './schema/migrations.js';
 import { issueHandler } from './session/issue.js';
+import { refreshHandler } from './session/refresh.js';
+import { revokeHandler } from './session/revoke.js';
+import { endSessionHandler, endUserSessionsHandler, listSessionsHandler } from './session/user-sessions.js';
 import { validateHandler } from './session/validate.js';
 
 await runService('tokens', async (rt) => {
+  const { nc, config: common, logger } = rt;
   const config = readTokensConfig();
   const svc = await openWritingService(rt, 'tokens', { migrations: tokensMigrations, poolSize: 16 });
-  const keyring = await loadKeyring(svc.store, config);
+  const keyring = await Keyring.open(svc.store, config.configuredKeys);
+  // Another replica rotated a key: sign with the new one at once.
+  const keyChanges = nc.subscribe(common.names.keysChanged, {
+    callback: () => void keyring.reload().catch((err) => logger.warn({ err }, 'key reload failed')),
+  });
+  await keyring.signingKey(svc.settings.current().algorithm);
   svc.server
     .on(tokensCommands.issue, issueHandler(svc, config, keyring))
-    .on(tokensCommands.validate, validateHandler(svc, config, keyring));
+    .on(tokensCommands.validate, validateHandler(svc, config, keyring, logger))
+    .on(tokensCommands.refresh, refreshHandler(svc, config, keyring))
+    .on(tokensCommands.revoke, revokeHandler(svc, config, keyring))
+    .on(tokensCommands.listSessions, listSessionsHandler(svc))
+    .on(tokensCommands.endSession, endSessionHandler(svc))
+    .on(tokensCommands.endUserSessions, endUserSessionsHandler(svc))
+    .on(tokensCommands.jwks, jwksHandler(keyring))
+    .on(
+      tokensCommands.rotateKey,
+      rotateKeyHandler(svc, keyring, () => nc.publish(common.names.keysChanged)),
+    );
   svc.server.listen();
-  return svc;
+  return {
+    async close() {
+      keyChanges.unsubscribe();
+      await svc.close();
+    },
+  };
 });

@@ -1,14 +1,72 @@
 import { Type } from '@sinclair/typebox';
-import { IssuedToken, ValidateReply } from '../http/replies.js';
+import { IssuedToken, TokenReply, ValidateReply } from '../http/replies.js';
 import { RequestContext, UserView } from '../user.js';
 import { defineCommand } from './define.js';
 
-/** Opens a session for an authenticated user and signs its first token. */
+const TokenString = Type.String({ minLength: 1, maxLength: 8192 });
+const Uuid = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
+const UserId = Type.Integer({ minimum: 1 });
+
+/** Why every session of a user ends at once. */
+export const EndReason = Type.Union([Type.Literal('password_changed'), Type.Literal('password_reset'), Type.Literal('admin')]);
+
+/** Opens a session for an authenticated user (or re-opens the one of the same device). */
 export const issue = defineCommand('tokens', 'issue', Type.Object({ user: UserView, context: RequestContext }), IssuedToken);
 
-export const validate = defineCommand(
+export const validate = defineCommand('tokens', 'validate', Type.Object({ token: TokenString, context: RequestContext }), ValidateReply);
+
+/** Rotates the session's token: the presented one dies, a new `jti` is answered. */
+export const refresh = defineCommand('tokens', 'refresh', Type.Object({ token: TokenString, context: RequestContext }), TokenReply);
+
+export const revoke = defineCommand(
   'tokens',
-  'validate',
-  Type.Object({ token: Type.String({ minLength: 1, maxLength: 8192 }), context: RequestContext }),
-  ValidateReply,
+  'revoke',
+  Type.Object({ token: TokenString, context: RequestContext }),
+  Type.Object({ message: Type.String() }),
+);
+
+export const SessionView = Type.Object({
+  id: Uuid,
+  device: Type.String(),
+  ip: Type.String(),
+  created: Type.String(),
+  last_seen: Type.String(),
+  current: Type.Boolean(),
+});
+
+export const listSessions = defineCommand(
+  'tokens',
+  'listSessions',
+  Type.Object({ user_id: UserId, current_session: Type.Optional(Uuid) }),
+  Type.Object({ sessions: Type.Array(SessionView) }),
+);
+
+/** Ends one of the caller's own sessions; another user's session is "not found". */
+export const endSession = defineCommand(
+  'tokens',
+  'endSession',
+  Type.Object({ user_id: UserId, session_id: Uuid, context: RequestContext }),
+  Type.Object({ ended: Type.Boolean() }),
+);
+
+/** Ends every session of a user: on password change and reset, and by an administrator. */
+export const endUserSessions = defineCommand(
+  'tokens',
+  'endUserSessions',
+  Type.Object({ user_id: UserId, reason: EndReason, context: RequestContext }),
+  Type.Object({ ended: Type.Integer({ minimum: 0 }) }),
+);
+
+export const PublicJwk = Type.Object(
+  { kty: Type.String(), kid: Type.String(), alg: Type.String(), use: Type.Literal('sig') },
+  { additionalProperties: true },
+);
+
+export const jwks = defineCommand('tokens', 'jwks', Type.Object({}), Type.Object({ keys: Type.Array(PublicJwk) }));
+
+export const rotateKey = defineCommand(
+  'tokens',
+  'rotateKey',
+  Type.Object({ context: RequestContext }),
+  Type.Object({ kid: Type.String(), alg: Type.String(), retired: Type.Array(Type.String()) }),
 );

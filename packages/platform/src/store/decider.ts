@@ -35,8 +35,7 @@ export function fold<C, E extends NewEvent, S>(decider: Decider<C, E, S>, events
   return events.reduce(decider.evolve, decider.initialState);
 }
 
-export interface HandleOptions<C, E extends NewEvent, S> {
-  store: Store;
+export interface DecideOptions<C, E extends NewEvent, S> {
   scope: StoreScope;
   streamId: string;
   decider: Decider<C, E, S>;
@@ -46,27 +45,49 @@ export interface HandleOptions<C, E extends NewEvent, S> {
   project?: (em: EntityManager, events: readonly E[], state: S) => Promise<void>;
 }
 
-const MAX_ATTEMPTS = 5;
+export interface HandleOptions<C, E extends NewEvent, S> extends DecideOptions<C, E, S> {
+  store: Store;
+}
+
+export interface Decided<E, S> {
+  events: E[];
+  /** The state before the command, and after its events. */
+  before: S;
+  state: S;
+}
 
 /**
- * Read, decide, append, project — in one transaction. A concurrent append to the same stream
- * makes the command decide again on the newer state; it never overwrites.
+ * Read, decide, append, project — inside the caller's transaction, so one transaction can
+ * decide on several streams. A refusal throws its DomainError; a lost race, ConcurrencyError.
  */
-export async function handleCommand<C, E extends NewEvent, S>(opts: HandleOptions<C, E, S>): Promise<{ events: E[]; state: S }> {
+export async function decideInTransaction<C, E extends NewEvent, S>(em: EntityManager, opts: DecideOptions<C, E, S>): Promise<Decided<E, S>> {
+  const stream = await readStream(em, opts.streamId, opts.decider.folds);
+  const before = fold(opts.decider, stream.events as E[]);
+  const decision = opts.decider.decide(opts.command, before);
+  if (isRefusal(decision)) throw new DomainError(decision.refused, decision.message, decision.details);
+  await appendToStream(em, opts.scope, opts.streamId, stream.version, decision, opts.meta);
+  const state = decision.reduce(opts.decider.evolve, before);
+  await opts.project?.(em, decision, state);
+  return { events: [...decision], before, state };
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Runs `work` in a transaction, again from the start when a concurrent append wins the race. */
+export async function retryOnConflict<T>(store: Store, work: (em: EntityManager) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await opts.store.em.fork().transactional(async (em) => {
-        const stream = await readStream(em, opts.streamId, opts.decider.folds);
-        const state = fold(opts.decider, stream.events as E[]);
-        const decision = opts.decider.decide(opts.command, state);
-        if (isRefusal(decision)) throw new DomainError(decision.refused, decision.message, decision.details);
-        await appendToStream(em, opts.scope, opts.streamId, stream.version, decision, opts.meta);
-        const next = decision.reduce(opts.decider.evolve, state);
-        await opts.project?.(em, decision, next);
-        return { events: [...decision], state: next };
-      });
+      return await store.em.fork().transactional(work);
     } catch (err) {
       if (!(err instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw err;
     }
   }
+}
+
+/**
+ * One command on one stream in its own transaction. A concurrent append to the same stream
+ * makes the command decide again on the newer state; it never overwrites.
+ */
+export function handleCommand<C, E extends NewEvent, S>(opts: HandleOptions<C, E, S>): Promise<Decided<E, S>> {
+  return retryOnConflict(opts.store, (em) => decideInTransaction(em, opts));
 }

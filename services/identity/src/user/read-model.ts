@@ -51,6 +51,14 @@ export async function findByIdentifier(em: EntityManager, identifier: string): P
   };
 }
 
+export async function findById(em: EntityManager, id: number): Promise<UserView | undefined> {
+  const [row] = await em.execute<{ id: number; user_login: string; user_email: string; display_name: string; roles: Role[] }[]>(
+    'select id, user_login, user_email, display_name, roles from users where id = ?',
+    [id],
+  );
+  return row && { ID: row.id, user_login: row.user_login, user_email: row.user_email, display_name: row.display_name, roles: row.roles };
+}
+
 export async function hasAdministrator(em: EntityManager): Promise<boolean> {
   const rows = await em.execute(`select 1 from users where roles @> '["administrator"]'::jsonb limit 1`);
   return rows.length > 0;

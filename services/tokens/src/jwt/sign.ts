@@ -1,6 +1,6 @@
 import type { UserView } from '@headlesskey/contracts';
 import { SignJWT } from 'jose';
-import type { VerificationKey } from '../keys/keyring.js';
+import type { KeyMaterial } from '../keys/key-material.js';
 
 export interface TokenClaimsInput {
   user: UserView;
@@ -13,7 +13,7 @@ export interface TokenClaimsInput {
 }
 
 /** Signs the plugin's claim set; `kid` names the key so verification can pin its algorithm. */
-export function signToken(key: VerificationKey, c: TokenClaimsInput): Promise<string> {
+export function signToken(key: KeyMaterial, c: TokenClaimsInput): Promise<string> {
   return new SignJWT({
     sid: c.sessionId,
     data: { ID: c.user.ID, user_login: c.user.user_login, roles: c.user.roles },
@@ -26,5 +26,5 @@ export function signToken(key: VerificationKey, c: TokenClaimsInput): Promise<st
     .setIssuedAt(c.issuedAt)
     .setNotBefore(c.issuedAt)
     .setExpirationTime(c.expiresAt)
-    .sign(key.key);
+    .sign(key.signKey);
 }

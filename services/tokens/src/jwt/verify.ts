@@ -1,20 +1,27 @@
 import type { Claims } from '@headlesskey/contracts';
+import { Claims as ClaimsSchema } from '@headlesskey/contracts';
+import { checker } from '@headlesskey/platform';
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { Keyring } from '../keys/keyring.js';
 
 /** Why a token is refused: `expired` maps to its own error code, the rest to invalid_token. */
 export type Rejection = { ok: false; expired: boolean; reason: string };
-export type Verification = { ok: true; claims: Claims } | Rejection;
+export type Verification = { ok: true; claims: Claims; expired: boolean } | Rejection;
 
-export const MAX_TOKEN_BYTES = 8192;
+export const MAX_TOKEN_LENGTH = 8192;
 const HEADER_KEYS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
 const REQUIRED = ['iss', 'aud', 'exp', 'iat', 'nbf', 'jti', 'sub', 'sid'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Clock skew tolerated between replicas for `iat` and `nbf`. */
+const SKEW_SECONDS = 5;
 
 const reject = (reason: string, expired = false): Rejection => ({ ok: false, expired, reason });
 
 export interface VerifyOptions {
   issuer: string;
   audience: string;
+  /** Refresh and revoke take an expired token whose signature and other claims hold. */
+  allowExpired?: boolean;
 }
 
 /**
@@ -22,7 +29,7 @@ export interface VerifyOptions {
  * `none`, no HMAC keyed with a public key, no key carried in the header, no unknown `crit`.
  */
 export async function verifyToken(token: string, keyring: Keyring, opts: VerifyOptions): Promise<Verification> {
-  if (token.length > MAX_TOKEN_BYTES) return reject('token too large');
+  if (token.length > MAX_TOKEN_LENGTH) return reject('token too large');
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(token);
@@ -30,21 +37,34 @@ export async function verifyToken(token: string, keyring: Keyring, opts: VerifyO
     return reject('malformed token');
   }
   if (HEADER_KEYS.some((k) => k in header)) return reject('key in token header');
-  const key = typeof header.kid === 'string' ? keyring.byKid(header.kid) : undefined;
+  const key = typeof header.kid === 'string' ? await keyring.find(header.kid) : undefined;
   if (!key) return reject('unknown key');
   if (header.alg !== key.alg) return reject('algorithm not allowed for key');
+  let claims: unknown;
+  let expired = false;
   try {
-    const { payload } = await jwtVerify(token, key.key, {
+    const options = {
       algorithms: [key.alg],
       issuer: opts.issuer,
       audience: opts.audience,
       typ: 'JWT',
       requiredClaims: REQUIRED,
-    });
-    return { ok: true, claims: payload as unknown as Claims };
+      clockTolerance: SKEW_SECONDS,
+    };
+    claims = (await jwtVerify(token, key.verifyKey, options)).payload;
   } catch (err) {
-    return rejectionOf(err);
+    // jose checks `exp` last: an expired token has passed the signature and every other claim.
+    if (!(err instanceof errors.JWTExpired) || !opts.allowExpired) return rejectionOf(err);
+    claims = err.payload;
+    expired = true;
   }
+  return checkShape(claims, expired);
+}
+
+function checkShape(claims: unknown, expired: boolean): Verification {
+  if (!checker(ClaimsSchema).Check(claims) || !UUID.test(claims.sid) || !UUID.test(claims.jti)) return reject('claims out of shape');
+  if (claims.iat > Date.now() / 1000 + SKEW_SECONDS) return reject('issued in the future');
+  return { ok: true, claims, expired };
 }
 
 function rejectionOf(err: unknown): Rejection {

@@ -1,51 +1,135 @@
-import { createHash, type KeyObject, randomBytes } from 'node:crypto';
-import type { Store } from '@headlesskey/platform';
-import type { TokensConfig } from '../config.js';
+import type { JsonWebKey } from 'node:crypto';
+import { DomainError, type Store } from '@headlesskey/platform';
+import { type Algorithm, fromStored, generateMaterial, type KeyMaterial, type StoredMaterial } from './key-material.js';
 
-export type Algorithm = 'HS256' | 'RS256' | 'ES256';
+interface Entry extends KeyMaterial {
+  generated: boolean;
+  retired: boolean;
+  /** Epoch seconds after which a retired key verifies nothing. */
+  verifyUntil?: number;
+}
 
-/** A key as the verifier sees it: the only algorithm it may be used with is its own. */
-export interface VerificationKey {
+interface KeyRow {
   kid: string;
   alg: Algorithm;
-  key: Uint8Array | KeyObject;
+  material: StoredMaterial;
+  retired: boolean;
+  verify_until: number | null;
 }
 
-export interface Keyring {
-  signing: VerificationKey;
-  /** The key a token's `kid` names, or undefined: a token never brings its own key. */
-  byKid(kid: string): VerificationKey | undefined;
-}
+/** A kid nobody knows reloads the store at most this often, so junk kids cannot hammer it. */
+const RELOAD_AFTER_MISS_MS = 1000;
 
 /**
- * HS256 with the configured secret, else with a 256-bit secret generated on first start and
- * kept in the store, so tokens survive restarts and every replica signs alike.
+ * Every key that may still verify a token, by kid. Keys configured in the environment sign for
+ * their algorithm; any other algorithm signs with a key generated once and kept in the store.
  */
-export async function loadKeyring(store: Store, config: TokensConfig): Promise<Keyring> {
-  const signing = config.secretKey ? configuredKey(config.secretKey) : await generatedKey(store);
-  const keys = new Map([[signing.kid, signing]]);
-  return { signing, byKid: (kid) => keys.get(kid) };
-}
+export class Keyring {
+  private entries = new Map<string, Entry>();
+  private lastReload = 0;
 
-function configuredKey(secret: Uint8Array): VerificationKey {
-  // A kid derived from the secret: stable across replicas and restarts, and reveals nothing
-  // that a signed token does not already.
-  const kid = createHash('sha256').update('headlesskey-kid:').update(secret).digest('base64url').slice(0, 16);
-  return { kid, alg: 'HS256', key: secret };
-}
+  private constructor(
+    private readonly store: Store,
+    private readonly configured: readonly KeyMaterial[],
+  ) {}
 
-async function generatedKey(store: Store): Promise<VerificationKey> {
-  const em = store.em.fork();
-  const candidate = { kid: randomBytes(12).toString('base64url'), k: randomBytes(32).toString('base64url') };
-  // Replicas starting together: the first insert wins and everyone reads the winner.
-  await em.execute(
-    `insert into signing_keys (kid, alg, material, origin)
-     values (?, 'HS256', ?::jsonb, 'generated') on conflict do nothing`,
-    [candidate.kid, JSON.stringify({ k: candidate.k })],
-  );
-  const [row] = await em.execute<{ kid: string; material: { k: string } }[]>(
-    "select kid, material from signing_keys where origin = 'generated' and alg = 'HS256' and retired_at is null order by created_at limit 1",
-  );
-  if (!row) throw new Error('no signing key after generating one');
-  return { kid: row.kid, alg: 'HS256', key: Buffer.from(row.material.k, 'base64url') };
+  static async open(store: Store, configured: readonly KeyMaterial[]): Promise<Keyring> {
+    const ring = new Keyring(store, configured);
+    await ring.reload();
+    return ring;
+  }
+
+  async reload(): Promise<void> {
+    const rows = await this.store.em.getConnection().execute<KeyRow[]>(
+      `select kid, alg, material, retired_at is not null as retired, extract(epoch from verify_until)::float8 as verify_until
+         from signing_keys where verify_until is null or verify_until > now()`,
+    );
+    const next = new Map<string, Entry>(this.configured.map((k) => [k.kid, { ...k, generated: false, retired: false }]));
+    for (const r of rows) {
+      next.set(r.kid, {
+        ...fromStored(r.kid, r.alg, r.material),
+        generated: true,
+        retired: r.retired,
+        verifyUntil: r.verify_until ?? undefined,
+      });
+    }
+    this.entries = next;
+    this.lastReload = Date.now();
+  }
+
+  /** The key that signs new tokens of `alg`, generated and kept on first use. */
+  async signingKey(alg: Algorithm): Promise<KeyMaterial> {
+    const configured = this.configured.find((k) => k.alg === alg);
+    if (configured) return configured;
+    const live = this.liveGenerated(alg);
+    if (live) return live;
+    await this.insertGenerated(alg);
+    await this.reload();
+    const created = this.liveGenerated(alg);
+    if (!created) throw new Error(`no ${alg} signing key after generating one`);
+    return created;
+  }
+
+  /** The key a token's kid names, if it may still verify; a token never brings its own key. */
+  async find(kid: string): Promise<KeyMaterial | undefined> {
+    let entry = this.entries.get(kid);
+    if (!entry && Date.now() - this.lastReload > RELOAD_AFTER_MISS_MS) {
+      await this.reload();
+      entry = this.entries.get(kid);
+    }
+    if (entry?.verifyUntil !== undefined && entry.verifyUntil * 1000 <= Date.now()) return undefined;
+    return entry;
+  }
+
+  /** Public keys for `/.well-known/jwks.json`: no HMAC secret, no private part. */
+  publicKeys(): JsonWebKey[] {
+    const now = Date.now() / 1000;
+    return [...this.entries.values()]
+      .filter((e) => e.publicJwk && (e.verifyUntil ?? Number.POSITIVE_INFINITY) > now)
+      .map((e) => e.publicJwk!);
+  }
+
+  /**
+   * Replaces the generated key of `alg`. The old one stops signing now and keeps verifying for
+   * `overlapSeconds`, until the last token it signed (and its refresh window) is over.
+   */
+  async rotate(alg: Algorithm, overlapSeconds: number): Promise<{ kid: string; retired: string[] }> {
+    if (this.configured.some((k) => k.alg === alg)) {
+      throw new DomainError('headlesskey_forbidden', `The ${alg} key comes from the environment; replace it there to rotate it.`);
+    }
+    const retired = await this.store.em.fork().transactional(async (em) => {
+      const rows = await em.execute<{ kid: string }[]>(
+        `update signing_keys set retired_at = now(), verify_until = now() + make_interval(secs => ?)
+         where alg = ? and origin = 'generated' and retired_at is null returning kid`,
+        [overlapSeconds, alg],
+      );
+      const { kid, stored } = generateMaterial(alg);
+      await em.execute("insert into signing_keys (kid, alg, material, origin) values (?, ?, ?::jsonb, 'generated')", [
+        kid,
+        alg,
+        JSON.stringify(stored),
+      ]);
+      return rows.map((r) => r.kid);
+    });
+    await this.reload();
+    const live = this.liveGenerated(alg);
+    if (!live) throw new Error('rotation left no live key');
+    return { kid: live.kid, retired };
+  }
+
+  private liveGenerated(alg: Algorithm): Entry | undefined {
+    return [...this.entries.values()].find((e) => e.generated && !e.retired && e.alg === alg);
+  }
+
+  private async insertGenerated(alg: Algorithm): Promise<void> {
+    const { kid, stored } = generateMaterial(alg);
+    // Replicas racing: the unique index on live generated keys lets exactly one insert land.
+    await this.store.em
+      .getConnection()
+      .execute("insert into signing_keys (kid, alg, material, origin) values (?, ?, ?::jsonb, 'generated') on conflict do nothing", [
+        kid,
+        alg,
+        JSON.stringify(stored),
+      ]);
+  }
 }

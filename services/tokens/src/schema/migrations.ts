@@ -9,7 +9,8 @@ export class KeysAndSessionsMigration extends Migration {
       material jsonb not null,
       origin text not null check (origin in ('generated', 'configured')),
       created_at timestamptz not null default now(),
-      retired_at timestamptz
+      retired_at timestamptz,
+      verify_until timestamptz
     )`);
     this.addSql("create unique index one_live_generated_key on signing_keys (alg) where origin = 'generated' and retired_at is null");
     this.addSql(`create table sessions (

@@ -1,48 +1,118 @@
 import { type Decider, type Decision, refuse } from '@headlesskey/platform';
-import type { SessionCommand, SessionEvent, SessionState } from './session.js';
+import type { SessionCommand, SessionEvent, SessionFacts, SessionState } from './session.js';
+
+type Active = Extract<SessionState, { status: 'active' }>;
+
+const ended = (reason: string) => refuse('headlesskey_token_revoked', 'Token has been revoked.', { reason });
 
 function decide(command: SessionCommand, state: SessionState): Decision<SessionEvent> {
-  switch (command.type) {
-    case 'Open':
-      if (state.status !== 'absent') return refuse('headlesskey_internal_error', 'session id already in use');
-      return [
-        {
-          type: 'token.issued',
-          data: {
-            user_id: command.userId,
-            session_id: command.sessionId,
-            jti: command.jti,
-            expires_at: command.expiresAt,
-            device: command.device,
-            refresh_until: command.refreshUntil,
-          },
-        },
-      ];
-    default:
-      return assertNever(command.type);
+  if (command.type === 'Open') {
+    if (state.status !== 'absent') return refuse('headlesskey_internal_error', 'session id already in use');
+    const { sessionId, userId, device, token, refreshUntil } = command;
+    return [issued({ sessionId, userId, device }, token, refreshUntil)];
   }
+  if (state.status === 'absent') return ended('unknown session');
+  switch (command.type) {
+    case 'Reopen':
+      // A new login from the same device takes the device's slot: the old token dies with it.
+      return [issued(state, command.token, command.refreshUntil)];
+    case 'Refresh':
+      return state.status === 'active' ? decideRefresh(command, state) : ended('session ended');
+    case 'Revoke':
+      if (state.status !== 'active' || command.presentedJti !== state.current.jti) return [];
+      return [revoked(state, 'logout')];
+    case 'End':
+      return state.status === 'active' ? [revoked(state, command.reason)] : [];
+    case 'Evict':
+      return state.status === 'active'
+        ? [{ type: 'session.evicted', data: { user_id: state.userId, session_id: state.sessionId, device: state.device } }]
+        : [];
+    default:
+      return assertNever(command);
+  }
+}
+
+/**
+ * The current token rotates; its immediate parent inside the grace answers the same child (two
+ * tabs racing); any other token of the session is reuse, and the whole session dies.
+ */
+function decideRefresh(command: Extract<SessionCommand, { type: 'Refresh' }>, state: Active): Decision<SessionEvent> {
+  if (command.now > state.refreshUntil)
+    return refuse('headlesskey_token_expired', 'The refresh window has closed.', { reason: 'refresh window closed' });
+  if (command.presentedJti === state.current.jti) {
+    const { jti, issuedAt, expiresAt } = command.token;
+    const data = {
+      user_id: state.userId,
+      session_id: state.sessionId,
+      jti,
+      parent_jti: state.current.jti,
+      issued_at: issuedAt,
+      expires_at: expiresAt,
+    };
+    return [{ type: 'token.refreshed', data }];
+  }
+  const parent = state.parent;
+  if (parent && command.presentedJti === parent.jti && command.now - parent.rotatedAt <= command.grace) return [];
+  return [
+    { type: 'token.reuse_detected', data: { user_id: state.userId, session_id: state.sessionId, presented_jti: command.presentedJti } },
+    revoked(state, 'reuse'),
+  ];
+}
+
+function issued(
+  s: Pick<SessionFacts, 'sessionId' | 'userId' | 'device'>,
+  token: SessionFacts['current'],
+  refreshUntil: number,
+): SessionEvent {
+  return {
+    type: 'token.issued',
+    data: {
+      user_id: s.userId,
+      session_id: s.sessionId,
+      jti: token.jti,
+      issued_at: token.issuedAt,
+      expires_at: token.expiresAt,
+      device: s.device,
+      refresh_until: refreshUntil,
+    },
+  };
+}
+
+function revoked(s: SessionFacts, reason: Extract<SessionEvent, { type: 'token.revoked' }>['data']['reason']): SessionEvent {
+  return { type: 'token.revoked', data: { user_id: s.userId, session_id: s.sessionId, reason } };
 }
 
 function evolve(state: SessionState, event: SessionEvent): SessionState {
   switch (event.type) {
-    case 'token.issued':
+    case 'token.issued': {
+      const d = event.data;
+      const current = { jti: d.jti, issuedAt: d.issued_at, expiresAt: d.expires_at };
+      return { status: 'active', sessionId: d.session_id, userId: d.user_id, device: d.device, refreshUntil: d.refresh_until, current };
+    }
+    case 'token.refreshed': {
+      if (state.status === 'absent') return state;
+      const d = event.data;
       return {
-        status: 'active',
-        userId: event.data.user_id,
-        currentJti: event.data.jti,
-        refreshUntil: event.data.refresh_until,
-        device: event.data.device,
+        ...state,
+        current: { jti: d.jti, issuedAt: d.issued_at, expiresAt: d.expires_at },
+        parent: { jti: d.parent_jti, rotatedAt: d.issued_at },
       };
+    }
+    case 'token.revoked':
+    case 'session.evicted':
+      return state.status === 'absent' ? state : { ...state, status: 'ended' };
+    case 'token.reuse_detected':
+      return state;
     default:
-      return assertNever(event.type);
+      return assertNever(event);
   }
 }
 
 function assertNever(value: never): never {
-  throw new Error(`unhandled case ${String(value)}`);
+  throw new Error(`unhandled case ${JSON.stringify(value)}`);
 }
 
-/** The session aggregate: one device's chain of tokens. */
+/** The session aggregate: one device's chain of tokens, from login to its end. */
 export const sessionDecider: Decider<SessionCommand, SessionEvent, SessionState> = {
   initialState: { status: 'absent' },
   decide,

@@ -1,52 +1,89 @@
-import { fold, isRefusal } from '@headlesskey/platform';
+import { type Decision, isRefusal } from '@headlesskey/platform';
 import { describe, expect, it } from 'vitest';
 import { sessionDecider } from './decider.js';
-import type { OpenSession } from './session.js';
+import type { SessionCommand, SessionEvent, SessionState } from './session.js';
 
-const open: OpenSession = {
+const sid = '0190c6a0-0000-7000-8000-000000000001';
+const t = (jti: string, at: number) => ({ jti, issuedAt: at, expiresAt: at + 3600 });
+const open: SessionCommand = {
   type: 'Open',
-  sessionId: '0190c6a0-0000-7000-8000-000000000001',
+  sessionId: sid,
   userId: 3,
-  jti: '0190c6a0-0000-7000-8000-0000000000aa',
-  device: 'Firefox on Linux',
-  expiresAt: '2026-01-01T01:00:00.000Z',
-  refreshUntil: '2026-01-15T00:00:00.000Z',
+  device: 'phone',
+  token: t('j1', 1000),
+  refreshUntil: 1000 + 14 * 86400,
 };
 
+/** Given these commands were accepted, the state they leave. */
+function given(...commands: SessionCommand[]): SessionState {
+  return commands.reduce<SessionState>(
+    (state, command) => events(sessionDecider.decide(command, state)).reduce(sessionDecider.evolve, state),
+    sessionDecider.initialState,
+  );
+}
+
+function events(decision: Decision<SessionEvent>): readonly SessionEvent[] {
+  if (isRefusal(decision)) throw new Error(`refused: ${decision.refused}`);
+  return decision;
+}
+
+const refusal = (d: Decision<SessionEvent>) => (isRefusal(d) ? d.refused : undefined);
+const types = (d: Decision<SessionEvent>) => events(d).map((e) => e.type);
+
 describe('session decider', () => {
-  it('given no session, opening one issues its first token', () => {
-    const events = sessionDecider.decide(open, sessionDecider.initialState);
-    expect(events).toEqual([
-      {
-        type: 'token.issued',
-        data: {
-          user_id: 3,
-          session_id: open.sessionId,
-          jti: open.jti,
-          expires_at: open.expiresAt,
-          device: 'Firefox on Linux',
-          refresh_until: open.refreshUntil,
-        },
-      },
-    ]);
+  it('opens a session with its first token', () => {
+    expect(types(sessionDecider.decide(open, sessionDecider.initialState))).toEqual(['token.issued']);
+    expect(given(open)).toMatchObject({ status: 'active', current: { jti: 'j1' }, device: 'phone' });
   });
 
-  it('folds the issue into an active session whose current token is that jti', () => {
-    const events = sessionDecider.decide(open, sessionDecider.initialState);
-    if (isRefusal(events)) throw new Error('refused');
-    expect(fold(sessionDecider, events)).toEqual({
-      status: 'active',
-      userId: 3,
-      currentJti: open.jti,
-      refreshUntil: open.refreshUntil,
-      device: 'Firefox on Linux',
-    });
+  it('rotates the current token and remembers its parent', () => {
+    const refresh: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j2', 1100), now: 1100, grace: 10 };
+    expect(types(sessionDecider.decide(refresh, given(open)))).toEqual(['token.refreshed']);
+    expect(given(open, refresh)).toMatchObject({ current: { jti: 'j2' }, parent: { jti: 'j1', rotatedAt: 1100 } });
   });
 
-  it('never opens the same session twice', () => {
-    const events = sessionDecider.decide(open, sessionDecider.initialState);
-    if (isRefusal(events)) throw new Error('refused');
-    const again = sessionDecider.decide(open, fold(sessionDecider, events));
-    expect(isRefusal(again)).toBe(true);
+  it('answers the same child when the parent comes again within the grace', () => {
+    const first: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j2', 1100), now: 1100, grace: 10 };
+    const racer: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j3', 1105), now: 1105, grace: 10 };
+    expect(sessionDecider.decide(racer, given(open, first))).toEqual([]);
+  });
+
+  it('treats the parent after the grace, or any older token, as reuse and ends the session', () => {
+    const first: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j2', 1100), now: 1100, grace: 10 };
+    const late: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j3', 1111), now: 1111, grace: 10 };
+    expect(types(sessionDecider.decide(late, given(open, first)))).toEqual(['token.reuse_detected', 'token.revoked']);
+    const second: SessionCommand = { type: 'Refresh', presentedJti: 'j2', token: t('j3', 1200), now: 1200, grace: 10 };
+    const grandparent: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j4', 1201), now: 1201, grace: 10 };
+    expect(types(sessionDecider.decide(grandparent, given(open, first, second)))).toEqual(['token.reuse_detected', 'token.revoked']);
+    expect(given(open, first, second, grandparent).status).toBe('ended');
+  });
+
+  it('refreshes an expired token while the refresh window is open, never after', () => {
+    const afterExpiry: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j2', 9000), now: 9000, grace: 10 };
+    expect(types(sessionDecider.decide(afterExpiry, given(open)))).toEqual(['token.refreshed']);
+    const pastWindow: SessionCommand = { ...afterExpiry, now: 1000 + 14 * 86400 + 1 };
+    expect(refusal(sessionDecider.decide(pastWindow, given(open)))).toBe('headlesskey_token_expired');
+  });
+
+  it('refuses to refresh an ended session', () => {
+    const refresh: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j2', 1100), now: 1100, grace: 10 };
+    expect(refusal(sessionDecider.decide(refresh, given(open, { type: 'End', reason: 'admin' })))).toBe('headlesskey_token_revoked');
+  });
+
+  it('revokes only the current token, and a second revoke changes nothing', () => {
+    const revoke: SessionCommand = { type: 'Revoke', presentedJti: 'j1' };
+    expect(types(sessionDecider.decide(revoke, given(open)))).toEqual(['token.revoked']);
+    expect(sessionDecider.decide(revoke, given(open, revoke))).toEqual([]);
+    expect(sessionDecider.decide({ type: 'Revoke', presentedJti: 'stale' }, given(open))).toEqual([]);
+  });
+
+  it('re-opening from the same device replaces the token and restarts the refresh window', () => {
+    const reopen: SessionCommand = { type: 'Reopen', token: t('j9', 5000), refreshUntil: 5000 + 86400 };
+    expect(given(open, reopen)).toMatchObject({ status: 'active', current: { jti: 'j9' }, refreshUntil: 5000 + 86400 });
+  });
+
+  it('evicts an active session once', () => {
+    expect(types(sessionDecider.decide({ type: 'Evict' }, given(open)))).toEqual(['session.evicted']);
+    expect(sessionDecider.decide({ type: 'Evict' }, given(open, { type: 'Evict' }))).toEqual([]);
   });
 });

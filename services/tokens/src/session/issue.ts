@@ -1,61 +1,72 @@
 import { randomUUID } from 'node:crypto';
-import type { IssuedToken, tokensCommands } from '@headlesskey/contracts';
-import { handleCommand, metaFrom, type WritingService } from '@headlesskey/platform';
+import type { IssuedToken, RequestContext, tokensCommands } from '@headlesskey/contracts';
+import {
+  DomainError,
+  decideInTransaction,
+  type EntityManager,
+  metaFrom,
+  retryOnConflict,
+  type WritingService,
+} from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { TokensConfig } from '../config.js';
-import { signToken } from '../jwt/sign.js';
 import type { Keyring } from '../keys/keyring.js';
+import { answerToken } from './answer.js';
 import { sessionDecider } from './decider.js';
-import { sessionStream } from './session.js';
+import { planLogin } from './device-slots.js';
+import { lockLiveSessions, projectSession } from './read-model.js';
+import { type SessionCommand, sessionStream } from './session.js';
 
 type IssueCommand = Static<typeof tokensCommands.issue.request>;
 
-/** `2023-10-27T10:00:00+00:00`: the plugin's expiration format. */
-export const wordpressTime = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+/** The device a login names: `device` in the body or `X-Device-Id`, else the User-Agent. */
+export const deviceOf = (context: RequestContext) => (context.device || context.userAgent || 'unknown').slice(0, 256);
 
-/** Opens a session for a user the identity service authenticated, and signs its first token. */
+/**
+ * A login: takes a device slot (the same device's own, a free one, or the oldest one's under
+ * `evict_oldest`) and signs the session's first token. Slots are decided under a per-user lock,
+ * so N+1 parallel logins never leave more than N live sessions.
+ */
 export function issueHandler(svc: WritingService, config: TokensConfig, keyring: Keyring) {
   return async ({ user, context }: IssueCommand): Promise<IssuedToken> => {
     const settings = svc.settings.current();
     const now = Math.floor(Date.now() / 1000);
-    const exp = now + settings.token_ttl;
+    const token = { jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl };
     const refreshUntil = now + settings.refresh_ttl;
-    const sessionId = randomUUID();
-    const jti = randomUUID();
-    const device = context.device ?? context.userAgent ?? 'unknown';
-    await handleCommand({
-      store: svc.store,
-      scope: svc.scope,
-      streamId: sessionStream(sessionId),
-      decider: sessionDecider,
-      command: {
-        type: 'Open',
-        sessionId,
-        userId: user.ID,
-        jti,
-        device,
-        expiresAt: new Date(exp * 1000).toISOString(),
-        refreshUntil: new Date(refreshUntil * 1000).toISOString(),
-      },
-      meta: metaFrom(context, user.ID),
-      project: (em) =>
-        em
-          .execute(
-            `insert into sessions (id, user_id, device, ip, user_agent, created_at, last_seen_at, refresh_until, current_jti, status)
-           values (?, ?, ?, ?, ?, to_timestamp(?), to_timestamp(?), to_timestamp(?), ?, 'active')`,
-            [sessionId, user.ID, device, context.ip, context.userAgent, now, now, refreshUntil, jti],
-          )
-          .then(() => undefined),
+    const device = deviceOf(context);
+    const session = await retryOnConflict(svc.store, async (em) => {
+      const plan = planLogin(await lockLiveSessions(em, user.ID), device, settings.device_limit, settings.device_policy);
+      if (plan.kind === 'reject')
+        throw new DomainError('headlesskey_device_limit', 'Device limit reached. Log out on another device first.');
+      for (const evicted of plan.kind === 'open' ? plan.evict : []) await apply(svc, em, evicted, { type: 'Evict' }, context, user.ID);
+      const sessionId = plan.kind === 'reopen' ? plan.sessionId : randomUUID();
+      const command: SessionCommand =
+        plan.kind === 'reopen'
+          ? { type: 'Reopen', token, refreshUntil }
+          : { type: 'Open', sessionId, userId: user.ID, device, token, refreshUntil };
+      return apply(svc, em, sessionId, command, context, user.ID);
     });
-    const token = await signToken(keyring.signing, {
-      user,
-      sessionId,
-      jti,
-      issuedAt: now,
-      expiresAt: exp,
-      issuer: config.issuer,
-      audience: config.audience,
-    });
-    return { token, expiration: wordpressTime(exp), expires_in: settings.token_ttl, refreshable: refreshUntil > now, jti };
+    return answerToken(keyring, config, settings, user, session);
   };
+}
+
+/** Decides one command on one session inside the caller's transaction and projects it. */
+export async function apply(
+  svc: WritingService,
+  em: EntityManager,
+  sessionId: string,
+  command: SessionCommand,
+  context: RequestContext,
+  actor: number,
+) {
+  const { state } = await decideInTransaction(em, {
+    scope: svc.scope,
+    streamId: sessionStream(sessionId),
+    decider: sessionDecider,
+    command,
+    meta: metaFrom(context, actor),
+    project: (tx, events, next) => projectSession(tx, events, next, context.ip, context.userAgent),
+  });
+  if (state.status === 'absent') throw new Error(`session ${sessionId} is absent after ${command.type}`);
+  return state;
 }

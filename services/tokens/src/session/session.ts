@@ -1,24 +1,40 @@
-import type { TokenIssued } from '@headlesskey/contracts';
+import type { SessionEvicted, TokenIssued, TokenRefreshed, TokenReuseDetected, TokenRevoked } from '@headlesskey/contracts';
 import type { NewEvent } from '@headlesskey/platform';
 
-export type SessionEvent = NewEvent<'token.issued', TokenIssued & { device: string; refresh_until: string }>;
+export type SessionEvent =
+  | NewEvent<'token.issued', TokenIssued>
+  | NewEvent<'token.refreshed', TokenRefreshed>
+  | NewEvent<'token.revoked', TokenRevoked>
+  | NewEvent<'token.reuse_detected', TokenReuseDetected>
+  | NewEvent<'session.evicted', SessionEvicted>;
 
-export type SessionState =
-  | { status: 'absent' }
-  | { status: 'active'; userId: number; currentJti: string; refreshUntil: string; device: string };
-
-/** Opens a session (one device) with its first token. Times and ids arrive on the command. */
-export interface OpenSession {
-  type: 'Open';
-  sessionId: string;
-  userId: number;
+/** The one live token of a session. */
+export interface LiveToken {
   jti: string;
-  device: string;
-  expiresAt: string;
-  refreshUntil: string;
+  issuedAt: number;
+  expiresAt: number;
 }
 
-export type SessionCommand = OpenSession;
+export interface SessionFacts {
+  sessionId: string;
+  userId: number;
+  device: string;
+  refreshUntil: number;
+  current: LiveToken;
+  /** The token the current one replaced, and when: presenting it again within the grace answers the current one. */
+  parent?: { jti: string; rotatedAt: number };
+}
+
+export type SessionState = { status: 'absent' } | ({ status: 'active' } & SessionFacts) | ({ status: 'ended' } & SessionFacts);
+
+/** Times are epoch seconds and ids are drawn by the caller: the decider stays pure. */
+export type SessionCommand =
+  | { type: 'Open'; sessionId: string; userId: number; device: string; token: LiveToken; refreshUntil: number }
+  | { type: 'Reopen'; token: LiveToken; refreshUntil: number }
+  | { type: 'Refresh'; presentedJti: string; token: LiveToken; now: number; grace: number }
+  | { type: 'Revoke'; presentedJti: string }
+  | { type: 'End'; reason: TokenRevoked['reason'] }
+  | { type: 'Evict' };
 
 /** A session is its own stream: token events never pile up on one per-user stream. */
 export const sessionStream = (id: string) => `session-${id}`;

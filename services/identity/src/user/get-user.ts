@@ -1,0 +1,13 @@
+import type { identityCommands, UserView } from '@headlesskey/contracts';
+import { DomainError, type WritingService } from '@headlesskey/platform';
+import type { Static } from '@sinclair/typebox';
+import { findById } from './read-model.js';
+
+/** The current profile of a user: `/me`, and the `user` of a refreshed token. */
+export function getUserHandler(svc: WritingService) {
+  return async ({ user_id }: Static<typeof identityCommands.getUser.request>): Promise<UserView> => {
+    const user = await findById(svc.store.em.fork(), user_id);
+    if (!user) throw new DomainError('headlesskey_not_found', 'No such user.');
+    return user;
+  };
+}

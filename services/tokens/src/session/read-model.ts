@@ -1,0 +1,52 @@
+import type { EntityManager } from '@headlesskey/platform';
+import type { LiveSession } from './device-slots.js';
+import type { SessionEvent, SessionState } from './session.js';
+
+/** Keeps the `sessions` table in step with a session's events, in the same transaction. */
+export async function projectSession(
+  em: EntityManager,
+  events: readonly SessionEvent[],
+  state: SessionState,
+  ip: string,
+  userAgent: string,
+): Promise<void> {
+  if (state.status === 'absent' || events.length === 0) return;
+  const opened = events.some((e) => e.type === 'token.issued');
+  if (opened) {
+    await em.execute(
+      `insert into sessions (id, user_id, device, ip, user_agent, created_at, last_seen_at, refresh_until, current_jti, status)
+       values (?, ?, ?, ?, ?, now(), now(), to_timestamp(?), ?, 'active')
+       on conflict (id) do update set ip = excluded.ip, user_agent = excluded.user_agent, last_seen_at = now(),
+         refresh_until = excluded.refresh_until, current_jti = excluded.current_jti, status = 'active'`,
+      [state.sessionId, state.userId, state.device, ip, userAgent, state.refreshUntil, state.current.jti],
+    );
+    return;
+  }
+  await em.execute('update sessions set current_jti = ?, status = ?, last_seen_at = now(), ip = ? where id = ?', [
+    state.current.jti,
+    state.status,
+    ip,
+    state.sessionId,
+  ]);
+}
+
+/**
+ * The user's live sessions, locking the user's slots for the rest of the transaction so that
+ * parallel logins past a device limit are decided one after another.
+ */
+export async function lockLiveSessions(em: EntityManager, userId: number): Promise<LiveSession[]> {
+  await em.execute("select pg_advisory_xact_lock(hashtext('device-slots'), ?)", [userId]);
+  const rows = await em.execute<{ id: string; device: string; last_seen: number }[]>(
+    "select id, device, extract(epoch from last_seen_at)::float8 as last_seen from sessions where user_id = ? and status = 'active' and refresh_until > now()",
+    [userId],
+  );
+  return rows.map((r) => ({ id: r.id, device: r.device, lastSeen: Number(r.last_seen) }));
+}
+
+export async function activeSessionIds(em: EntityManager, userId: number): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>(
+    "select id from sessions where user_id = ? and status = 'active' and refresh_until > now()",
+    [userId],
+  );
+  return rows.map((r) => r.id);
+}
