@@ -1,0 +1,57 @@
+import { ConfigError } from '@headlesskey/platform';
+import { describe, expect, it } from 'vitest';
+import { readGatewayConfig } from './config.js';
+
+describe('readGatewayConfig', () => {
+  it('has the documented defaults', () => {
+    expect(readGatewayConfig({})).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      namespace: 'headlesskey',
+      version: 'v1',
+      legacyNamespace: true,
+      bodyLimit: 16384,
+      trustedProxies: [],
+      commandTimeoutMs: 5000,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = readGatewayConfig({
+      HEADLESSKEY_PORT: '9000',
+      HEADLESSKEY_HOST: '0.0.0.0',
+      HEADLESSKEY_REST_NAMESPACE: 'my-custom_auth',
+      HEADLESSKEY_REST_VERSION: 'v2',
+      HEADLESSKEY_LEGACY_NAMESPACE: 'off',
+      HEADLESSKEY_BODY_LIMIT: '65536',
+      HEADLESSKEY_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.0.2.1 ,::1, fd00::/8 ',
+      HEADLESSKEY_COMMAND_TIMEOUT_MS: '250',
+    });
+    expect(config).toEqual({
+      port: 9000,
+      host: '0.0.0.0',
+      namespace: 'my-custom_auth',
+      version: 'v2',
+      legacyNamespace: false,
+      bodyLimit: 65536,
+      trustedProxies: ['10.0.0.0/8', '192.0.2.1', '::1', 'fd00::/8'],
+      commandTimeoutMs: 250,
+    });
+  });
+
+  it.each([
+    ['HEADLESSKEY_REST_NAMESPACE', 'my/auth'],
+    ['HEADLESSKEY_REST_NAMESPACE', '../admin'],
+    ['HEADLESSKEY_REST_VERSION', 'v 1'],
+    ['HEADLESSKEY_PORT', '70000'],
+    ['HEADLESSKEY_LEGACY_NAMESPACE', 'maybe'],
+    ['HEADLESSKEY_BODY_LIMIT', '16k'],
+    ['HEADLESSKEY_TRUSTED_PROXIES', '10.0.0.0/33'],
+    ['HEADLESSKEY_TRUSTED_PROXIES', '10.0.0.1, proxy.local'],
+    ['HEADLESSKEY_TRUSTED_PROXIES', '10.0.0.0/8/1'],
+    ['HEADLESSKEY_TRUSTED_PROXIES', '::1/129'],
+  ])('refuses %s=%s with an error naming the variable', (name, value) => {
+    expect(() => readGatewayConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => readGatewayConfig({ [name]: value })).toThrow(name);
+  });
+});

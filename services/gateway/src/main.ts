@@ -1,0 +1,13 @@
+import { createCommandClient, runService } from '@headlesskey/platform';
+import { buildApp } from './app.js';
+import { readGatewayConfig } from './config.js';
+
+await runService('gateway', async ({ config, logger, nc }) => {
+  const gateway = readGatewayConfig();
+  const bus = createCommandClient(nc, config.names, gateway.commandTimeoutMs);
+  const app = buildApp({ config: gateway, bus, logger });
+  await app.listen({ port: gateway.port, host: gateway.host });
+  logger.info({ url: `http://${gateway.host}:${gateway.port}/wp-json/${gateway.namespace}/${gateway.version}` }, 'gateway listening');
+  // Fastify's close stops taking connections and lets requests in flight finish.
+  return { close: () => app.close() };
+});

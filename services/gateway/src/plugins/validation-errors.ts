@@ -1,0 +1,84 @@
+import type { ErrorBody } from '@headlesskey/contracts';
+
+/** The part of an ajv error this mapping reads (Fastify's `FastifySchemaValidationError`). */
+export interface SchemaIssue {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+}
+
+/** `rest_missing_callback_param` for the names given (the message is worded from them when sent). */
+export function missingParams(params: string[]): ErrorBody {
+  return { code: 'rest_missing_callback_param', details: { params } };
+}
+
+/** `rest_invalid_param`: `params` maps each name to its reason, as WordPress does. */
+export function invalidParams(params: Record<string, string>): ErrorBody {
+  return { code: 'rest_invalid_param', details: { params } };
+}
+
+/**
+ * Turns ajv's errors on a body into the WordPress REST error. Missing fields win over wrong ones,
+ * as in WordPress, which checks that required arguments are present before it validates any.
+ */
+export function bodyValidationError(issues: readonly SchemaIssue[]): ErrorBody {
+  const missing = new Set<string>();
+  for (const issue of issues) {
+    if (issue.keyword === 'required' && issue.instancePath === '') missing.add(String(issue.params.missingProperty));
+  }
+  if (missing.size > 0) return missingParams([...missing]);
+  const params: Record<string, string> = {};
+  for (const issue of issues) {
+    const path = pointerSegments(issue.instancePath);
+    // A non-object body never reaches validation (the JSON parser refuses it); this is a backstop.
+    if (path.length === 0) return { code: 'headlesskey_invalid_json' };
+    const name = path[0]!;
+    params[name] ??= reason(displayName(path), issue);
+  }
+  return invalidParams(params);
+}
+
+/** WordPress's wording (rest_validate_value_from_schema) for the keywords our schemas use. */
+function reason(name: string, issue: SchemaIssue): string {
+  const p = issue.params;
+  switch (issue.keyword) {
+    case 'type':
+      return `${name} is not of type ${String(p.type)}.`;
+    case 'minLength':
+      return `${name} must be at least ${plural(Number(p.limit), 'character')} long.`;
+    case 'maxLength':
+      return `${name} must be at most ${plural(Number(p.limit), 'character')} long.`;
+    case 'pattern':
+      return `${name} does not match pattern ${String(p.pattern)}.`;
+    case 'enum':
+    case 'const':
+      return `${name} is not one of the allowed values.`;
+    case 'minimum':
+      return `${name} must be greater than or equal to ${String(p.limit)}.`;
+    case 'maximum':
+      return `${name} must be less than or equal to ${String(p.limit)}.`;
+    case 'format':
+      return p.format === 'email' ? 'Invalid email address.' : `${name} is not a valid ${String(p.format)}.`;
+    default:
+      return `${name} is invalid.`;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** JSON Pointer (`/roles/0`) to its unescaped segments. */
+function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+/** `roles[0]`, the way WordPress names a nested argument. */
+function displayName(path: string[]): string {
+  const [head, ...rest] = path;
+  return `${head}${rest.map((s) => `[${s}]`).join('')}`;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { bodyValidationError, type SchemaIssue } from './validation-errors.js';
+
+const issue = (keyword: string, instancePath: string, params: Record<string, unknown> = {}): SchemaIssue => ({
+  keyword,
+  instancePath,
+  params,
+});
+
+describe('bodyValidationError', () => {
+  it('lists every missing field, ignoring wrong types reported alongside', () => {
+    const error = bodyValidationError([
+      issue('type', '/device', { type: 'string' }),
+      issue('required', '', { missingProperty: 'username' }),
+      issue('required', '', { missingProperty: 'password' }),
+    ]);
+    expect(error).toEqual({ code: 'rest_missing_callback_param', details: { params: ['username', 'password'] } });
+  });
+
+  it('maps each wrong field to its first reason, worded as WordPress words it', () => {
+    const error = bodyValidationError([
+      issue('type', '/username', { type: 'string' }),
+      issue('minLength', '/password', { limit: 1 }),
+      issue('maxLength', '/password', { limit: 4096 }),
+      issue('maxLength', '/name', { limit: 250 }),
+      issue('pattern', '/email', { pattern: '^a$' }),
+    ]);
+    expect(error).toEqual({
+      code: 'rest_invalid_param',
+      details: {
+        params: {
+          username: 'username is not of type string.',
+          password: 'password must be at least 1 character long.',
+          name: 'name must be at most 250 characters long.',
+          email: 'email does not match pattern ^a$.',
+        },
+      },
+    });
+  });
+
+  it('names a nested value by its top-level field, WordPress style, and unescapes JSON pointers', () => {
+    const error = bodyValidationError([issue('type', '/roles/0', { type: 'string' }), issue('const', '/a~1b', {})]);
+    expect(error.details?.params).toEqual({ roles: 'roles[0] is not of type string.', 'a/b': 'a/b is not one of the allowed values.' });
+  });
+
+  it('treats a body that is not an object as invalid JSON', () => {
+    expect(bodyValidationError([issue('type', '', { type: 'object' })])).toEqual({ code: 'headlesskey_invalid_json' });
+  });
+});

@@ -1,0 +1,37 @@
+import type { CommandClient } from '@headlesskey/platform';
+import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
+import type { GatewayConfig } from '../config.js';
+import { healthRoutes } from './health.js';
+import { namespaceIndex } from './namespace-index.js';
+import { registrationRoutes } from './register.js';
+import { type RouteGroup, routeGroupPlugin } from './route.js';
+import { tokenRoutes } from './token.js';
+
+/** Every route group under the REST namespace. A new group is a new file and one line here. */
+export const API_ROUTES: readonly RouteGroup[] = [tokenRoutes, registrationRoutes];
+
+/** The plugin page's own default namespace, served as an alias of ours. */
+export const LEGACY_NAMESPACE = 'wpauthapi/v1';
+
+/** The namespaces (`headlesskey/v1`, and the legacy alias unless it is off or the same) served. */
+export function namespacesOf(config: Pick<GatewayConfig, 'namespace' | 'version' | 'legacyNamespace'>): string[] {
+  const primary = `${config.namespace}/${config.version}`;
+  return config.legacyNamespace && primary !== LEGACY_NAMESPACE ? [primary, LEGACY_NAMESPACE] : [primary];
+}
+
+/** Mounts the route table under each namespace, with its index, and the health routes beside. */
+export function mountRoutes(app: FastifyInstance, config: GatewayConfig, bus: CommandClient, groups = API_ROUTES): void {
+  for (const namespace of namespacesOf(config)) {
+    app.register(namespacePlugin(namespace, groups, bus), { prefix: `/wp-json/${namespace}` });
+  }
+  app.register(healthRoutes(bus));
+}
+
+function namespacePlugin(namespace: string, groups: readonly RouteGroup[], bus: CommandClient): FastifyPluginCallback {
+  const index = namespaceIndex(namespace, groups);
+  return function restNamespace(scope, _options, done) {
+    scope.get('/', async () => index);
+    for (const group of groups) scope.register(routeGroupPlugin(group, bus));
+    done();
+  };
+}

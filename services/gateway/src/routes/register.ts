@@ -1,0 +1,17 @@
+import { identityCommands, RegisterBody } from '@headlesskey/contracts';
+import { defineRoute, type RouteGroup } from './route.js';
+
+/** Self-service registration (a setting can turn it off; identity answers that). */
+export const registrationRoutes: RouteGroup = {
+  name: 'register',
+  routes: [
+    defineRoute({
+      method: 'POST',
+      url: '/register',
+      body: RegisterBody,
+      response: identityCommands.register.reply,
+      status: 201,
+      handle: ({ body, request, bus }) => bus.send(identityCommands.register, { ...body, context: request.requestContext }),
+    }),
+  ],
+};

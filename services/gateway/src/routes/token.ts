@@ -1,0 +1,28 @@
+import { identityCommands, TokenBody, TokenInBody, tokensCommands } from '@headlesskey/contracts';
+import { tokenOf } from './bearer.js';
+import { defineRoute, type RouteGroup } from './route.js';
+
+/** Login for a token, and validation of one. Refresh and revoke belong here too. */
+export const tokenRoutes: RouteGroup = {
+  name: 'token',
+  routes: [
+    defineRoute({
+      method: 'POST',
+      url: '/token',
+      body: TokenBody,
+      response: identityCommands.login.reply,
+      handle: ({ body, request, bus }) => bus.send(identityCommands.login, { ...body, context: request.requestContext }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/token/validate',
+      body: TokenInBody,
+      response: tokensCommands.validate.reply,
+      handle: async ({ body, request, bus }) => {
+        const found = tokenOf(body, request);
+        if ('error' in found) return { ok: false, error: found.error };
+        return bus.send(tokensCommands.validate, { token: found.token, context: request.requestContext });
+      },
+    }),
+  ],
+};
