@@ -5,10 +5,12 @@ import { healthRoutes } from './health.js';
 import { namespaceIndex } from './namespace-index.js';
 import { registrationRoutes } from './register.js';
 import { type RouteGroup, routeGroupPlugin } from './route.js';
+import { sessionRoutes } from './session-routes.js';
 import { tokenRoutes } from './token.js';
+import { wellKnownRoutes } from './well-known.js';
 
 /** Every route group under the REST namespace. A new group is a new file and one line here. */
-export const API_ROUTES: readonly RouteGroup[] = [tokenRoutes, registrationRoutes];
+export const API_ROUTES: readonly RouteGroup[] = [tokenRoutes, registrationRoutes, sessionRoutes];
 
 /** The plugin page's own default namespace, served as an alias of ours. */
 export const LEGACY_NAMESPACE = 'wpauthapi/v1';
@@ -25,6 +27,7 @@ export function mountRoutes(app: FastifyInstance, config: GatewayConfig, bus: Co
     app.register(namespacePlugin(namespace, groups, bus), { prefix: `/wp-json/${namespace}` });
   }
   app.register(healthRoutes(bus));
+  app.register(wellKnownRoutes(bus));
 }
 
 function namespacePlugin(namespace: string, groups: readonly RouteGroup[], bus: CommandClient): FastifyPluginCallback {

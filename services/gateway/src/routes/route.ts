@@ -1,11 +1,16 @@
 import type { CommandClient, Reply } from '@headlesskey/platform';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from 'fastify';
+import { type Access, authorize, type Caller } from '../plugins/access.js';
 import { sendError } from '../plugins/errors.js';
 
 /** What a handler gets: the body already checked against its schema and cut to its fields. */
-export interface RouteInput<B> {
+export interface RouteInput<B, P = Record<string, string>> {
   body: B;
+  /** Path parameters, checked against the route's `params` schema. */
+  params: P;
+  /** The validated caller; set on every route whose access is not `public`. */
+  caller?: Caller;
   request: FastifyRequest;
   bus: CommandClient;
 }
@@ -14,17 +19,20 @@ export interface RouteInput<B> {
  * A route under the REST namespace, as data. The same entry registers the Fastify route and
  * describes it in the namespace index (and later the OpenAPI document).
  */
-export interface ApiRoute<B extends TObject = TObject> {
+export interface ApiRoute<B extends TObject = TObject, P extends TObject = TObject> {
   method: Extract<HTTPMethods, 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>;
   /** Relative to `/wp-json/{namespace}/{version}`, Fastify syntax (`/sessions/:id`). */
   url: string;
+  /** `public` unless given: checked before the body reaches a handler or a command is sent. */
+  access?: Access;
   body?: B;
+  params?: P;
   /** Success body schema; also drops any field a reply carries beyond it. */
   response?: TSchema;
   /** Success status, 200 unless given. */
   status?: number;
   /** Validate, build the command, send it: the reply becomes the answer. */
-  handle(input: RouteInput<Static<B>>): Promise<Reply<unknown>>;
+  handle(input: RouteInput<Static<B>, Static<P>>): Promise<Reply<unknown>>;
 }
 
 /** One file's routes: `token`, `register`, and so on. */
@@ -34,7 +42,7 @@ export interface RouteGroup {
 }
 
 /** Keeps each route's body type for its handler while the table holds them side by side. */
-export function defineRoute<B extends TObject>(route: ApiRoute<B>): ApiRoute {
+export function defineRoute<B extends TObject, P extends TObject = TObject>(route: ApiRoute<B, P>): ApiRoute {
   return route as unknown as ApiRoute;
 }
 
@@ -52,29 +60,44 @@ function toFastifyRoute(route: ApiRoute, bus: CommandClient): RouteOptions {
   const status = route.status ?? 200;
   const schema: NonNullable<RouteOptions['schema']> = {};
   if (route.body) schema.body = route.body;
+  if (route.params) schema.params = route.params;
   if (route.response) schema.response = { [status]: route.response };
   const options: RouteOptions = {
     method: route.method,
     url: route.url,
     schema,
     handler: async (request, reply) => {
+      const caller = callers.get(request);
       const body = route.body ? knownFields(request.body as Record<string, unknown>, route.body) : {};
-      const result = await route.handle({ body, request, bus });
+      const params = request.params as Record<string, string>;
+      const result = await route.handle({ body, params, caller, request, bus });
       if (!result.ok) return sendError(reply, result.error);
       return reply.code(status).send(result.data);
     },
   };
-  if (route.body) options.preValidation = noBodyIsEmpty;
+  const access = route.access ?? 'public';
+  const guard = access === 'public' ? [] : [bearerGuard(bus, access)];
+  options.preValidation = [...(route.body ? [noBodyIsEmpty] : []), ...guard];
   return options;
+}
+
+const callers = new WeakMap<FastifyRequest, Caller>();
+
+/** Runs before the body is validated: a caller without a usable token learns nothing more. */
+function bearerGuard(bus: CommandClient, access: Exclude<Access, 'public'>) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const caller = await authorize(request, bus, access);
+    if ('error' in caller) return sendError(reply, caller.error);
+    callers.set(request, caller);
+  };
 }
 
 /**
  * A request with no body at all is treated as `{}`, so it is answered with the missing
  * parameters, as WordPress does, rather than "body must be object".
  */
-function noBodyIsEmpty(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+async function noBodyIsEmpty(request: FastifyRequest): Promise<void> {
   if (request.body === undefined || request.body === null) request.body = {};
-  done();
 }
 
 /** Only the fields the schema declares reach a command: extra body fields never cross the bus. */

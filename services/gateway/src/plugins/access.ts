@@ -1,0 +1,40 @@
+import { type Claims, type ErrorBody, type Role, tokensCommands } from '@headlesskey/contracts';
+import type { CommandClient } from '@headlesskey/platform';
+import type { FastifyRequest } from 'fastify';
+
+/** Who may call a route: anyone, any valid token, or a token carrying one of these roles. */
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+/** The caller of a protected route, from its validated token. */
+export interface Caller {
+  userId: number;
+  sessionId: string;
+  roles: readonly string[];
+  claims: Claims;
+}
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+const MAX_TOKEN = tokensCommands.validate.request.properties.token.maxLength ?? 8192;
+
+/**
+ * The bearer guard of a protected route: the `Authorization: Bearer` token must pass the tokens
+ * service's validate (signature, claims, live session) — never anonymous on a bad token — and,
+ * for a role list, carry one of the roles.
+ */
+export async function authorize(
+  request: FastifyRequest,
+  bus: CommandClient,
+  access: Exclude<Access, 'public'>,
+): Promise<Caller | { error: ErrorBody }> {
+  const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  if (!token) return { error: { code: 'headlesskey_unauthorized', message: 'Send a token as Authorization: Bearer <token>.' } };
+  if (token.length > MAX_TOKEN) return { error: { code: 'headlesskey_invalid_token', details: { reason: 'token too large' } } };
+  const verified = await bus.send(tokensCommands.validate, { token, context: request.requestContext });
+  if (!verified.ok) return { error: verified.error };
+  const claims = verified.data.data;
+  const caller: Caller = { userId: claims.data.ID, sessionId: claims.sid, roles: claims.data.roles, claims };
+  if (access !== 'authenticated' && !caller.roles.some((role) => (access as readonly string[]).includes(role))) {
+    return { error: { code: 'headlesskey_forbidden' } };
+  }
+  return caller;
+}

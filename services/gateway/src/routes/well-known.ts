@@ -1,0 +1,17 @@
+import { tokensCommands } from '@headlesskey/contracts';
+import type { CommandClient } from '@headlesskey/platform';
+import type { FastifyPluginCallback } from 'fastify';
+import { sendError } from '../plugins/errors.js';
+
+/** `GET /.well-known/jwks.json`: the public keys that verify tokens (RS256/ES256; never a secret). */
+export function wellKnownRoutes(bus: CommandClient): FastifyPluginCallback {
+  return function wellKnown(scope, _options, done) {
+    scope.get('/.well-known/jwks.json', async (_request, reply) => {
+      const answer = await bus.send(tokensCommands.jwks, {});
+      if (!answer.ok) return sendError(reply, answer.error);
+      // Short, so a rotation reaches verifiers soon; old keys stay listed until they expire.
+      return reply.header('cache-control', 'public, max-age=300').send(answer.data);
+    });
+    done();
+  };
+}
