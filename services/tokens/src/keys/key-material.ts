@@ -2,6 +2,7 @@ import {
   createHash,
   createPrivateKey,
   createPublicKey,
+  createSecretKey,
   generateKeyPairSync,
   type JsonWebKey,
   type KeyObject,
@@ -14,8 +15,9 @@ export type Algorithm = 'HS256' | 'RS256' | 'ES256';
 export interface KeyMaterial {
   kid: string;
   alg: Algorithm;
-  signKey: Uint8Array | KeyObject;
-  verifyKey: Uint8Array | KeyObject;
+  /** KeyObjects, even for HMAC: jose converts each to a CryptoKey once and caches it per object. */
+  signKey: KeyObject;
+  verifyKey: KeyObject;
   /** The public half as a JWK, for the JWKS; never set for an HMAC secret. */
   publicJwk?: JsonWebKey;
 }
@@ -32,7 +34,7 @@ export function generateMaterial(alg: Algorithm): { kid: string; stored: StoredM
 
 export function fromStored(kid: string, alg: Algorithm, stored: StoredMaterial): KeyMaterial {
   if (alg === 'HS256') {
-    const secret = Buffer.from(String(stored.k), 'base64url');
+    const secret = createSecretKey(Buffer.from(String(stored.k), 'base64url'));
     return { kid, alg, signKey: secret, verifyKey: secret };
   }
   return asymmetric(kid, alg, createPrivateKey({ key: stored, format: 'jwk' }));
@@ -40,7 +42,8 @@ export function fromStored(kid: string, alg: Algorithm, stored: StoredMaterial):
 
 /** The HS256 secret of HEADLESSKEY_SECRET_KEY, with a kid derived from it (stable across replicas). */
 export function fromSecret(secret: Uint8Array): KeyMaterial {
-  return { kid: derivedKid(secret), alg: 'HS256', signKey: secret, verifyKey: secret };
+  const key = createSecretKey(secret);
+  return { kid: derivedKid(secret), alg: 'HS256', signKey: key, verifyKey: key };
 }
 
 /** A PEM private key (RSA → RS256, P-256 → ES256); anything else is refused with the reason. */
