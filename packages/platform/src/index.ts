@@ -39,3 +39,4 @@ export {
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
 export { currentTraceparent, extractTrace, injectTrace, inSpan, SpanKind, tracer } from './telemetry/propagation.js';
 export { startTelemetry, type Telemetry } from './telemetry/sdk.js';
+export { openReadPool, type ReadPool } from './store/read-pool.js';

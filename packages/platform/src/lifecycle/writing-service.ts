@@ -6,12 +6,15 @@ import { type CommandServer, createCommandServer } from '../bus/command-server.j
 import { ensureEventStream } from '../bus/event-stream.js';
 import { type SettingsReader, watchSettings } from '../settings/settings-reader.js';
 import { databaseUrl, openStore, type Store } from '../store/database.js';
+import { openReadPool, type ReadPool } from '../store/read-pool.js';
 import type { StoreScope } from '../store/event-store.js';
 import { startOutboxRelay } from '../store/outbox-relay.js';
 import type { RunningService, ServiceRuntime } from './run-service.js';
 
 export interface WritingService extends RunningService {
   store: Store;
+  /** For point reads on the hot path; see `openReadPool`. */
+  reads: ReadPool;
   scope: StoreScope;
   settings: SettingsReader;
   /** Register handlers, then `listen()`. `ping` is already answered (bus and store). */
@@ -46,6 +49,7 @@ export async function openWritingService(
   });
   await ensureEventStream(nc, config.names);
   const settings = await watchSettings(nc, config.names, logger);
+  const reads = openReadPool(databaseUrl(config.databaseUrl, database), opts.poolSize ?? 10);
   const relay = startOutboxRelay({ nc, databaseUrl: databaseUrl(config.databaseUrl, database), logger });
   const server = createCommandServer(nc, config.names, service, logger);
   server.on(ping(service), async () => {
@@ -54,6 +58,7 @@ export async function openWritingService(
   });
   return {
     store,
+    reads,
     scope: { service, names: config.names },
     settings,
     server,
@@ -62,6 +67,7 @@ export async function openWritingService(
       await server.close();
       await relay.stop();
       await settings.stop();
+      await reads.end();
       await store.close();
     },
   };

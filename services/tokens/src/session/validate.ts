@@ -17,23 +17,23 @@ const LAST_SEEN_EVERY_S = 60;
  * every replica, because the session row is read on each call.
  */
 export function validateHandler(svc: WritingService, config: TokensConfig, keyring: Keyring, logger: Logger) {
-  const connection = svc.store.em.getConnection();
   return async ({ token }: ValidateCommand): Promise<ValidateReply> => {
     const verified = await verifyToken(token, keyring, config);
     if (!verified.ok) throw tokenRejection(verified);
     const claims = verified.claims;
-    const session = await connection.execute<{ status?: string; current_jti?: string; idle?: number }>(
-      'select status, current_jti, extract(epoch from now() - last_seen_at)::int as idle from sessions where id = ?',
-      [claims.sid],
-      'get',
-    );
+    const { rows } = await svc.reads.query<{ status: string; current_jti: string; idle: number }>({
+      name: 'session-liveness',
+      text: 'select status, current_jti, extract(epoch from now() - last_seen_at)::int as idle from sessions where id = $1',
+      values: [claims.sid],
+    });
+    const session = rows[0];
     if (session?.status !== 'active' || session.current_jti !== claims.jti) {
       throw new DomainError('headlesskey_token_revoked', 'Token has been revoked.', { reason: 'session ended or token rotated' });
     }
-    if ((session.idle ?? 0) >= LAST_SEEN_EVERY_S) {
-      connection
-        .execute('update sessions set last_seen_at = now() where id = ?', [claims.sid])
-        .catch((err) => logger.warn({ err }, 'last-seen update failed'));
+    if (session.idle >= LAST_SEEN_EVERY_S) {
+      svc.reads
+        .query('update sessions set last_seen_at = now() where id = $1', [claims.sid])
+        .catch((err: unknown) => logger.warn({ err }, 'last-seen update failed'));
     }
     return { valid: true, data: claims };
   };
