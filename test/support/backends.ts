@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { answers } from '@headlesskey/local';
 
 export interface Backends {
   databaseUrl: string;
@@ -21,20 +21,6 @@ export async function resolveBackends(): Promise<Backends> {
       for (const stop of stops.reverse()) await stop();
     },
   };
-}
-
-export function answers(url: string, timeoutMs = 500): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port) });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }
 
 async function startContainerPostgres(stops: (() => Promise<void>)[]): Promise<string> {
