@@ -169,11 +169,18 @@ describe('POST /token/validate', () => {
     expect(calls).toHaveLength(0);
   });
 
-  it('holds a header token to the body limits', async () => {
+  it('answers a token over the limit, in the body or the header, as an invalid token without asking tokens', async () => {
     const calls = await h.respond('tokens', 'validate', () => ({ ok: true, data: VALID }));
-    const res = await app.inject({ method: 'POST', url: `${NS}/token/validate`, headers: { authorization: `Bearer ${'a'.repeat(8193)}` } });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().code).toBe('rest_invalid_param');
+    const big = 'a'.repeat(8193);
+    const fromHeader = await app.inject({ method: 'POST', url: `${NS}/token/validate`, headers: { authorization: `Bearer ${big}` } });
+    const fromBody = await post('/token/validate', { token: big });
+    for (const res of [fromHeader, fromBody]) {
+      expect(res.statusCode).toBe(401);
+      expect(res.json()).toMatchObject({
+        code: 'headlesskey_invalid_token',
+        data: { status: 401, valid: false, reason: 'token too large' },
+      });
+    }
     expect(calls).toHaveLength(0);
   });
 

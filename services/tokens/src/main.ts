@@ -14,8 +14,8 @@ await runService('tokens', async (rt) => {
   const { nc, config: common, logger } = rt;
   const config = readTokensConfig();
   const svc = await openWritingService(rt, 'tokens', { migrations: tokensMigrations, poolSize: 16 });
-  const keyring = await Keyring.open(svc.store, config.configuredKeys);
-  // Another replica rotated a key: sign with the new one at once.
+  const keyring = await Keyring.open(svc.store, config.configuredKeys, () => nc.publish(common.names.keysChanged));
+  // A replica generated or rotated a key: verify it, and sign with the newest, at once.
   const keyChanges = nc.subscribe(common.names.keysChanged, {
     callback: () => void keyring.reload().catch((err) => logger.warn({ err }, 'key reload failed')),
   });
@@ -29,10 +29,7 @@ await runService('tokens', async (rt) => {
     .on(tokensCommands.endSession, endSessionHandler(svc))
     .on(tokensCommands.endUserSessions, endUserSessionsHandler(svc))
     .on(tokensCommands.jwks, jwksHandler(keyring))
-    .on(
-      tokensCommands.rotateKey,
-      rotateKeyHandler(svc, keyring, () => nc.publish(common.names.keysChanged)),
-    );
+    .on(tokensCommands.rotateKey, rotateKeyHandler(svc, keyring));
   svc.server.listen();
   return {
     async close() {

@@ -1,6 +1,6 @@
-import { identityCommands, TokenBody, TokenInBody, tokensCommands } from '@headlesskey/contracts';
+import { identityCommands, TokenBody, tokensCommands } from '@headlesskey/contracts';
 import { Type } from '@sinclair/typebox';
-import { tokenOf } from './bearer.js';
+import { TokenField, tokenOf } from './bearer.js';
 import { defineRoute, type RouteGroup } from './route.js';
 
 const SessionId = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }) });
@@ -20,7 +20,7 @@ const withToken = (url: string, def: typeof tokensCommands.refresh | typeof toke
   defineRoute({
     method: 'POST',
     url,
-    body: TokenInBody,
+    body: TokenField,
     response: def.reply,
     handle: async ({ body, request, bus }) => {
       const found = tokenOf(body, request);

@@ -1,5 +1,5 @@
-import { identityCommands, TokenBody, TokenInBody, tokensCommands } from '@headlesskey/contracts';
-import { tokenOf } from './bearer.js';
+import { identityCommands, TokenBody, tokensCommands } from '@headlesskey/contracts';
+import { TokenField, tokenOf } from './bearer.js';
 import { defineRoute, type RouteGroup } from './route.js';
 
 /** Login for a token, and validation of one. Refresh and revoke belong here too. */
@@ -16,7 +16,7 @@ export const tokenRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/token/validate',
-      body: TokenInBody,
+      body: TokenField,
       response: tokensCommands.validate.reply,
       handle: async ({ body, request, bus }) => {
         const found = tokenOf(body, request);

@@ -13,12 +13,11 @@ export function jwksHandler(keyring: Keyring) {
  * Rotates the key of the algorithm in force. The retired key verifies for as long as a token it
  * signed can live or be refreshed: the longer of `token_ttl` and `refresh_ttl`.
  */
-export function rotateKeyHandler(svc: WritingService, keyring: Keyring, announce: () => void) {
+export function rotateKeyHandler(svc: WritingService, keyring: Keyring) {
   return async (_: RotateCommand) => {
     const settings = svc.settings.current();
     const overlap = Math.max(settings.token_ttl, settings.refresh_ttl);
     const { kid, retired } = await keyring.rotate(settings.algorithm, overlap);
-    announce();
     return { kid, alg: settings.algorithm, retired };
   };
 }

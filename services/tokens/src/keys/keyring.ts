@@ -23,23 +23,36 @@ const RELOAD_AFTER_MISS_MS = 1000;
 /**
  * Every key that may still verify a token, by kid. Keys configured in the environment sign for
  * their algorithm; any other algorithm signs with a key generated once and kept in the store.
+ * A replica that generates or rotates a key announces it before it signs with it, so the other
+ * replicas reload before any token of the new key can reach them.
  */
 export class Keyring {
   private entries = new Map<string, Entry>();
   private lastReload = 0;
+  /** The reload in progress, if any: reloads run one after another, so none lands stale. */
+  private loading: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly store: Store,
     private readonly configured: readonly KeyMaterial[],
+    private readonly announce: () => void,
   ) {}
 
-  static async open(store: Store, configured: readonly KeyMaterial[]): Promise<Keyring> {
-    const ring = new Keyring(store, configured);
+  /** `announce` tells every replica (this one too) to reload: called after a key is added. */
+  static async open(store: Store, configured: readonly KeyMaterial[], announce: () => void): Promise<Keyring> {
+    const ring = new Keyring(store, configured, announce);
     await ring.reload();
     return ring;
   }
 
-  async reload(): Promise<void> {
+  /** Reads the store again, after any reload already under way. */
+  reload(): Promise<void> {
+    const next = this.loading.then(() => this.load());
+    this.loading = next.catch(() => undefined);
+    return next;
+  }
+
+  private async load(): Promise<void> {
     const rows = await this.store.em.getConnection().execute<KeyRow[]>(
       `select kid, alg, material, retired_at is not null as retired, extract(epoch from verify_until)::float8 as verify_until
          from signing_keys where verify_until is null or verify_until > now()`,
@@ -61,6 +74,8 @@ export class Keyring {
   async signingKey(alg: Algorithm): Promise<KeyMaterial> {
     const configured = this.configured.find((k) => k.alg === alg);
     if (configured) return configured;
+    // An announced rotation being loaded: sign with its new key, not the retired one.
+    await this.loading;
     const live = this.liveGenerated(alg);
     if (live) return live;
     await this.insertGenerated(alg);
@@ -72,6 +87,8 @@ export class Keyring {
 
   /** The key a token's kid names, if it may still verify; a token never brings its own key. */
   async find(kid: string): Promise<KeyMaterial | undefined> {
+    // An announced key being loaded verifies as soon as the load is done.
+    await this.loading;
     let entry = this.entries.get(kid);
     if (!entry && Date.now() - this.lastReload > RELOAD_AFTER_MISS_MS) {
       await this.reload();
@@ -111,6 +128,7 @@ export class Keyring {
       ]);
       return rows.map((r) => r.kid);
     });
+    this.announce();
     await this.reload();
     const live = this.liveGenerated(alg);
     if (!live) throw new Error('rotation left no live key');
@@ -131,5 +149,6 @@ export class Keyring {
         alg,
         JSON.stringify(stored),
       ]);
+    this.announce();
   }
 }

@@ -52,7 +52,8 @@ function decideRefresh(command: Extract<SessionCommand, { type: 'Refresh' }>, st
     return [{ type: 'token.refreshed', data }];
   }
   const parent = state.parent;
-  if (parent && command.presentedJti === parent.jti && command.now - parent.rotatedAt <= command.grace) return [];
+  // Strictly less: times are whole seconds, so `<=` would stretch a grace of 0 to up to a second.
+  if (parent && command.presentedJti === parent.jti && command.now - parent.rotatedAt < command.grace) return [];
   return [
     { type: 'token.reuse_detected', data: { user_id: state.userId, session_id: state.sessionId, presented_jti: command.presentedJti } },
     revoked(state, 'reuse'),

@@ -48,6 +48,12 @@ describe('session decider', () => {
     expect(sessionDecider.decide(racer, given(open, first))).toEqual([]);
   });
 
+  it('gives no grace at all when the grace is 0, even within the same second', () => {
+    const first: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j2', 1100), now: 1100, grace: 0 };
+    const racer: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j3', 1100), now: 1100, grace: 0 };
+    expect(types(sessionDecider.decide(racer, given(open, first)))).toEqual(['token.reuse_detected', 'token.revoked']);
+  });
+
   it('treats the parent after the grace, or any older token, as reuse and ends the session', () => {
     const first: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j2', 1100), now: 1100, grace: 10 };
     const late: SessionCommand = { type: 'Refresh', presentedJti: 'j1', token: t('j3', 1111), now: 1111, grace: 10 };

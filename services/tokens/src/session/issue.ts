@@ -59,14 +59,26 @@ export async function apply(
   context: RequestContext,
   actor: number,
 ) {
+  const device = await requestingDevice(em, sessionId, command, context);
   const { state } = await decideInTransaction(em, {
     scope: svc.scope,
     streamId: sessionStream(sessionId),
     decider: sessionDecider,
     command,
-    meta: metaFrom(context, actor),
+    meta: metaFrom({ ...context, device }, actor),
     project: (tx, events, next) => projectSession(tx, events, next, context.ip, context.userAgent),
   });
   if (state.status === 'absent') throw new Error(`session ${sessionId} is absent after ${command.type}`);
   return state;
+}
+
+/**
+ * The device an event's metadata names: a refresh or a logout comes from the session's own device
+ * (it holds the session's token, and sends no device of its own); anything else from the device
+ * the request names, as a login would.
+ */
+async function requestingDevice(em: EntityManager, sessionId: string, command: SessionCommand, context: RequestContext) {
+  if (command.type !== 'Refresh' && command.type !== 'Revoke') return deviceOf(context);
+  const rows = await em.execute<{ device: string }[]>('select device from sessions where id = ?', [sessionId]);
+  return rows[0]?.device ?? deviceOf(context);
 }
