@@ -82,7 +82,8 @@ describe('POST /token', () => {
     const started = Date.now();
     const res = await post('/token', LOGIN, {}, impatient);
     expect(res.statusCode).toBe(503);
-    expect(Date.now() - started).toBeLessThan(1500);
+    // The configured 200 ms, not the 5 s default: a wide margin, so a loaded machine cannot flake it.
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 });
 
