@@ -37,6 +37,6 @@ export {
   type StoreScope,
 } from './store/event-store.js';
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
+export { openReadPool, type ReadPool } from './store/read-pool.js';
 export { currentTraceparent, extractTrace, injectTrace, inSpan, SpanKind, tracer } from './telemetry/propagation.js';
 export { startTelemetry, type Telemetry } from './telemetry/sdk.js';
-export { openReadPool, type ReadPool } from './store/read-pool.js';

@@ -55,7 +55,8 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
   const messages = await consumer.consume({ max_messages: 256 });
   const deadLetter = (msg: JsMsg, reason: string) => {
     nc.publish(names.deadLetter(durable), encodeJson({ reason, subject: msg.subject, seq: msg.seq, data: msg.string() }));
-    msg.term(reason);
+    // A bare +TERM: servers before 2.10 ignore `+TERM <reason>` and would redeliver the event.
+    msg.term();
   };
 
   const loop = (async () => {

@@ -1,5 +1,5 @@
 import { INSTANCE_PATTERN, type Names, names } from '@headlesskey/contracts';
-import { oneOf, pattern, url } from './env.js';
+import { oneOf, pattern, url, urlList } from './env.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -7,6 +7,7 @@ type Env = Record<string, string | undefined>;
 export interface CommonConfig {
   instance: string;
   names: Names;
+  /** One server URL, or a cluster's as a comma-separated list. */
   natsUrl: string;
   /** Server URL; each service derives its own database name from the instance. */
   databaseUrl: string;
@@ -27,7 +28,7 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
   return {
     instance,
     names: names(instance),
-    natsUrl: url(env, 'NATS_URL', DEFAULT_NATS_URL, ['nats:', 'tls:']),
+    natsUrl: urlList(env, 'NATS_URL', DEFAULT_NATS_URL, ['nats:', 'tls:']),
     databaseUrl: url(env, 'DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };

@@ -34,23 +34,34 @@ export function int(env: Env, name: string, fallback: number, min: number, max: 
 }
 
 export function bool(env: Env, name: string, fallback: boolean): boolean {
-  const value = raw(env, name)?.toLowerCase();
+  const value = raw(env, name);
   if (value === undefined) return fallback;
-  if (['true', '1', 'yes', 'on'].includes(value)) return true;
-  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  const word = value.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(word)) return true;
+  if (['false', '0', 'no', 'off'].includes(word)) return false;
   return fail(name, 'true or false', value);
 }
 
 export function url(env: Env, name: string, fallback: string, protocols: string[]): string {
   const value = raw(env, name) ?? fallback;
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    return fail(name, `a URL (${protocols.join(', ')})`, value);
-  }
-  if (!protocols.includes(parsed.protocol)) fail(name, `a URL (${protocols.join(', ')})`, value);
+  if (!isUrlOf(value, protocols)) fail(name, `a URL (${protocols.join(', ')})`, value);
   return value;
+}
+
+/** Comma-separated URLs (a cluster's seed servers), each checked like `url`; spaces around commas dropped. */
+export function urlList(env: Env, name: string, fallback: string, protocols: string[]): string {
+  const value = raw(env, name) ?? fallback;
+  const parts = value.split(',').map((part) => part.trim());
+  if (!parts.every((part) => isUrlOf(part, protocols))) fail(name, `comma-separated URLs (${protocols.join(', ')})`, value);
+  return parts.join(',');
+}
+
+function isUrlOf(value: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 export function pattern(env: Env, name: string, fallback: string, re: RegExp, what: string): string {

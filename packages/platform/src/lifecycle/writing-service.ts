@@ -6,9 +6,9 @@ import { type CommandServer, createCommandServer } from '../bus/command-server.j
 import { ensureEventStream } from '../bus/event-stream.js';
 import { type SettingsReader, watchSettings } from '../settings/settings-reader.js';
 import { databaseUrl, openStore, type Store } from '../store/database.js';
-import { openReadPool, type ReadPool } from '../store/read-pool.js';
 import type { StoreScope } from '../store/event-store.js';
 import { startOutboxRelay } from '../store/outbox-relay.js';
+import { openReadPool, type ReadPool } from '../store/read-pool.js';
 import type { RunningService, ServiceRuntime } from './run-service.js';
 
 export interface WritingService extends RunningService {

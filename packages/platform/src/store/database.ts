@@ -54,13 +54,19 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       tableName: 'schema_migrations',
       transactional: true,
       allOrNothing: true,
+      silent: true,
       migrationsList: [{ name: '0000_event_store', class: EventStoreMigration }, ...opts.migrations],
     },
     pool: { min: 1, max: opts.poolSize ?? 10 },
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
   });
-  await withAdvisoryLock(databaseUrl(opts.serverUrl, opts.database), 'schema_migrations', () => orm.getMigrator().up());
+  try {
+    await withAdvisoryLock(databaseUrl(opts.serverUrl, opts.database), 'schema_migrations', () => orm.getMigrator().up());
+  } catch (err) {
+    await orm.close();
+    throw err;
+  }
   opts.logger.info({ database: opts.database }, 'store ready');
   return orm;
 }

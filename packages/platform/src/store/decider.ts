@@ -60,7 +60,10 @@ export interface Decided<E, S> {
  * Read, decide, append, project — inside the caller's transaction, so one transaction can
  * decide on several streams. A refusal throws its DomainError; a lost race, ConcurrencyError.
  */
-export async function decideInTransaction<C, E extends NewEvent, S>(em: EntityManager, opts: DecideOptions<C, E, S>): Promise<Decided<E, S>> {
+export async function decideInTransaction<C, E extends NewEvent, S>(
+  em: EntityManager,
+  opts: DecideOptions<C, E, S>,
+): Promise<Decided<E, S>> {
   const stream = await readStream(em, opts.streamId, opts.decider.folds);
   const before = fold(opts.decider, stream.events as E[]);
   const decision = opts.decider.decide(opts.command, before);

@@ -30,15 +30,28 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const js = jetstream(opts.nc);
   let stopping = false;
   let client: pg.Client | undefined;
-  let wake: () => void = () => {};
+  // A NOTIFY or stop() that comes while the relay is busy (publishing, deleting) is kept for the
+  // next sleep, which then returns at once: otherwise that row or that stop waits a whole poll.
+  let woken = false;
+  const remember = () => {
+    woken = true;
+  };
+  let wake: () => void = remember;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
+      if (stopping || woken) {
+        woken = false;
+        resolve();
+        return;
+      }
+      const done = () => {
         clearTimeout(timer);
+        wake = remember;
         resolve();
       };
+      const timer = setTimeout(done, ms);
+      wake = done;
     });
 
   const drain = async (db: pg.Client) => {

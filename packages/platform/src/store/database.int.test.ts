@@ -1,0 +1,97 @@
+import { Migration } from '@mikro-orm/migrations';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { backendUrls, dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
+import { createLogger } from '../logging/logger.js';
+import { databaseUrl, openStore, type Store } from './database.js';
+
+const names = uniqueInstance();
+const { databaseUrl: serverUrl } = backendUrls();
+const logger = createLogger('test', 'silent');
+const stores: Store[] = [];
+
+class ReadModelMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('create table read_model (id text primary key)');
+  }
+}
+
+/** Slow enough that a second replica reaches its migrator while the first is still migrating. */
+class SlowReadModelMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('create table read_model (id text primary key)');
+    this.addSql('select pg_sleep(0.5)');
+  }
+}
+
+const migrations = [{ name: '0001_read_model', class: ReadModelMigration }];
+const slowMigrations = [{ name: '0001_read_model', class: SlowReadModelMigration }];
+
+async function open(database: string, list = migrations): Promise<Store> {
+  const store = await openStore({ serverUrl, database, entities: [], migrations: list, logger, poolSize: 2 });
+  stores.push(store);
+  return store;
+}
+
+async function query<R extends pg.QueryResultRow>(database: string, sql: string): Promise<R[]> {
+  const client = new pg.Client({ connectionString: databaseUrl(serverUrl, database) });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  await dropInstance(names);
+});
+
+describe('openStore', () => {
+  it('creates the database and runs the event store’s migration, then the service’s', async () => {
+    const database = names.database('identity');
+    await open(database);
+    const applied = await query<{ name: string }>(database, 'select name from schema_migrations order by id');
+    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0001_read_model']);
+    const tables = await query<{ table_name: string }>(
+      database,
+      "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['events', 'outbox', 'read_model', 'schema_migrations']));
+  });
+
+  it('opens the same database again without re-running a migration or losing data', async () => {
+    const database = names.database('identity');
+    const first = await open(database);
+    await first.em.fork().execute("insert into read_model (id) values ('kept')");
+    await open(database);
+    const applied = await query<{ name: string }>(database, 'select name from schema_migrations order by id');
+    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0001_read_model']);
+    expect(await query(database, 'select id from read_model')).toEqual([{ id: 'kept' }]);
+  });
+
+  it('lets two replicas open a fresh database at the same time', async () => {
+    const database = names.database('tokens');
+    const opened = await Promise.allSettled([open(database, slowMigrations), open(database, slowMigrations)]);
+    expect(opened.map((o) => (o.status === 'rejected' ? String(o.reason) : o.status))).toEqual(['fulfilled', 'fulfilled']);
+    const applied = await query<{ name: string }>(database, 'select name from schema_migrations order by id');
+    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0001_read_model']);
+  });
+
+  it('lets three replicas open an existing database at the same time', async () => {
+    const database = names.database('tokens');
+    const opened = await Promise.allSettled([open(database), open(database), open(database)]);
+    expect(opened.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(await query(database, 'select count(*)::int as n from schema_migrations')).toEqual([{ n: 2 }]);
+  });
+});
+
+describe('databaseUrl', () => {
+  it('points a server URL at one database, keeping credentials, host and options', () => {
+    expect(databaseUrl('postgres://app:s3cret@db:5433/postgres?sslmode=require', 'hk_identity')).toBe(
+      'postgres://app:s3cret@db:5433/hk_identity?sslmode=require',
+    );
+    expect(databaseUrl('postgresql://127.0.0.1', 'hk_tokens')).toBe('postgresql://127.0.0.1/hk_tokens');
+  });
+});
