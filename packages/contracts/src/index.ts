@@ -1,7 +1,9 @@
+export * as auditCommands from './commands/audit.js';
 export type { CommandDef } from './commands/define.js';
 export { ping } from './commands/health.js';
 export * as identityCommands from './commands/identity.js';
 export * as tokensCommands from './commands/tokens.js';
+export * as webhooksCommands from './commands/webhooks.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './http/bodies.js';

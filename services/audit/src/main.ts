@@ -1,9 +1,13 @@
-import { ping } from '@headlesskey/contracts';
-import { createCommandServer, ensureEventStream, openStore, runEventConsumer, runService } from '@headlesskey/platform';
+import { auditCommands, ping } from '@headlesskey/contracts';
+import { createCommandServer, ensureEventStream, openStore, runEventConsumer, runService, watchSettings } from '@headlesskey/platform';
 import { auditMigrations } from './activity-log/migrations.js';
 import { activityProjector } from './activity-log/projector.js';
+import { startRetention } from './activity-log/retention.js';
+import { readAuditConfig } from './config.js';
+import { queryLogsHandler } from './queries/query-logs.js';
 
 await runService('audit', async ({ config, nc, logger }) => {
+  const audit = readAuditConfig();
   const store = await openStore({
     serverUrl: config.databaseUrl,
     database: config.names.database('audit'),
@@ -12,22 +16,29 @@ await runService('audit', async ({ config, nc, logger }) => {
     logger,
   });
   await ensureEventStream(nc, config.names);
+  const settings = await watchSettings(nc, config.names, logger);
+  const retentionDays = () => settings.current().log_retention_days;
   const consumer = await runEventConsumer({
     nc,
     names: config.names,
     durable: config.names.consumer('audit'),
-    handle: activityProjector(store),
+    handle: activityProjector(store, retentionDays),
     logger,
   });
-  const server = createCommandServer(nc, config.names, 'audit', logger).on(ping('audit'), async () => {
-    await store.em.getConnection().execute('select 1');
-    return { service: 'audit', store: true };
-  });
+  const retention = startRetention({ store, retentionDays, intervalMs: audit.purgeIntervalMs, logger });
+  const server = createCommandServer(nc, config.names, 'audit', logger)
+    .on(ping('audit'), async () => {
+      await store.em.getConnection().execute('select 1');
+      return { service: 'audit', store: true };
+    })
+    .on(auditCommands.queryLogs, queryLogsHandler(store));
   server.listen();
   return {
     async close() {
       await server.close();
       await consumer.stop();
+      await retention.stop();
+      await settings.stop();
       await store.close();
     },
   };

@@ -1,25 +1,76 @@
-import { ping } from '@headlesskey/contracts';
-import { ack, createCommandServer, ensureEventStream, runEventConsumer, runService } from '@headlesskey/platform';
+import { webhooksCommands as cmd, ping } from '@headlesskey/contracts';
+import { createCommandServer, encodeJson, ensureEventStream, openStore, runEventConsumer, runService } from '@headlesskey/platform';
+import { readWebhooksConfig } from './config.js';
+import { deliveryEnqueuer } from './deliveries/enqueue.js';
+import { deliveryLogHandlers } from './deliveries/log.js';
+import { startDeliveryWorker } from './deliveries/worker.js';
+import { endpointHandlers } from './endpoints/handlers.js';
+import { webhooksMigrations } from './schema/migrations.js';
 
 /**
- * The webhook dispatcher's consumer position. Until endpoints can be registered there is nothing
- * to deliver, so each event is acknowledged as seen.
+ * The webhook dispatcher: consumes every event into durable delivery rows (acked once they
+ * commit), attempts them with signed POSTs from a worker that claims due rows, and answers the
+ * admin API of endpoints and deliveries.
  */
 await runService('webhooks', async ({ config, nc, logger }) => {
+  const hooks = readWebhooksConfig();
+  if (hooks.allowPrivate) logger.warn('HEADLESSKEY_WEBHOOK_ALLOW_PRIVATE is on: webhooks may reach internal addresses (development only)');
+  const store = await openStore({
+    serverUrl: config.databaseUrl,
+    database: config.names.database('webhooks'),
+    entities: [],
+    migrations: webhooksMigrations,
+    logger,
+  });
   await ensureEventStream(nc, config.names);
+  const deadLetters = config.names.deadLetter(`${config.names.consumer('webhooks')}_deliveries`);
+  const worker = startDeliveryWorker({
+    store,
+    config: hooks,
+    logger,
+    onDead: (delivery, error) => {
+      logger.warn({ delivery: delivery.id, endpoint: delivery.endpointId, error }, 'webhook delivery dead-lettered');
+      nc.publish(
+        deadLetters,
+        encodeJson({
+          delivery_id: delivery.id,
+          endpoint_id: delivery.endpointId,
+          event_id: delivery.eventId,
+          event_type: delivery.eventType,
+          error,
+        }),
+      );
+    },
+  });
   const consumer = await runEventConsumer({
     nc,
     names: config.names,
     durable: config.names.consumer('webhooks'),
-    handle: async () => ack,
+    handle: deliveryEnqueuer(store, worker.wake),
     logger,
   });
-  const server = createCommandServer(nc, config.names, 'webhooks', logger).on(ping('webhooks'), async () => ({ service: 'webhooks' }));
+  const endpoints = endpointHandlers(store, hooks);
+  const log = deliveryLogHandlers(store, worker.wake);
+  const server = createCommandServer(nc, config.names, 'webhooks', logger)
+    .on(ping('webhooks'), async () => {
+      await store.em.getConnection().execute('select 1');
+      return { service: 'webhooks', store: true };
+    })
+    .on(cmd.createWebhook, endpoints.create)
+    .on(cmd.listWebhooks, endpoints.list)
+    .on(cmd.getWebhook, endpoints.get)
+    .on(cmd.updateWebhook, endpoints.update)
+    .on(cmd.deleteWebhook, endpoints.remove)
+    .on(cmd.rotateWebhookSecret, endpoints.rotate)
+    .on(cmd.listDeliveries, log.list)
+    .on(cmd.redeliver, log.redeliver);
   server.listen();
   return {
     async close() {
       await server.close();
       await consumer.stop();
+      await worker.stop();
+      await store.close();
     },
   };
 });

@@ -20,4 +20,55 @@ export class ActivityLogMigration extends Migration {
   }
 }
 
-export const auditMigrations = [{ name: '0001_activity_log', class: ActivityLogMigration }];
+/**
+ * The log becomes a versioned projection: rows live in `activity_log_v<N>`, readers read the view
+ * `activity_log`, and `activity_log_versions` says which version is live and which one a rebuild
+ * is filling. A rebuild fills the next version beside the live one and swaps the view in one
+ * transaction, so reads never wait for it. Existing rows move into version 1.
+ */
+export class VersionedActivityLogMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table activity_log_v1 (
+      event_id uuid primary key,
+      occurred_at timestamptz not null,
+      type text not null,
+      user_id integer,
+      login text,
+      ip inet,
+      user_agent text,
+      browser text,
+      os text,
+      device_type text not null,
+      outcome text not null,
+      trace_id text,
+      data jsonb not null
+    )`);
+    this.addSql('create index activity_log_v1_newest on activity_log_v1 (occurred_at desc, event_id desc)');
+    this.addSql('create index activity_log_v1_user on activity_log_v1 (user_id, occurred_at desc, event_id desc)');
+    this.addSql('create index activity_log_v1_type on activity_log_v1 (type, occurred_at desc, event_id desc)');
+    // A text column of the first version may hold anything; what is not an address becomes null.
+    this.addSql(`create function pg_temp.try_inet(value text) returns inet language plpgsql as $$
+      begin return value::inet; exception when others then return null; end $$`);
+    this.addSql(`insert into activity_log_v1
+      select event_id, occurred_at, type, user_id, login, pg_temp.try_inet(ip), user_agent, null, null, 'unknown', outcome, trace_id, data
+      from activity_log`);
+    this.addSql('drop table activity_log');
+    this.addSql('create view activity_log as select * from activity_log_v1');
+    this.addSql(`create table activity_log_versions (
+      singleton boolean primary key default true check (singleton),
+      live integer not null,
+      building integer,
+      building_heartbeat timestamptz
+    )`);
+    this.addSql('insert into activity_log_versions (live) values (1)');
+    // Who a user id is, from the events that say so: filled in at read time, so an entry does not
+    // depend on the order in which replicas happened to project events.
+    this.addSql('create table audit_users (user_id integer primary key, login text not null)');
+    this.addSql('create index audit_users_login on audit_users (lower(login))');
+  }
+}
+
+export const auditMigrations = [
+  { name: '0001_activity_log', class: ActivityLogMigration },
+  { name: '0002_versioned_activity_log', class: VersionedActivityLogMigration },
+];

@@ -1,16 +1,29 @@
 import type { EventEnvelope } from '@headlesskey/contracts';
-import { ack, type Outcome, type Store } from '@headlesskey/platform';
-import { toActivityEntry } from './entry.js';
+import { ack, type Outcome, poison, type Store } from '@headlesskey/platform';
+import { InvalidEvent, isExpired, toActivityEntry } from './entry.js';
+import { isRefusedData } from './failure.js';
+import { projectEntries } from './projection.js';
 
-/** Writes each event once into the activity log; the consumer acks only after this commits. */
-export function activityProjector(store: Store) {
+/**
+ * Writes each event once into the activity log; the consumer acks only after this commits. An
+ * event the log can never hold is poison (dead-lettered); a failing store is thrown, and retried.
+ */
+export function activityProjector(store: Store, retentionDays: () => number) {
   return async (event: EventEnvelope): Promise<Outcome> => {
-    const e = toActivityEntry(event);
-    await store.em.getConnection().execute(
-      `insert into activity_log (event_id, occurred_at, type, user_id, login, ip, user_agent, outcome, trace_id, data)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) on conflict (event_id) do nothing`,
-      [e.eventId, e.occurredAt, e.type, e.userId, e.login, e.ip, e.userAgent, e.outcome, e.traceId, JSON.stringify(e.data)],
-    );
+    let entry: ReturnType<typeof toActivityEntry>;
+    try {
+      entry = toActivityEntry(event);
+    } catch (err) {
+      if (err instanceof InvalidEvent) return poison(err.message);
+      throw err;
+    }
+    if (isExpired(entry.occurredAt, Date.now(), retentionDays())) return ack;
+    try {
+      await store.em.fork().transactional((em) => projectEntries(em, [entry]));
+    } catch (err) {
+      if (isRefusedData(err)) return poison(`the store refused the entry (${(err as { code?: string }).code})`);
+      throw err;
+    }
     return ack;
   };
 }

@@ -1,0 +1,60 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { defineCommand } from './define.js';
+
+/**
+ * `GET /logs` query parameters, as the query string carries them (strings). Their shape is checked
+ * here; what they mean (a real date, an IP or CIDR, a known event type, a cursor this service
+ * issued) is checked by the audit service, which answers `rest_invalid_param` naming the field.
+ */
+export const LogsQuery = Type.Object({
+  /** A user id (digits) or a login. */
+  user: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+  /** One event type, or several separated by commas. */
+  event: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, pattern: '^[a-z_.]+(,[a-z_.]+)*$' })),
+  /** An IP address or a CIDR block. */
+  ip: Type.Optional(Type.String({ minLength: 2, maxLength: 64, pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$' })),
+  /** RFC 3339 date-times, both inclusive. */
+  since: Type.Optional(Type.String({ minLength: 10, maxLength: 40 })),
+  until: Type.Optional(Type.String({ minLength: 10, maxLength: 40 })),
+  /** `next_cursor` of the previous page. */
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+  /** Entries per page, 1–100 (default 50). */
+  per_page: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+});
+export type LogsQuery = Static<typeof LogsQuery>;
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** The device a User-Agent names, as the audit service parses it. */
+export const DeviceView = Type.Object({
+  browser: NullableString,
+  os: NullableString,
+  /** `desktop`, `mobile`, `tablet`, `console`, `smarttv`, `wearable`, `embedded`, or `unknown`. */
+  type: Type.String(),
+});
+
+/** One activity-log entry: one domain event. `data` never holds a credential. */
+export const ActivityEntryView = Type.Object({
+  id: Type.String(),
+  occurred_at: Type.String(),
+  event: Type.String(),
+  user_id: Type.Union([Type.Integer(), Type.Null()]),
+  user_login: NullableString,
+  ip: NullableString,
+  user_agent: NullableString,
+  device: DeviceView,
+  outcome: Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('info')]),
+  trace_id: NullableString,
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+export type ActivityEntryView = Static<typeof ActivityEntryView>;
+
+export const LogsPage = Type.Object({
+  entries: Type.Array(ActivityEntryView),
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+export type LogsPage = Static<typeof LogsPage>;
+
+/** The activity log, newest first, filtered and paged by a cursor over (occurred_at, event id). */
+export const queryLogs = defineCommand('audit', 'queryLogs', LogsQuery, LogsPage);

@@ -1,0 +1,120 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { EVENT_TYPES, type EventType } from '../events.js';
+import { defineCommand } from './define.js';
+
+const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+const Uuid = Type.String({ pattern: UUID });
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** Subscribes an endpoint to every event type, present and future. */
+export const ALL_EVENTS = '*';
+
+/** A catalog event type, or `*` for all of them. */
+export const WebhookEventType = Type.Union(
+  [ALL_EVENTS, ...Object.keys(EVENT_TYPES)].map((type) => Type.Literal(type as EventType | typeof ALL_EVENTS)),
+);
+
+/** The event types an endpoint wants; `["*"]` (the default) means all. */
+export const WebhookEvents = Type.Array(WebhookEventType, { minItems: 1, maxItems: 32, uniqueItems: true });
+
+/** `http:` or `https:` only, no credentials, no internal address: checked by the webhooks service. */
+const WebhookUrl = Type.String({ minLength: 1, maxLength: 2048 });
+const Description = Type.String({ maxLength: 500 });
+
+export const CreateWebhookBody = Type.Object({
+  url: WebhookUrl,
+  events: Type.Optional(WebhookEvents),
+  description: Type.Optional(Description),
+  enabled: Type.Optional(Type.Boolean()),
+});
+export type CreateWebhookBody = Static<typeof CreateWebhookBody>;
+
+export const UpdateWebhookBody = Type.Object({
+  url: Type.Optional(WebhookUrl),
+  events: Type.Optional(WebhookEvents),
+  description: Type.Optional(Description),
+  /** Re-enabling an endpoint disabled by a `410 Gone` resumes its pending deliveries. */
+  enabled: Type.Optional(Type.Boolean()),
+});
+export type UpdateWebhookBody = Static<typeof UpdateWebhookBody>;
+
+/** An endpoint as the admin API shows it: never its secret. */
+export const WebhookView = Type.Object({
+  id: Uuid,
+  url: Type.String(),
+  events: Type.Array(Type.String()),
+  description: Type.String(),
+  enabled: Type.Boolean(),
+  /** Why the service disabled it (`gone`: it answered 410), or null. */
+  disabled_reason: NullableString,
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+export type WebhookView = Static<typeof WebhookView>;
+
+/** The answer to a creation: the only time the signing secret is shown. */
+export const CreatedWebhook = Type.Composite([WebhookView, Type.Object({ secret: Type.String() })]);
+export type CreatedWebhook = Static<typeof CreatedWebhook>;
+
+export const RotatedSecret = Type.Object({
+  id: Uuid,
+  /** The new `whsec_…` secret, shown once. */
+  secret: Type.String(),
+  /** Until then deliveries carry a signature by the old secret too. */
+  previous_secret_expires_at: Type.String(),
+});
+
+export const DeliveryStatus = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('dead')]);
+export type DeliveryStatus = Static<typeof DeliveryStatus>;
+
+export const DeliveryAttemptView = Type.Object({
+  at: Type.String(),
+  status_code: Type.Union([Type.Integer(), Type.Null()]),
+  error: NullableString,
+  duration_ms: Type.Integer(),
+});
+
+/** One event for one endpoint: its state and the attempts so far. */
+export const DeliveryView = Type.Object({
+  id: Uuid,
+  endpoint_id: Uuid,
+  /** The `webhook-id` header: the same on every attempt. */
+  message_id: Type.String(),
+  event_id: Uuid,
+  event_type: Type.String(),
+  status: DeliveryStatus,
+  attempts: Type.Integer(),
+  next_attempt_at: NullableString,
+  last_status_code: Type.Union([Type.Integer(), Type.Null()]),
+  last_error: NullableString,
+  created_at: Type.String(),
+  delivered_at: NullableString,
+  /** The latest attempts first, at most 20. */
+  attempt_log: Type.Array(DeliveryAttemptView),
+});
+export type DeliveryView = Static<typeof DeliveryView>;
+
+/** `GET /webhooks/{id}/deliveries` query parameters, as the query string carries them. */
+export const DeliveriesQuery = Type.Object({
+  status: Type.Optional(DeliveryStatus),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+  per_page: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+});
+export type DeliveriesQuery = Static<typeof DeliveriesQuery>;
+
+const ById = Type.Object({ id: Uuid });
+
+export const createWebhook = defineCommand('webhooks', 'createWebhook', CreateWebhookBody, CreatedWebhook);
+export const listWebhooks = defineCommand('webhooks', 'listWebhooks', Type.Object({}), Type.Object({ webhooks: Type.Array(WebhookView) }));
+export const getWebhook = defineCommand('webhooks', 'getWebhook', ById, WebhookView);
+export const updateWebhook = defineCommand('webhooks', 'updateWebhook', Type.Composite([ById, UpdateWebhookBody]), WebhookView);
+export const deleteWebhook = defineCommand('webhooks', 'deleteWebhook', ById, Type.Object({ id: Uuid, deleted: Type.Literal(true) }));
+export const rotateWebhookSecret = defineCommand('webhooks', 'rotateWebhookSecret', ById, RotatedSecret);
+export const listDeliveries = defineCommand(
+  'webhooks',
+  'listDeliveries',
+  Type.Composite([ById, DeliveriesQuery]),
+  Type.Object({ deliveries: Type.Array(DeliveryView), next_cursor: NullableString }),
+);
+/** Sends a delivery again, as soon as possible and with a fresh retry schedule; same `webhook-id`. */
+export const redeliver = defineCommand('webhooks', 'redeliver', Type.Object({ id: Uuid, delivery_id: Uuid }), DeliveryView);

@@ -1,0 +1,109 @@
+import type { Store } from '@headlesskey/platform';
+import { signingSecrets } from '../endpoints/view.js';
+import { iso } from '../schema/sql.js';
+
+/** A delivery this worker holds for one attempt, until `locked_until` or until it records a result. */
+export interface ClaimedDelivery {
+  id: string;
+  endpointId: string;
+  url: string;
+  secrets: string[];
+  messageId: string;
+  eventId: string;
+  eventType: string;
+  body: string;
+  /** Attempts made, this one included. */
+  attempt: number;
+  claimToken: string;
+}
+
+/** Endpoints with deliveries due now, the longest-waiting first. */
+export async function dueEndpoints(store: Store, limit: number): Promise<string[]> {
+  const rows = await store.em.getConnection().execute<{ endpoint_id: string }[]>(
+    `select d.endpoint_id from deliveries d join endpoints e on e.id = d.endpoint_id and e.enabled
+     where d.status = 'pending' and d.next_attempt_at <= now() and (d.locked_until is null or d.locked_until <= now())
+     group by d.endpoint_id order by min(d.next_attempt_at) limit ?`,
+    [limit],
+  );
+  return rows.map((row) => row.endpoint_id);
+}
+
+/**
+ * Claims up to `max` due deliveries of one endpoint, never more than `perEndpoint` in flight for
+ * it across every replica: the endpoint row is locked while its in-flight count is read and its
+ * rows are leased (`for update skip locked`, so another claimer passes over them). A lease that
+ * runs out — the worker died mid-attempt — makes the delivery due again.
+ */
+export async function claimForEndpoint(
+  store: Store,
+  endpointId: string,
+  max: number,
+  perEndpoint: number,
+  leaseMs: number,
+): Promise<ClaimedDelivery[]> {
+  return store.em.fork().transactional(async (em) => {
+    const [endpoint] = await em.execute<
+      {
+        url: string;
+        enabled: boolean;
+        secret: string;
+        previous_secret: string | null;
+        previous_secret_expires_at: string | null;
+        now: string;
+      }[]
+    >(
+      `select url, enabled, secret, previous_secret, ${iso('previous_secret_expires_at')} as previous_secret_expires_at, ${iso('now()')} as now
+       from endpoints where id = ? for no key update`,
+      [endpointId],
+    );
+    if (!endpoint?.enabled) return [];
+    const [flight] = await em.execute<{ n: number }[]>(
+      `select count(*)::int as n from deliveries where endpoint_id = ? and status = 'pending' and locked_until > now()`,
+      [endpointId],
+    );
+    const free = Math.min(max, perEndpoint - (flight?.n ?? 0));
+    if (free <= 0) return [];
+    const rows = await em.execute<
+      { id: string; message_id: string; event_id: string; event_type: string; body: string; attempts: number; claim_token: string }[]
+    >(
+      `update deliveries set attempts = attempts + 1, locked_until = now() + ? * interval '1 millisecond',
+         claim_token = gen_random_uuid(), updated_at = now()
+       where id in (
+         select id from deliveries
+         where endpoint_id = ? and status = 'pending' and next_attempt_at <= now() and (locked_until is null or locked_until <= now())
+         order by next_attempt_at, id limit ? for update skip locked)
+       returning id, message_id, event_id, event_type, body, attempts, claim_token`,
+      [leaseMs, endpointId, free],
+    );
+    const secrets = signingSecrets(endpoint, Date.parse(endpoint.now));
+    return rows.map((row) => ({
+      id: row.id,
+      endpointId,
+      url: endpoint.url,
+      secrets,
+      messageId: row.message_id,
+      eventId: row.event_id,
+      eventType: row.event_type,
+      body: row.body,
+      attempt: row.attempts,
+      claimToken: row.claim_token,
+    }));
+  });
+}
+
+/**
+ * How long until a delivery falls due or a lease runs out, capped by `maxMs`. Deliveries already
+ * due but not claimable (their endpoint is at its limit) do not count: a finished attempt wakes
+ * the worker for those.
+ */
+export async function msUntilNextDue(store: Store, maxMs: number): Promise<number> {
+  // Two index lookups rather than a scan of every pending row: a dead endpoint's backlog can be long.
+  const [row] = await store.em.getConnection().execute<{ ms: number | string | null }[]>(
+    `select extract(epoch from least(
+       (select min(next_attempt_at) from deliveries where status = 'pending' and next_attempt_at > now()),
+       (select min(locked_until) from deliveries where locked_until > now())
+     ) - now()) * 1000 as ms`,
+  );
+  const ms = row?.ms === null || row?.ms === undefined ? maxMs : Number(row.ms);
+  return Math.max(1, Math.min(maxMs, Math.ceil(ms)));
+}

@@ -1,0 +1,42 @@
+import type { Store } from '@headlesskey/platform';
+import { disableEndpoint } from '../endpoints/store.js';
+import type { ClaimedDelivery } from './claim.js';
+import type { NextStep } from './outcome.js';
+import type { SendResult } from './send.js';
+
+/**
+ * Writes what an attempt came to, if this worker still holds the delivery's lease (a worker
+ * that outlived its lease loses the write; the delivery was claimed again). Answers whether it did.
+ */
+export async function recordAttempt(store: Store, claimed: ClaimedDelivery, result: SendResult, next: NextStep): Promise<boolean> {
+  const statusCode = result.kind === 'response' ? result.status : null;
+  const error = next.status === 'delivered' ? null : next.error;
+  return store.em.fork().transactional(async (em) => {
+    const updated = await em.execute<{ id: string }[]>(
+      `update deliveries set status = ?,
+         next_attempt_at = case when ? = 'pending' then now() + ? * interval '1 millisecond' else null end,
+         delivered_at = case when ? = 'delivered' then now() else delivered_at end,
+         locked_until = null, claim_token = null, last_status_code = ?, last_error = ?, updated_at = now()
+       where id = ? and claim_token = ? returning id`,
+      [
+        next.status,
+        next.status,
+        next.status === 'pending' ? next.delayMs : 0,
+        next.status,
+        statusCode,
+        error,
+        claimed.id,
+        claimed.claimToken,
+      ],
+    );
+    if (updated.length === 0) return false;
+    await em.execute('insert into delivery_attempts (delivery_id, status_code, error, duration_ms) values (?, ?, ?, ?)', [
+      claimed.id,
+      statusCode,
+      error,
+      Math.min(result.durationMs, 2_147_483_647),
+    ]);
+    if (next.status === 'dead' && next.disableEndpoint) await disableEndpoint(em, claimed.endpointId, 'gone');
+    return true;
+  });
+}

@@ -1,0 +1,122 @@
+import type { Logger, Store } from '@headlesskey/platform';
+import type { WebhooksConfig } from '../config.js';
+import { webhookHeaders } from '../signing/sign.js';
+import type { Resolver } from '../ssrf/guard.js';
+import { type ClaimedDelivery, claimForEndpoint, dueEndpoints, msUntilNextDue } from './claim.js';
+import { nextStep } from './outcome.js';
+import { recordAttempt } from './record.js';
+import { postWebhook } from './send.js';
+
+export interface WorkerOptions {
+  store: Store;
+  config: WebhooksConfig;
+  logger: Logger;
+  /** Called once a delivery has used its last attempt (or its endpoint is gone). */
+  onDead(delivery: ClaimedDelivery, error: string): void;
+  resolve?: Resolver;
+}
+
+export interface DeliveryWorker {
+  /** Look for due deliveries now (new rows were written). */
+  wake(): void;
+  /** Stops claiming and waits for the attempts in flight (each ends within its timeout). */
+  stop(): Promise<void>;
+}
+
+/** A lease outlasts the attempt's timeout by this much, so only a dead worker's lease runs out. */
+const LEASE_MARGIN_MS = 5_000;
+const ENDPOINTS_PER_ROUND = 100;
+
+/**
+ * Attempts due deliveries, with at most `concurrency` in flight in this replica and at most
+ * `endpointConcurrency` for any one endpoint, so a slow or dead endpoint holds a few slots and
+ * never the others. Each attempt runs on its own; the loop sleeps until the next delivery is due,
+ * a new one is queued, or an attempt ends.
+ */
+export function startDeliveryWorker(opts: WorkerOptions): DeliveryWorker {
+  const { store, config, logger } = opts;
+  const policy = { schedule: config.retrySchedule, scale: config.retryScale };
+  const leaseMs = config.timeoutMs + LEASE_MARGIN_MS;
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+  let woken = false;
+  let interrupt: () => void = () => {};
+
+  const wake = () => {
+    woken = true;
+    interrupt();
+  };
+
+  const attempt = async (delivery: ClaimedDelivery) => {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = webhookHeaders(delivery.secrets, delivery.messageId, timestamp, delivery.body);
+    const result = await postWebhook(delivery.url, delivery.body, headers, {
+      timeoutMs: config.timeoutMs,
+      allowPrivate: config.allowPrivate,
+      resolve: opts.resolve,
+    });
+    const next = nextStep(result, delivery.attempt, policy, Math.random(), Date.now());
+    const recorded = await recordAttempt(store, delivery, result, next);
+    if (recorded && next.status === 'dead') opts.onDead(delivery, next.error);
+  };
+
+  const track = (delivery: ClaimedDelivery) => {
+    const running: Promise<void> = attempt(delivery)
+      .catch((err) => logger.warn({ err, delivery: delivery.id }, 'delivery attempt could not be recorded; its lease will run out'))
+      .finally(() => {
+        inFlight.delete(running);
+        wake();
+      });
+    inFlight.add(running);
+  };
+
+  /** Claims what it can; answers how many attempts it started. */
+  const round = async (): Promise<number> => {
+    let free = config.concurrency - inFlight.size;
+    let started = 0;
+    if (free <= 0) return 0;
+    for (const endpointId of await dueEndpoints(store, ENDPOINTS_PER_ROUND)) {
+      if (free <= 0 || stopping) break;
+      const claimed = await claimForEndpoint(store, endpointId, free, config.endpointConcurrency, leaseMs);
+      for (const delivery of claimed) track(delivery);
+      free -= claimed.length;
+      started += claimed.length;
+    }
+    return started;
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      interrupt = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const loop = (async () => {
+    while (!stopping) {
+      woken = false;
+      let started = 0;
+      try {
+        started = await round();
+      } catch (err) {
+        logger.warn({ err }, 'claiming deliveries failed; will try again');
+      }
+      if (stopping) break;
+      if (started > 0 || woken) continue;
+      const ms = await msUntilNextDue(store, config.pollMs).catch(() => config.pollMs);
+      if (!woken && !stopping) await sleep(ms);
+    }
+  })();
+
+  return {
+    wake,
+    async stop() {
+      stopping = true;
+      interrupt();
+      await loop;
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_ENV, adminToken, call, envelope, publishEvent, rawBus } from './support/admin-api.js';
+import { startTestSystem, type TestSystem } from './support/system.js';
+import { eventually } from './support/users.js';
+import { type Receiver, startReceiver } from './support/webhook-receiver.js';
+
+interface Delivery {
+  event_id: string;
+  status: string;
+  attempts: number;
+  attempt_log: { status_code: number | null }[];
+}
+
+/**
+ * Deliveries are rows, not memory: a dispatcher killed while its deliveries wait to be retried
+ * (and while new events arrive) loses none of them once it is back.
+ */
+describe('webhook dispatcher killed mid-retry', () => {
+  let system: TestSystem;
+  let admin: string;
+  let nc: NatsConnection;
+  let hooks: Receiver;
+
+  beforeAll(async () => {
+    system = await startTestSystem({
+      env: {
+        ...ADMIN_ENV,
+        HEADLESSKEY_WEBHOOK_ALLOW_PRIVATE: 'true',
+        HEADLESSKEY_WEBHOOK_POLL_MS: '50',
+        HEADLESSKEY_WEBHOOK_TIMEOUT_MS: '2000',
+        HEADLESSKEY_WEBHOOK_RETRY_SCHEDULE: '0.3,0.5,1,1,2,2,4,4,8',
+      },
+    });
+    admin = await adminToken(system);
+    nc = await rawBus();
+    hooks = await startReceiver(() => ({ status: 500 }));
+  });
+  afterAll(async () => {
+    await Promise.allSettled([nc?.close(), hooks?.close()]);
+    await system?.stop();
+  });
+
+  it('delivers every event once the dispatcher is back, each once per webhook-id', async () => {
+    const created = await call<{ id: string }>(system, admin, 'POST', '/webhooks', {
+      url: `${hooks.url}/in`,
+      events: ['auth.login.failed'],
+    });
+    const { id } = created.body;
+    const deliveries = async () =>
+      (await call<{ deliveries: Delivery[] }>(system, admin, 'GET', `/webhooks/${id}/deliveries?per_page=100`)).body.deliveries;
+    const failedLogin = () => envelope('auth.login.failed', { user_id: null, reason: 'invalid_credentials' });
+
+    const before = Array.from({ length: 3 }, failedLogin);
+    for (const event of before) await publishEvent(nc, system.names, event);
+    // Mid-retry: each delivery has a failed attempt on record and waits for its next one.
+    await eventually(
+      async () => {
+        const rows = await deliveries();
+        const waiting = rows.filter((d) => d.status === 'pending' && d.attempt_log[0]?.status_code === 500);
+        return waiting.length === before.length ? true : undefined;
+      },
+      15_000,
+      'a recorded failed attempt of each delivery',
+    );
+
+    await system.kill('webhooks', 'SIGKILL');
+    expect(system.processes.filter((p) => p.service === 'webhooks').map((p) => p.exit?.signal)).toEqual(['SIGKILL']);
+    const during = Array.from({ length: 2 }, failedLogin);
+    for (const event of during) await publishEvent(nc, system.names, event);
+    hooks.respond(() => ({ status: 204 }));
+    await system.restart('webhooks');
+
+    const all = [...before, ...during];
+    await eventually(
+      async () => {
+        const rows = await deliveries();
+        return rows.length === all.length && rows.every((d) => d.status === 'delivered') ? rows : undefined;
+      },
+      30_000,
+      'every delivery through after the restart',
+    );
+    expect(hooks.acceptedIds().sort()).toEqual(all.map((e) => e.id).sort());
+    for (const row of await deliveries()) {
+      const first = before.some((e) => e.id === row.event_id);
+      expect(row.attempts).toBeGreaterThanOrEqual(first ? 2 : 1);
+      if (first) expect(row.attempt_log.at(-1)?.status_code).toBe(500);
+    }
+  });
+});
