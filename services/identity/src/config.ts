@@ -1,4 +1,6 @@
-import { int, optionalStr, str } from '@headlesskey/platform';
+import { ConfigError, int, optionalStr, str, url } from '@headlesskey/platform';
+
+type Env = Record<string, string | undefined>;
 
 export interface AdminBootstrap {
   login: string;
@@ -6,21 +8,77 @@ export interface AdminBootstrap {
   password: string;
 }
 
+/** Where reset mails go out and what they point to. */
+export interface MailConfig {
+  /** `smtp://` or `smtps://` server; unset means no mail is ever sent (requests are dropped with a warning). */
+  smtpUrl?: string;
+  /** The `From:` of every mail. */
+  from: string;
+  /** The frontend's reset page with `{login}` and `{key}` placeholders; never derived from a request. */
+  resetUrl: string;
+}
+
 export interface IdentityConfig {
   bcryptCost: number;
-  /** The site's name: a password equal to it is refused. */
+  /** The site's name: a password equal to it is refused, and mails are signed with it. */
   siteName: string;
   /** Creates this administrator at start when no administrator exists. */
   admin?: AdminBootstrap;
+  mail: MailConfig;
+  /**
+   * Keys the digests of reset keys and codes. Kept outside the database, a leaked table does not
+   * let anyone try the million 6-digit codes offline. Unset: generated once and kept in the store.
+   */
+  resetPepper?: string;
+  /** How many of the most common passwords are refused (at least 100,000). */
+  blocklistSize: number;
 }
 
-export function readIdentityConfig(env: NodeJS.ProcessEnv = process.env): IdentityConfig {
+export const DEFAULT_RESET_URL = 'http://localhost:3000/reset-password?login={login}&key={key}';
+const MIN_PEPPER_BYTES = 32;
+
+export function readIdentityConfig(env: Env = process.env): IdentityConfig {
   const login = optionalStr(env, 'HEADLESSKEY_ADMIN_LOGIN');
   const email = optionalStr(env, 'HEADLESSKEY_ADMIN_EMAIL');
   const password = optionalStr(env, 'HEADLESSKEY_ADMIN_PASSWORD');
+  const siteName = str(env, 'HEADLESSKEY_SITE_NAME', 'HeadlessKey');
   return {
     bcryptCost: int(env, 'HEADLESSKEY_BCRYPT_COST', 12, 4, 16),
-    siteName: str(env, 'HEADLESSKEY_SITE_NAME', 'HeadlessKey'),
+    siteName,
     admin: login && email && password ? { login, email, password } : undefined,
+    mail: {
+      smtpUrl: optionalStr(env, 'HEADLESSKEY_SMTP_URL') && url(env, 'HEADLESSKEY_SMTP_URL', '', ['smtp:', 'smtps:']),
+      from: str(env, 'HEADLESSKEY_MAIL_FROM', 'HeadlessKey <no-reply@localhost>'),
+      resetUrl: resetUrlTemplate(env),
+    },
+    resetPepper: pepper(env),
+    blocklistSize: int(env, 'HEADLESSKEY_PASSWORD_BLOCKLIST_SIZE', 100_000, 100_000, 999_999),
   };
+}
+
+/** The template must be an http(s) URL once filled, and must carry the key somewhere. */
+function resetUrlTemplate(env: Env): string {
+  const name = 'HEADLESSKEY_RESET_URL';
+  const template = str(env, name, DEFAULT_RESET_URL);
+  const filled = template.replaceAll('{login}', 'login').replaceAll('{key}', 'key');
+  if (!template.includes('{key}') || !isHttpUrl(filled)) {
+    throw new ConfigError(`${name}: expected an http(s) URL with a {key} placeholder, got "${template}"`);
+  }
+  return template;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function pepper(env: Env): string | undefined {
+  const value = optionalStr(env, 'HEADLESSKEY_RESET_PEPPER');
+  if (value !== undefined && Buffer.byteLength(value, 'utf8') < MIN_PEPPER_BYTES) {
+    throw new ConfigError(`HEADLESSKEY_RESET_PEPPER: expected at least ${MIN_PEPPER_BYTES} bytes, got ${Buffer.byteLength(value)}`);
+  }
+  return value;
 }

@@ -2,21 +2,59 @@ import { identityCommands } from '@headlesskey/contracts';
 import { openWritingService, runService } from '@headlesskey/platform';
 import { bootstrapAdministrator } from './admin/bootstrap.js';
 import { readIdentityConfig } from './config.js';
+import { changePasswordHandler } from './credential/change-password.js';
+import type { Identity } from './identity.js';
+import { sweepCounters } from './lockout/store.js';
+import { unlockUserHandler } from './lockout/unlock.js';
 import { loginHandler } from './login/login.js';
+import { smtpMailer } from './mail/mailer.js';
+import { loadCommonPasswords } from './passwords/blocklist.js';
+import { passwordPolicy } from './passwords/enforce.js';
 import { decoyHash } from './passwords/hashing.js';
+import { forgotPasswordHandler } from './reset/forgot.js';
+import { startMailWorker } from './reset/mail-worker.js';
+import { loadResetPepper } from './reset/pepper.js';
+import { resetPasswordHandler } from './reset/reset-password.js';
 import { identityMigrations } from './schema/migrations.js';
 import { getUserHandler } from './user/get-user.js';
 import { registerHandler } from './user/register.js';
 
+const SWEEP_MS = 3600_000;
+
 await runService('identity', async (rt) => {
   const config = readIdentityConfig();
+  const common = loadCommonPasswords(config.blocklistSize);
   const svc = await openWritingService(rt, 'identity', { migrations: identityMigrations });
-  const decoy = await decoyHash(config.bcryptCost);
+  const app: Identity = {
+    svc,
+    config,
+    policy: passwordPolicy(svc.settings, config.siteName, common),
+    decoyHash: await decoyHash(config.bcryptCost),
+    pepper: await loadResetPepper(svc.store.em.fork(), config.resetPepper, rt.logger),
+  };
+  const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
+  if (!mailer) rt.logger.warn('HEADLESSKEY_SMTP_URL is not set: password reset mails will not be sent');
+  const worker = startMailWorker({ app, mailer, logger: rt.logger });
+  const sweep = setInterval(() => {
+    sweepCounters(svc.store.em.fork()).catch((err) => rt.logger.warn({ err }, 'sweeping attempt counters failed'));
+  }, SWEEP_MS);
   svc.server
-    .on(identityCommands.register, registerHandler(svc, config))
-    .on(identityCommands.login, loginHandler(svc, decoy))
-    .on(identityCommands.getUser, getUserHandler(svc));
+    .on(identityCommands.register, registerHandler(app))
+    .on(identityCommands.login, loginHandler(app))
+    .on(identityCommands.getUser, getUserHandler(svc))
+    .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))
+    .on(identityCommands.resetPassword, resetPasswordHandler(app))
+    .on(identityCommands.changePassword, changePasswordHandler(app))
+    .on(identityCommands.unlockUser, unlockUserHandler(app));
   svc.server.listen();
-  await bootstrapAdministrator(svc, config, rt.logger);
-  return svc;
+  await bootstrapAdministrator(app, rt.logger);
+  return {
+    async close() {
+      clearInterval(sweep);
+      // A job cut short here is leased, not lost: it comes due again for any replica.
+      await worker.stop();
+      mailer?.close();
+      await svc.close();
+    },
+  };
 });

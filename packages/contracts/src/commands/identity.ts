@@ -1,10 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { RegisterBody, TokenBody } from '../http/bodies.js';
+import { ChangePasswordBody, ForgotPasswordBody, RegisterBody, ResetPasswordBody, TokenBody } from '../http/bodies.js';
 import { RegisterReply, TokenReply } from '../http/replies.js';
 import { RequestContext, UserView } from '../user.js';
 import { defineCommand } from './define.js';
 
 const Context = Type.Object({ context: RequestContext });
+const UserId = Type.Integer({ minimum: 1 });
+const Message = Type.Object({ message: Type.String() });
 
 export const register = defineCommand('identity', 'register', Type.Composite([RegisterBody, Context]), RegisterReply);
 
@@ -12,4 +14,26 @@ export const register = defineCommand('identity', 'register', Type.Composite([Re
 export const login = defineCommand('identity', 'login', Type.Composite([TokenBody, Context]), TokenReply);
 
 /** The current profile of a user, for `/me` and for refreshed tokens. */
-export const getUser = defineCommand('identity', 'getUser', Type.Object({ user_id: Type.Integer({ minimum: 1 }) }), UserView);
+export const getUser = defineCommand('identity', 'getUser', Type.Object({ user_id: UserId }), UserView);
+
+/** Queues a reset mail and answers at once, the same whether or not the login exists. */
+export const forgotPassword = defineCommand('identity', 'forgotPassword', Type.Composite([ForgotPasswordBody, Context]), Message);
+
+/** Sets a new password with a mailed key or code, then ends every session of the user. */
+export const resetPassword = defineCommand('identity', 'resetPassword', Type.Composite([ResetPasswordBody, Context]), Message);
+
+/** The caller changes their own password; every session of theirs ends before the answer. */
+export const changePassword = defineCommand(
+  'identity',
+  'changePassword',
+  Type.Composite([ChangePasswordBody, Type.Object({ user_id: UserId }), Context]),
+  Message,
+);
+
+/** An administrator lifts a user's lockout; `unlocked` says whether one was in force. */
+export const unlockUser = defineCommand(
+  'identity',
+  'unlockUser',
+  Type.Object({ user_id: UserId, context: RequestContext }),
+  Type.Object({ unlocked: Type.Boolean() }),
+);

@@ -27,3 +27,33 @@ export type RegisterBody = Static<typeof RegisterBody>;
 /** The token may come in the body or the `Authorization` header instead. */
 export const TokenInBody = Type.Object({ token: Type.Optional(Token) });
 export type TokenInBody = Static<typeof TokenInBody>;
+
+/** How a password reset reaches the user: a link with a one-time key, or a 6-digit code. */
+export const ResetDelivery = Type.Union([Type.Literal('link'), Type.Literal('otp')]);
+export type ResetDelivery = Static<typeof ResetDelivery>;
+
+/** `/forgot-password`: `login` is the username or the email; unknown logins are answered the same. */
+export const ForgotPasswordBody = Type.Object({
+  login: Login,
+  delivery: ResetDelivery,
+});
+export type ForgotPasswordBody = Static<typeof ForgotPasswordBody>;
+
+/**
+ * `/reset-password`: the mailed key as `token` or the mailed code as `otp`, exactly one of them.
+ * One object rather than a union, so a missing or doubled secret gets a message naming it.
+ */
+export const ResetPasswordBody = Type.Object({
+  login: Login,
+  password: Password,
+  token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+  otp: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+});
+export type ResetPasswordBody = Static<typeof ResetPasswordBody>;
+
+/** `/change-password`: the caller comes from the Bearer token, never from the body. */
+export const ChangePasswordBody = Type.Object({
+  current_password: Password,
+  new_password: Password,
+});
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;

@@ -2,15 +2,18 @@ import type { CommandClient } from '@headlesskey/platform';
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { GatewayConfig } from '../config.js';
 import { healthRoutes } from './health.js';
+import { logRoutes } from './logs.js';
 import { namespaceIndex } from './namespace-index.js';
+import { passwordRoutes } from './password-routes.js';
 import { registrationRoutes } from './register.js';
 import { type RouteGroup, routeGroupPlugin } from './route.js';
 import { sessionRoutes } from './session-routes.js';
 import { tokenRoutes } from './token.js';
+import { webhookRoutes } from './webhooks.js';
 import { wellKnownRoutes } from './well-known.js';
 
 /** Every route group under the REST namespace. A new group is a new file and one line here. */
-export const API_ROUTES: readonly RouteGroup[] = [tokenRoutes, registrationRoutes, sessionRoutes];
+export const API_ROUTES: readonly RouteGroup[] = [tokenRoutes, registrationRoutes, sessionRoutes, passwordRoutes, logRoutes, webhookRoutes];
 
 /** The plugin page's own default namespace, served as an alias of ours. */
 export const LEGACY_NAMESPACE = 'wpauthapi/v1';

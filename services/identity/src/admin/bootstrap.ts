@@ -1,5 +1,5 @@
-import { DomainError, type Logger, type WritingService } from '@headlesskey/platform';
-import type { IdentityConfig } from '../config.js';
+import { DomainError, type Logger } from '@headlesskey/platform';
+import type { Identity } from '../identity.js';
 import { hasAdministrator } from '../user/read-model.js';
 import { createUser } from '../user/register.js';
 
@@ -7,14 +7,12 @@ import { createUser } from '../user/register.js';
  * Creates the configured administrator when the instance has none. Replicas starting together
  * race safely: the reserved login makes every one but the first answer "exists".
  */
-export async function bootstrapAdministrator(svc: WritingService, config: IdentityConfig, logger: Logger): Promise<void> {
-  const admin = config.admin;
-  if (!admin || (await hasAdministrator(svc.store.em.fork()))) return;
+export async function bootstrapAdministrator(app: Identity, logger: Logger): Promise<void> {
+  const admin = app.config.admin;
+  if (!admin || (await hasAdministrator(app.svc.store.em.fork()))) return;
   const context = { ip: '127.0.0.1', userAgent: 'headlesskey-bootstrap', requestId: 'bootstrap' };
   try {
-    const user = await createUser(svc, config, { username: admin.login, email: admin.email, password: admin.password, context }, [
-      'administrator',
-    ]);
+    const user = await createUser(app, { username: admin.login, email: admin.email, password: admin.password, context }, ['administrator']);
     logger.info({ user_id: user.ID }, 'administrator created');
   } catch (err) {
     if (err instanceof DomainError && err.code === 'headlesskey_user_exists') return;

@@ -1,49 +1,40 @@
-import { type identityCommands, type TokenReply, tokensCommands, type UserView } from '@headlesskey/contracts';
-import { DomainError, metaFrom, recordEvents, type WritingService } from '@headlesskey/platform';
+import { type identityCommands, type TokenReply, tokensCommands } from '@headlesskey/contracts';
+import { DomainError, metaFrom } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
+import type { Identity } from '../identity.js';
+import { openGate, settleNow } from '../lockout/gate.js';
+import { accountThrottle, ipThrottle, signInStream } from '../lockout/throttles.js';
 import { verifyPassword } from '../passwords/hashing.js';
-import { identifierKey } from '../user/canonical.js';
 import { findByIdentifier } from '../user/read-model.js';
 
 type LoginCommand = Static<typeof identityCommands.login.request>;
 
-/**
- * Sign-in attempts have their own streams, apart from the user's: per account when the login
- * names one, else per typed name, so unknown names can be throttled the same way.
- */
-export const signInStream = (user: UserView | undefined, typed: string) =>
-  user ? `signin-user-${user.ID}` : `signin-name-${identifierKey(typed)}`;
-
 const INVALID = 'Invalid username or password.';
 
 /**
- * `POST /token`: checks the password (an unknown user is checked against a decoy hash, so both
- * cost one bcrypt), records the attempt, then asks the tokens service for a session.
+ * `POST /token`: counts the attempt against the client IP and the account (or typed name) first —
+ * a locked one is refused before any password is checked, even the right one — then checks the
+ * password (an unknown user against a decoy hash, so both cost one bcrypt), settles the count with
+ * its event, and asks the tokens service for a session.
  */
-export function loginHandler(svc: WritingService, decoyHash: string) {
+export function loginHandler(app: Identity) {
+  const { svc } = app;
   return async (cmd: LoginCommand): Promise<TokenReply> => {
     const found = await findByIdentifier(svc.store.em.fork(), cmd.username);
-    const matched = await verifyPassword(cmd.password, found?.passwordHash ?? decoyHash);
+    const settings = svc.settings.current();
+    const userId = found?.user.ID;
+    const pass = await openGate(svc.store, [ipThrottle(settings, cmd.context.ip), accountThrottle(settings, userId, cmd.username)]);
+    const matched = await verifyPassword(cmd.password, found?.passwordHash ?? app.decoyHash);
     const user = matched ? found?.user : undefined;
-    const meta = metaFrom(cmd.context, found?.user.ID);
-    const stream = signInStream(found?.user, cmd.username);
+    const ctx = { scope: svc.scope, meta: metaFrom(cmd.context, userId) };
+    const stream = signInStream(userId, cmd.username);
     if (!user) {
-      await recordEvents(
-        svc.store.em,
-        svc.scope,
-        stream,
-        [{ type: 'auth.login.failed', data: { user_id: found?.user.ID ?? null, reason: 'invalid_credentials' } }],
-        meta,
-      );
+      const failed = { type: 'auth.login.failed' as const, data: { user_id: userId ?? null, reason: 'invalid_credentials' } };
+      await settleNow(svc.store, ctx, pass, 'failure', [{ stream, events: [failed] }]);
       throw new DomainError('headlesskey_invalid_credentials', INVALID);
     }
-    await recordEvents(
-      svc.store.em,
-      svc.scope,
-      stream,
-      [{ type: 'auth.login.succeeded', data: { user_id: user.ID, user_login: user.user_login } }],
-      meta,
-    );
+    const succeeded = { type: 'auth.login.succeeded' as const, data: { user_id: user.ID, user_login: user.user_login } };
+    await settleNow(svc.store, ctx, pass, 'success', [{ stream, events: [succeeded] }]);
     const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context });
     if (!issued.ok) throw new DomainError(issued.error.code, issued.error.message, issued.error.details);
     return { ...issued.data, user };

@@ -28,4 +28,44 @@ export class UsersMigration extends Migration {
   }
 }
 
-export const identityMigrations = [{ name: '0001_users', class: UsersMigration }];
+/** Brute-force counters, outstanding password resets and the queue of reset mails. */
+export class ResetAndLockoutMigration extends Migration {
+  override async up(): Promise<void> {
+    // One row per throttled thing (account, typed name, client IP, reset codes, reset mails),
+    // updated under a row lock: every replica counts on the same row.
+    this.addSql(`create table attempt_counters (
+      key text primary key,
+      failures integer not null default 0,
+      window_start timestamptz,
+      locked_until timestamptz,
+      streak integer not null default 0,
+      updated_at timestamptz not null default now()
+    )`);
+    this.addSql('create index attempt_counters_updated_at on attempt_counters (updated_at)');
+    // One outstanding reset per user, as a keyed digest: a new one overwrites (voids) the old.
+    this.addSql(`create table password_resets (
+      user_id integer primary key references users (id),
+      request_id uuid not null,
+      delivery text not null check (delivery in ('link', 'otp')),
+      digest text not null,
+      expires_at timestamptz not null
+    )`);
+    // Requests waiting for their mail. No secret is ever stored here.
+    this.addSql(`create table reset_mail_jobs (
+      id uuid primary key,
+      login_key text not null,
+      delivery text not null check (delivery in ('link', 'otp')),
+      meta jsonb not null,
+      requested_at timestamptz not null default now(),
+      not_before timestamptz not null default now(),
+      attempts integer not null default 0
+    )`);
+    this.addSql('create index reset_mail_jobs_not_before on reset_mail_jobs (not_before)');
+    this.addSql('create table identity_secrets (name text primary key, value text not null)');
+  }
+}
+
+export const identityMigrations = [
+  { name: '0001_users', class: UsersMigration },
+  { name: '0002_reset_and_lockout', class: ResetAndLockoutMigration },
+];

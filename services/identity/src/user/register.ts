@@ -1,9 +1,8 @@
 import { type identityCommands, type RegisterReply, type Role, tokensCommands, type UserView } from '@headlesskey/contracts';
-import { DomainError, handleCommand, metaFrom, type WritingService } from '@headlesskey/platform';
+import { DomainError, handleCommand, metaFrom } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
-import type { IdentityConfig } from '../config.js';
+import type { Identity } from '../identity.js';
 import { hashPassword } from '../passwords/hashing.js';
-import { passwordProblem } from '../passwords/policy.js';
 import { canonicalEmail, canonicalName } from './canonical.js';
 import { userDecider } from './decider.js';
 import { insertUser, nextUserId, toView } from './read-model.js';
@@ -12,17 +11,12 @@ import { userStream } from './user.js';
 type RegisterCommand = Static<typeof identityCommands.register.request>;
 
 /** Creates an account: policy, hash, then the event, reserved keys and credential in one transaction. */
-export async function createUser(svc: WritingService, config: IdentityConfig, cmd: RegisterCommand, roles: Role[]): Promise<UserView> {
+export async function createUser(app: Identity, cmd: RegisterCommand, roles: Role[]): Promise<UserView> {
+  const { svc, config } = app;
   const login = canonicalName(cmd.username);
   const email = canonicalEmail(cmd.email);
   if (!login) throw new DomainError('rest_invalid_param', undefined, { params: { username: 'Username must not be blank.' } });
-  const problem = passwordProblem(cmd.password, {
-    minLength: svc.settings.current().password_min_length,
-    username: login,
-    email,
-    siteName: config.siteName,
-  });
-  if (problem) throw new DomainError('headlesskey_weak_password', problem);
+  app.policy.assertAcceptable(cmd.password, { username: login, email });
   const passwordHash = await hashPassword(cmd.password, config.bcryptCost);
   const id = await nextUserId(svc.store.em.fork());
   const at = new Date();
@@ -42,12 +36,13 @@ export async function createUser(svc: WritingService, config: IdentityConfig, cm
 }
 
 /** `POST /register`: a new subscriber, logged in at once. */
-export function registerHandler(svc: WritingService, config: IdentityConfig) {
+export function registerHandler(app: Identity) {
+  const { svc } = app;
   return async (cmd: RegisterCommand): Promise<RegisterReply> => {
     if (!svc.settings.current().registration) {
       throw new DomainError('headlesskey_registration_disabled', 'User registration is currently not allowed.');
     }
-    const user = await createUser(svc, config, cmd, ['subscriber']);
+    const user = await createUser(app, cmd, ['subscriber']);
     const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context });
     if (!issued.ok) throw new DomainError(issued.error.code, issued.error.message, issued.error.details);
     const { token, expiration, expires_in, jti } = issued.data;

@@ -1,0 +1,44 @@
+import { ChangePasswordBody, ForgotPasswordBody, identityCommands, ResetPasswordBody } from '@headlesskey/contracts';
+import { Type } from '@sinclair/typebox';
+import { defineRoute, type RouteGroup } from './route.js';
+
+const UserId = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,9}$' }) });
+
+/** Forgot, reset and change password, and an administrator's unlock of a locked-out account. */
+export const passwordRoutes: RouteGroup = {
+  name: 'passwords',
+  routes: [
+    defineRoute({
+      method: 'POST',
+      url: '/forgot-password',
+      body: ForgotPasswordBody,
+      response: identityCommands.forgotPassword.reply,
+      handle: ({ body, request, bus }) => bus.send(identityCommands.forgotPassword, { ...body, context: request.requestContext }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/reset-password',
+      body: ResetPasswordBody,
+      response: identityCommands.resetPassword.reply,
+      handle: ({ body, request, bus }) => bus.send(identityCommands.resetPassword, { ...body, context: request.requestContext }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/change-password',
+      access: 'authenticated',
+      body: ChangePasswordBody,
+      response: identityCommands.changePassword.reply,
+      handle: ({ body, caller, request, bus }) =>
+        bus.send(identityCommands.changePassword, { ...body, user_id: caller!.userId, context: request.requestContext }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/users/:id/unlock',
+      access: ['administrator'],
+      params: UserId,
+      response: identityCommands.unlockUser.reply,
+      handle: ({ params, request, bus }) =>
+        bus.send(identityCommands.unlockUser, { user_id: Number(params.id), context: request.requestContext }),
+    }),
+  ],
+};

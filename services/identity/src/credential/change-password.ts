@@ -1,0 +1,59 @@
+import type { identityCommands } from '@headlesskey/contracts';
+import { DomainError, decideInTransaction, metaFrom, retryOnConflict } from '@headlesskey/platform';
+import type { Static } from '@sinclair/typebox';
+import type { Identity } from '../identity.js';
+import { openGate, settle, settleNow } from '../lockout/gate.js';
+import { accountThrottle, ipThrottle, signInStream } from '../lockout/throttles.js';
+import { hashPassword, verifyPassword } from '../passwords/hashing.js';
+import { voidReset } from '../reset/store.js';
+import { credentialStream } from './credential.js';
+import { credentialDecider } from './decider.js';
+import { endAllSessions } from './end-sessions.js';
+import { findWithCredential, setPasswordHash } from './read-model.js';
+
+type ChangeCommand = Static<typeof identityCommands.changePassword.request>;
+
+const CHANGED = 'Password changed successfully. Please login again.';
+const INCORRECT = 'The current password is incorrect.';
+
+/**
+ * `POST /change-password`: a valid token is not enough, the current password is asked too, and
+ * checking it is an attempt like a login's: counted against the account and the IP first, and a
+ * wrong one is a failure toward the lockout. The new hash, `password.changed` and the cleared count
+ * commit together; every session of the user ends before the answer.
+ */
+export function changePasswordHandler(app: Identity) {
+  const { svc } = app;
+  return async (cmd: ChangeCommand): Promise<{ message: string }> => {
+    const found = await findWithCredential(svc.store.em.fork(), cmd.user_id);
+    if (!found) throw new DomainError('headlesskey_not_found', 'No such user.');
+    const { user } = found;
+    app.policy.assertAcceptable(cmd.new_password, { username: user.user_login, email: user.user_email });
+    const settings = svc.settings.current();
+    const pass = await openGate(svc.store, [ipThrottle(settings, cmd.context.ip), accountThrottle(settings, user.ID, user.user_login)]);
+    const ctx = { scope: svc.scope, meta: metaFrom(cmd.context, user.ID) };
+    if (!(await verifyPassword(cmd.current_password, found.passwordHash))) {
+      const failed = {
+        type: 'auth.login.failed' as const,
+        data: { user_id: user.ID, reason: 'invalid_credentials', via: 'change_password' },
+      };
+      await settleNow(svc.store, ctx, pass, 'failure', [{ stream: signInStream(user.ID, user.user_login), events: [failed] }]);
+      throw new DomainError('headlesskey_incorrect_password', INCORRECT);
+    }
+    const passwordHash = await hashPassword(cmd.new_password, app.config.bcryptCost);
+    await retryOnConflict(svc.store, async (em) => {
+      const at = Date.now();
+      await decideInTransaction(em, {
+        ...ctx,
+        streamId: credentialStream(user.ID),
+        decider: credentialDecider,
+        command: { type: 'ChangePassword', userId: user.ID, at },
+      });
+      await setPasswordHash(em, user.ID, passwordHash, new Date(at));
+      await voidReset(em, user.ID);
+      await settle(em, ctx, pass, 'success');
+    });
+    await endAllSessions(svc, user.ID, 'password_changed', cmd.context);
+    return { message: CHANGED };
+  };
+}

@@ -1,0 +1,24 @@
+import type { Role } from '@headlesskey/contracts';
+import type { EntityManager } from '@headlesskey/platform';
+import type { UserWithCredential } from '../user/read-model.js';
+
+/** A user by id with the stored hash: the caller of `/change-password`. */
+export async function findWithCredential(em: EntityManager, userId: number): Promise<UserWithCredential | undefined> {
+  const [row] = await em.execute<
+    { id: number; user_login: string; user_email: string; display_name: string; roles: Role[]; password_hash: string }[]
+  >(
+    `select u.id, u.user_login, u.user_email, u.display_name, u.roles, c.password_hash
+     from users u join credentials c on c.user_id = u.id where u.id = ?`,
+    [userId],
+  );
+  if (!row) return undefined;
+  return {
+    user: { ID: row.id, user_login: row.user_login, user_email: row.user_email, display_name: row.display_name, roles: row.roles },
+    passwordHash: row.password_hash,
+  };
+}
+
+/** Replaces the hash, in the transaction that records why. */
+export async function setPasswordHash(em: EntityManager, userId: number, passwordHash: string, at: Date): Promise<void> {
+  await em.execute('update credentials set password_hash = ?, changed_at = ? where user_id = ?', [passwordHash, at, userId]);
+}

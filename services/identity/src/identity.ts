@@ -1,0 +1,14 @@
+import type { WritingService } from '@headlesskey/platform';
+import type { IdentityConfig } from './config.js';
+import type { PasswordPolicy } from './passwords/enforce.js';
+
+/** What every identity handler works with, assembled once at start by `main.ts`. */
+export interface Identity {
+  svc: WritingService;
+  config: IdentityConfig;
+  policy: PasswordPolicy;
+  /** A hash an unknown user's password is checked against, so both cost one bcrypt. */
+  decoyHash: string;
+  /** Keys the digests of reset keys and codes. */
+  pepper: Buffer;
+}

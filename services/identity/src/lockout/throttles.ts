@@ -1,0 +1,80 @@
+import type { Settings } from '@headlesskey/contracts';
+import { DomainError } from '@headlesskey/platform';
+import { invalidReset } from '../reset/invalid.js';
+import { identifierKey } from '../user/canonical.js';
+import type { Limits } from './counter.js';
+import type { Throttle } from './gate.js';
+import { accountKey, clientNetwork, ipKey, mailKey, otpKey } from './keys.js';
+
+/**
+ * Sign-in attempts have their own streams, apart from the user's: per account when the login
+ * names one, else per typed name, so unknown names are throttled and audited the same way.
+ */
+export const signInStream = (userId: number | undefined, typed: string): string =>
+  userId === undefined ? `signin-name-${identifierKey(typed)}` : `signin-user-${userId}`;
+
+export const ipStream = (ip: string): string => `signin-ip-${clientNetwork(ip)}`;
+
+const LOCKED = 'Too many failed login attempts. Try again later.';
+const BLOCKED = 'Too many failed login attempts from this address. Try again later.';
+
+/** Five wrong codes per account per hour, however many codes are asked for (API.md: 5 tries). */
+export const OTP_LIMITS: Limits = { maxAttempts: 5, windowMs: 3600_000, lockoutMs: 3600_000 };
+/** Reset mails per account per hour: enough for a user, too few to flood a mailbox. */
+export const MAIL_LIMITS: Limits = { maxAttempts: 5, windowMs: 3600_000, lockoutMs: 3600_000 };
+
+/**
+ * The account (or typed name) a password is tried against. Known and unknown names lock with the
+ * same answer and the same `retry_after`, so the lock tells nothing about who exists.
+ */
+export function accountThrottle(settings: Settings, userId: number | undefined, typed: string): Throttle {
+  return {
+    key: accountKey(userId, typed),
+    limits: { maxAttempts: settings.max_attempts, windowMs: settings.window * 1000, lockoutMs: settings.lockout * 1000 },
+    counts: 'before',
+    refusal: (retryAfter) => new DomainError('headlesskey_account_locked', LOCKED, { retry_after: retryAfter }),
+    lockedFacts: (until, seconds) => ({
+      stream: signInStream(userId, typed),
+      events: [
+        { type: 'auth.account.locked', data: { user_id: userId ?? null, locked_until: until.toISOString(), lockout_seconds: seconds } },
+      ],
+    }),
+  };
+}
+
+/**
+ * The client's address, across every username. Only failures count, once known: many honest users
+ * behind one address log in at once, and their attempts in flight must not block it.
+ */
+export function ipThrottle(settings: Settings, ip: string): Throttle {
+  return {
+    key: ipKey(ip),
+    limits: { maxAttempts: settings.ip_max_attempts, windowMs: settings.window * 1000, lockoutMs: settings.lockout * 1000 },
+    counts: 'after',
+    refusal: (retryAfter) => new DomainError('headlesskey_ip_blocked', BLOCKED, { retry_after: retryAfter }),
+    lockedFacts: (until, seconds) => ({
+      stream: ipStream(ip),
+      events: [{ type: 'auth.ip.blocked', data: { ip: clientNetwork(ip), blocked_until: until.toISOString(), block_seconds: seconds } }],
+    }),
+  };
+}
+
+/** Tries of reset codes: refused exactly like a wrong code, so the limit gives nothing away. */
+export function otpThrottle(userId: number | undefined, typed: string): Throttle {
+  return {
+    key: otpKey(userId, typed),
+    limits: OTP_LIMITS,
+    counts: 'before',
+    refusal: () => invalidReset(),
+  };
+}
+
+/** Reset mails to one account; over the limit a request is dropped, never answered differently. */
+export function mailThrottle(userId: number): Throttle {
+  return {
+    key: mailKey(userId),
+    limits: MAIL_LIMITS,
+    counts: 'before',
+    refusal: (retryAfter) => new DomainError('headlesskey_rate_limited', undefined, { retry_after: retryAfter }),
+  };
+}

@@ -1,0 +1,73 @@
+/** A mail's content, as plain text and as HTML showing the same thing. */
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+interface Common {
+  siteName: string;
+  displayName: string;
+  minutes: number;
+}
+
+const IGNORE = 'If you did not ask for this, ignore this message: your password stays as it is.';
+
+/** The link mail: a one-time link to the reset page. */
+export function resetLinkMail({ siteName, displayName, minutes, url }: Common & { url: string }): MailContent {
+  const subject = `[${siteName}] Reset your password`;
+  const text = [
+    `Hello ${displayName},`,
+    '',
+    `Someone asked to reset the password of your ${siteName} account. To choose a new one, open this link within ${minutes} minutes:`,
+    '',
+    url,
+    '',
+    'The link works once.',
+    IGNORE,
+  ].join('\n');
+  const html = page(
+    subject,
+    `<p>Hello ${escapeHtml(displayName)},</p>
+<p>Someone asked to reset the password of your ${escapeHtml(siteName)} account. To choose a new one, open this link within ${minutes} minutes:</p>
+<p><a href="${escapeHtml(url)}">Reset my password</a></p>
+<p>The link works once.<br>${IGNORE}</p>`,
+  );
+  return { subject, text, html };
+}
+
+/** The code mail: six digits to type into the reset form. */
+export function resetCodeMail({ siteName, displayName, minutes, code }: Common & { code: string }): MailContent {
+  const subject = `[${siteName}] Your password reset code`;
+  const text = [
+    `Hello ${displayName},`,
+    '',
+    `Your ${siteName} password reset code is:`,
+    '',
+    `    ${code}`,
+    '',
+    `It is valid for ${minutes} minutes and works once. Never share it.`,
+    IGNORE,
+  ].join('\n');
+  const html = page(
+    subject,
+    `<p>Hello ${escapeHtml(displayName)},</p>
+<p>Your ${escapeHtml(siteName)} password reset code is:</p>
+<p style="font-size:24px;font-weight:bold;letter-spacing:4px">${escapeHtml(code)}</p>
+<p>It is valid for ${minutes} minutes and works once. Never share it.<br>${IGNORE}</p>`,
+  );
+  return { subject, text, html };
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+<body style="font-family:sans-serif">
+${body}
+</body></html>`;
+}
+
+/** Names and URLs come from users and configuration: none of them may become markup. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}

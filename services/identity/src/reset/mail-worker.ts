@@ -1,0 +1,97 @@
+import type { Logger } from '@headlesskey/platform';
+import type { Identity } from '../identity.js';
+import type { Mailer } from '../mail/mailer.js';
+import { issueReset } from './issue.js';
+import { claimMailJob, completeMailJob, deferMailJob, type MailJob } from './jobs.js';
+
+export interface MailWorker {
+  /** A job was just queued here: look now rather than at the next poll. */
+  wake(): void;
+  /** Finishes the job in hand and stops. */
+  stop(): Promise<void>;
+}
+
+export interface MailWorkerOptions {
+  app: Identity;
+  /** Undefined when no SMTP server is configured: requests are then dropped with a warning. */
+  mailer: Mailer | undefined;
+  logger: Logger;
+  /** How often an idle worker looks for due jobs (retries, and jobs of a replica that died). */
+  pollMs?: number;
+}
+
+/** Longer than one SMTP try can take (see the mailer's timeouts), so a lease never ends mid-send. */
+const LEASE_SECONDS = 60;
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Sends reset mails from the `reset_mail_jobs` queue, outside any request: SMTP latency or an
+ * SMTP outage never shows in an answer. Every replica runs one; leases keep them off each other's
+ * jobs. A job is deleted only once its mail was accepted (or there was nothing to send), so a
+ * crash at any point means a retry, never a lost request; a retried job mails a new secret, which
+ * voids the one that may have gone out before the crash.
+ */
+export function startMailWorker(opts: MailWorkerOptions): MailWorker {
+  const pollMs = opts.pollMs ?? 1000;
+  let stopping = false;
+  let pending = false;
+  let wakeUp: () => void = () => {};
+
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      if (pending) return resolve();
+      const timer = setTimeout(resolve, pollMs);
+      wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const loop = (async () => {
+    while (!stopping) {
+      pending = false;
+      try {
+        const job = await claimMailJob(opts.app.svc.store.em.fork(), LEASE_SECONDS);
+        if (job) {
+          await handle(opts, job);
+          continue;
+        }
+      } catch (err) {
+        opts.logger.warn({ err }, 'reset mail queue unavailable; retrying');
+      }
+      await idle();
+    }
+  })();
+
+  return {
+    wake() {
+      pending = true;
+      wakeUp();
+    },
+    async stop() {
+      stopping = true;
+      wakeUp();
+      await loop;
+    },
+  };
+}
+
+async function handle({ app, mailer, logger }: MailWorkerOptions, job: MailJob): Promise<void> {
+  const em = app.svc.store.em.fork();
+  if (!mailer) {
+    logger.warn({ request: job.id }, 'no SMTP server configured (HEADLESSKEY_SMTP_URL): a password reset request was dropped');
+    return completeMailJob(em, job.id);
+  }
+  try {
+    const mail = await issueReset(app, job);
+    if (mail) await mailer.send(mail.to, mail.content);
+    await completeMailJob(em, job.id);
+  } catch (err) {
+    if (job.attempts >= MAX_ATTEMPTS) {
+      logger.error({ err, request: job.id }, 'giving up on a password reset mail');
+      return completeMailJob(em, job.id);
+    }
+    logger.warn({ err, request: job.id, attempt: job.attempts }, 'password reset mail failed; will retry');
+    await deferMailJob(em, job.id, Math.min(2 ** job.attempts * 1000, 300_000));
+  }
+}
