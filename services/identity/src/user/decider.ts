@@ -23,7 +23,7 @@ function decide(command: UserCommand, state: UserState): Decision<UserEvent> {
   }
 }
 
-function evolve(state: UserState, event: UserEvent): UserState {
+function evolve(_state: UserState, event: UserEvent): UserState {
   switch (event.type) {
     case 'user.registered':
       return {
