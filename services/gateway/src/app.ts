@@ -23,6 +23,9 @@ export interface BuildAppOptions {
 export function buildApp({ config, bus, logger }: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     ...(logger ? { loggerInstance: fastifyLogger(logger) } : { logger: false }),
+    // No child logger per request: log lines carry the trace id instead (see createLogger).
+    childLoggerFactory: (parent) => parent,
+    disableRequestLogging: true,
     bodyLimit: config.bodyLimit,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

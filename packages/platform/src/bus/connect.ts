@@ -9,6 +9,8 @@ export async function connectBus(servers: string, name: string, logger: Logger):
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     waitOnFirstConnect: true,
+    // Every request would otherwise build two errors with stack traces up front, in case it fails.
+    noAsyncTraces: true,
   });
   void (async () => {
     for await (const status of nc.status()) {

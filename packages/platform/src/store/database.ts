@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { EventStoreMigration } from './event-store-migration.js';
 import { OutboxMessage, StoredEvent } from './event-store-schema.js';
+import { SnapshotsMigration } from './snapshots.js';
 
 export type Store = MikroORM;
 
@@ -55,7 +56,11 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       transactional: true,
       allOrNothing: true,
       silent: true,
-      migrationsList: [{ name: '0000_event_store', class: EventStoreMigration }, ...opts.migrations],
+      migrationsList: [
+        { name: '0000_event_store', class: EventStoreMigration },
+        { name: '0000_event_store_snapshots', class: SnapshotsMigration },
+        ...opts.migrations,
+      ],
     },
     pool: { min: 1, max: opts.poolSize ?? 10 },
     discovery: { warnWhenNoEntities: false },

@@ -212,3 +212,39 @@ describe('handleCommand', () => {
     expect(calls).toEqual([{ events: [{ type: 'settings.changed', data: { item: 'b' } }], state: ['a', 'b'] }]);
   });
 });
+
+describe('snapshots', () => {
+  const snapshotted: Decider<AddItems, Added, Items> = { ...listDecider, snapshots: true };
+  const snapshotOf = async (streamId: string) =>
+    (
+      await store.em
+        .fork()
+        .execute<{ version: number; state: Items }[]>('select version, state from snapshots where stream_id = ?', [streamId])
+    )[0];
+
+  it('keeps the folded state beside the events and decides from it', async () => {
+    for (const item of ['a', 'b', 'c']) await add('snap-1', { items: [item] }, snapshotted);
+    expect(await snapshotOf('snap-1')).toEqual({ version: 3, state: ['a', 'b', 'c'] });
+    const refused = await add('snap-1', { items: ['b'] }, snapshotted).catch((err: DomainError) => err.code);
+    expect(refused).toBe('headlesskey_user_exists');
+    expect((await add('snap-1', { items: ['d'] }, snapshotted)).state).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('folds the events recorded after an older snapshot, and rebuilds without one', async () => {
+    for (const item of ['a', 'b']) await add('snap-2', { items: [item] }, snapshotted);
+    await add('snap-2', { items: ['c'] }); // written without a snapshot: the snapshot is now behind
+    expect((await add('snap-2', { items: ['d'] }, snapshotted)).before).toEqual(['a', 'b', 'c']);
+    await store.em.fork().execute('delete from snapshots where stream_id = ?', ['snap-2']);
+    expect((await add('snap-2', { items: ['e'] }, snapshotted)).before).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('lets only one of two racing commands land on a snapshotted stream', async () => {
+    await add('snap-3', { items: ['a'] }, snapshotted);
+    const results = await Promise.allSettled([
+      add('snap-3', { items: ['x'], limit: 2 }, snapshotted),
+      add('snap-3', { items: ['y'], limit: 2 }, snapshotted),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((await snapshotOf('snap-3'))?.state).toHaveLength(2);
+  });
+});

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../bus/domain-error.js';
 import type { Store } from './database.js';
 import { appendToStream, ConcurrencyError, type NewEvent, readStream, type StoreScope } from './event-store.js';
+import { readSnapshotted, writeSnapshot } from './snapshots.js';
 
 /** A refusal is a decision too: the command is answered with this code and nothing is written. */
 export interface Refusal {
@@ -20,6 +21,11 @@ export interface Decider<C, E extends NewEvent, S> {
   evolve(state: S, event: E): S;
   /** The event types `evolve` needs; others in the stream are not read. */
   folds?: readonly E['type'][];
+  /**
+   * Keep the folded state with each append and read only newer events: for streams that grow
+   * without bound. The state must survive JSON unchanged.
+   */
+  snapshots?: boolean;
 }
 
 export const refuse = (refused: ErrorCode, message?: string, details?: Record<string, unknown>): Refusal => ({
@@ -64,14 +70,23 @@ export async function decideInTransaction<C, E extends NewEvent, S>(
   em: EntityManager,
   opts: DecideOptions<C, E, S>,
 ): Promise<Decided<E, S>> {
-  const stream = await readStream(em, opts.streamId, opts.decider.folds);
-  const before = fold(opts.decider, stream.events as E[]);
+  const { version, before } = await load(em, opts);
   const decision = opts.decider.decide(opts.command, before);
   if (isRefusal(decision)) throw new DomainError(decision.refused, decision.message, decision.details);
-  await appendToStream(em, opts.scope, opts.streamId, stream.version, decision, opts.meta);
+  await appendToStream(em, opts.scope, opts.streamId, version, decision, opts.meta);
   const state = decision.reduce(opts.decider.evolve, before);
+  if (opts.decider.snapshots && decision.length > 0) await writeSnapshot(em, opts.streamId, version + decision.length, state);
   await opts.project?.(em, decision, state);
   return { events: [...decision], before, state };
+}
+
+async function load<C, E extends NewEvent, S>(em: EntityManager, opts: DecideOptions<C, E, S>): Promise<{ version: number; before: S }> {
+  if (opts.decider.snapshots) {
+    const snap = await readSnapshotted(em, opts.streamId, opts.decider.initialState);
+    return { version: snap.version, before: (snap.events as E[]).reduce(opts.decider.evolve, snap.state) };
+  }
+  const stream = await readStream(em, opts.streamId, opts.decider.folds);
+  return { version: stream.version, before: fold(opts.decider, stream.events as E[]) };
 }
 
 const MAX_ATTEMPTS = 5;

@@ -1,6 +1,7 @@
 import type { UserView } from '@headlesskey/contracts';
 import { SignJWT } from 'jose';
 import type { KeyMaterial } from '../keys/key-material.js';
+import { joseKey } from './jose-key.js';
 
 export interface TokenClaimsInput {
   user: UserView;
@@ -13,7 +14,8 @@ export interface TokenClaimsInput {
 }
 
 /** Signs the plugin's claim set; `kid` names the key so verification can pin its algorithm. */
-export function signToken(key: KeyMaterial, c: TokenClaimsInput): Promise<string> {
+export async function signToken(key: KeyMaterial, c: TokenClaimsInput): Promise<string> {
+  const signingKey = await joseKey(key.signKey);
   return new SignJWT({
     sid: c.sessionId,
     data: { ID: c.user.ID, user_login: c.user.user_login, roles: c.user.roles },
@@ -26,5 +28,5 @@ export function signToken(key: KeyMaterial, c: TokenClaimsInput): Promise<string
     .setIssuedAt(c.issuedAt)
     .setNotBefore(c.issuedAt)
     .setExpirationTime(c.expiresAt)
-    .sign(key.signKey);
+    .sign(signingKey);
 }

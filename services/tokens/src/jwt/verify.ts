@@ -3,6 +3,7 @@ import { Claims as ClaimsSchema } from '@headlesskey/contracts';
 import { checker } from '@headlesskey/platform';
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { Keyring } from '../keys/keyring.js';
+import { joseKey } from './jose-key.js';
 
 /** Why a token is refused: `expired` maps to its own error code, the rest to invalid_token. */
 export type Rejection = { ok: false; expired: boolean; reason: string };
@@ -51,7 +52,7 @@ export async function verifyToken(token: string, keyring: Keyring, opts: VerifyO
       requiredClaims: REQUIRED,
       clockTolerance: SKEW_SECONDS,
     };
-    claims = (await jwtVerify(token, key.verifyKey, options)).payload;
+    claims = (await jwtVerify(token, await joseKey(key.verifyKey), options)).payload;
   } catch (err) {
     // jose checks `exp` last: an expired token has passed the signature and every other claim.
     if (!(err instanceof errors.JWTExpired) || !opts.allowExpired) return rejectionOf(err);

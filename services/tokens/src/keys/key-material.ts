@@ -15,7 +15,7 @@ export type Algorithm = 'HS256' | 'RS256' | 'ES256';
 export interface KeyMaterial {
   kid: string;
   alg: Algorithm;
-  /** KeyObjects, even for HMAC: jose converts each to a CryptoKey once and caches it per object. */
+  /** KeyObjects; `joseKey` turns an HMAC secret into the CryptoKey jose verifies fastest with. */
   signKey: KeyObject;
   verifyKey: KeyObject;
   /** The public half as a JWK, for the JWKS; never set for an HMAC secret. */

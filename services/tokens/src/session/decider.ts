@@ -118,4 +118,6 @@ export const sessionDecider: Decider<SessionCommand, SessionEvent, SessionState>
   initialState: { status: 'absent' },
   decide,
   evolve,
+  // A session refreshed every few minutes for two weeks is thousands of events long.
+  snapshots: true,
 };

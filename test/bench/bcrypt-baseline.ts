@@ -1,0 +1,52 @@
+/**
+ * Raw `bcrypt.compare` throughput in a process of its own: the work of one login in identity
+ * (the same SHA-384 pre-hash, then bcrypt at the same cost), `BENCH_CONCURRENCY` at a time so
+ * the libuv threadpool never idles, for the warm-up and then the measured seconds.
+ * Environment: BENCH_BCRYPT_COST, BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_CONCURRENCY.
+ * Reports a `BcryptResult` over IPC.
+ */
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import bcrypt from 'bcrypt';
+import { exitWithParent } from './children.js';
+
+export interface BcryptResult {
+  compares: number;
+  seconds: number;
+  /** Milliseconds per compare, queueing for a thread included. */
+  p50: number;
+  p99: number;
+  /** Compares that did not match: any is a broken baseline. */
+  failures: number;
+}
+
+const PASSWORD = 'correct horse battery staple';
+
+/** As identity's `passwords/hashing.ts` (not exported across workspaces). */
+const prehash = (password: string) => createHash('sha384').update(password.normalize('NFKC'), 'utf8').digest('base64');
+
+async function compareFor(seconds: number, hash: string, concurrency: number): Promise<BcryptResult> {
+  const times: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      if (!(await bcrypt.compare(prehash(PASSWORD), hash))) failures++;
+      times.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.max(0, Math.ceil((p / 100) * times.length) - 1)] ?? Number.NaN;
+  return { compares: times.length, seconds: elapsed, p50: at(50), p99: at(99), failures };
+}
+
+exitWithParent();
+const cost = Number(process.env.BENCH_BCRYPT_COST);
+const concurrency = Number(process.env.BENCH_CONCURRENCY);
+const hash = await bcrypt.hash(prehash(PASSWORD), cost);
+await compareFor(Number(process.env.BENCH_WARMUP_SECONDS), hash, concurrency);
+process.send?.(await compareFor(Number(process.env.BENCH_SECONDS), hash, concurrency));

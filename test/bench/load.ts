@@ -1,0 +1,158 @@
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+
+export type Phase = 'warmup' | 'measure';
+
+/** The requests one connection loops over; `connection` counts from 0 within a run. */
+export type RequestsFor = (connection: number) => autocannon.Request[];
+
+export interface LoadTarget {
+  /** For the progress line: `validate`. */
+  label: string;
+  /** `http://127.0.0.1:port`; each request names its path. */
+  origin: string;
+  connections: number;
+  /** Called once for the warm-up and once for the measured run, so each may get fresh state. */
+  requests(phase: Phase): RequestsFor;
+}
+
+export interface Measurement {
+  connections: number;
+  /** Wall time of the measured run. */
+  seconds: number;
+  /** 2xx responses. */
+  ok: number;
+  /** 2xx responses per second. */
+  rps: number;
+  /** Milliseconds, over every response of the measured run. */
+  p50: number;
+  p99: number;
+  non2xx: number;
+  /** Socket errors and timeouts. */
+  socketErrors: number;
+  /** Status and start of the body of the first non-2xx answer. */
+  firstFailure?: string;
+}
+
+const MAX_SETTLE_MS = 15_000;
+
+let current: autocannon.Instance | undefined;
+let aborted = false;
+
+/** Stops the run under way and refuses further ones (an interrupted benchmark). */
+export function abortLoad(): void {
+  aborted = true;
+  current?.stop();
+}
+
+/** A JSON POST. */
+export const jsonPost = (path: string, body: unknown): autocannon.Request => ({
+  method: 'POST',
+  path,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/**
+ * Loads the target for the warm-up, then for `seconds`, and measures the second run only.
+ * Latency comes from autocannon's per-response timing (fractions of a millisecond), not its
+ * histogram, which keeps whole milliseconds.
+ */
+export async function measure(target: LoadTarget, seconds: number, warmupSeconds: number): Promise<Measurement> {
+  process.stdout.write(`  ${target.label}@${target.connections} \u2026 `);
+  if (warmupSeconds > 0) await settle(await runOnce(target, 'warmup', warmupSeconds));
+  const m = await runOnce(target, 'measure', seconds);
+  await settle(m);
+  const failed = m.non2xx + m.socketErrors;
+  process.stdout.write(
+    `${m.rps.toFixed(0)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms${failed ? `, ${failed} FAILED (${m.firstFailure})` : ''}\n`,
+  );
+  return m;
+}
+
+async function runOnce(target: LoadTarget, phase: Phase, seconds: number): Promise<Measurement> {
+  if (aborted) throw new Error('the benchmark is stopping');
+  const requestsFor = target.requests(phase);
+  const latencies = new Samples();
+  let ok = 0;
+  let non2xx = 0;
+  let firstFailure: string | undefined;
+  let connection = 0;
+  const noteFailure = (status: number, body: string) => {
+    firstFailure ??= `${status} ${body.slice(0, 200)}`;
+  };
+  const instance = autocannon({
+    url: target.origin,
+    connections: target.connections,
+    duration: seconds,
+    // The services' own command timeouts decide; the load generator only gives up much later.
+    timeout: 30,
+    setupClient: (client) => client.setRequests(requestsFor(connection++).map((r) => withFailureNote(r, noteFailure))),
+  });
+  instance.on('response', (_client, status, _bytes, ms) => {
+    latencies.add(ms);
+    if (status >= 200 && status < 300) ok++;
+    else non2xx++;
+  });
+  current = instance;
+  const started = performance.now();
+  const result = await instance.then((r) => {
+    current = undefined;
+    return r;
+  });
+  if (aborted) throw new Error('the benchmark is stopping');
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    connections: target.connections,
+    seconds: elapsed,
+    ok,
+    rps: ok / elapsed,
+    p50: latencies.percentile(50),
+    p99: latencies.percentile(99),
+    non2xx,
+    socketErrors: result.errors,
+    ...(firstFailure ? { firstFailure } : {}),
+  };
+}
+
+/**
+ * When a run stops, the requests it had in flight are still being served (50 logins queue for
+ * bcrypt for seconds): the next run, or the next setup request, waits until they are done,
+ * which is about as long as the slowest answers took.
+ */
+function settle(m: Measurement): Promise<void> {
+  const ms = Math.min(MAX_SETTLE_MS, Math.max(500, Number.isFinite(m.p99) ? m.p99 : MAX_SETTLE_MS));
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withFailureNote(request: autocannon.Request, note: (status: number, body: string) => void): autocannon.Request {
+  const onResponse = request.onResponse;
+  return {
+    ...request,
+    onResponse: (status, body, context, headers) => {
+      if (status < 200 || status >= 300) note(status, body);
+      onResponse?.(status, body, context, headers);
+    },
+  };
+}
+
+/** Response times, growing as they come; percentiles by nearest rank. */
+class Samples {
+  #values = new Float64Array(1 << 16);
+  #count = 0;
+
+  add(value: number): void {
+    if (this.#count === this.#values.length) {
+      const bigger = new Float64Array(this.#values.length * 2);
+      bigger.set(this.#values);
+      this.#values = bigger;
+    }
+    this.#values[this.#count++] = value;
+  }
+
+  percentile(p: number): number {
+    if (this.#count === 0) return Number.NaN;
+    const sorted = this.#values.subarray(0, this.#count).sort();
+    return sorted[Math.max(0, Math.ceil((p / 100) * this.#count) - 1)]!;
+  }
+}

@@ -1,0 +1,196 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import type { Baselines } from './baselines.js';
+import type { Measurement } from './load.js';
+import type { LogNote } from './logs.js';
+import type { StackResults } from './scenarios.js';
+import { type BenchSettings, redact } from './settings.js';
+
+export interface RunInfo {
+  date: Date;
+  /** `os.loadavg()` when the run began and when it ended: other work makes figures noisy. */
+  loadBefore: number[];
+  loadAfter: number[];
+  repoRoot: string;
+  /** What the services logged at warn and above while measured. */
+  serviceLogs: LogNote[];
+  /** Services that exited before the end: the run failed. */
+  exited: string[];
+}
+
+interface Row {
+  figure: string;
+  where: string;
+  connections: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  failures: number;
+}
+
+interface Ratio {
+  name: string;
+  value: number;
+  unit: string;
+  target: string;
+  pass: boolean;
+}
+
+export interface Report {
+  rows: Row[];
+  ratios: Ratio[];
+  /** Runs that answered anything but 2xx, or failed on the socket: the run itself failed. */
+  failedRuns: string[];
+  serviceLogs: LogNote[];
+  markdown: string;
+}
+
+export const SAMPLING = 'services\u2019 default: parent-based, 10 % of new traces (OTEL_TRACES_SAMPLER unset), no exporter';
+
+export function buildReport(settings: BenchSettings, info: RunInfo, baselines: Baselines, stack: StackResults): Report {
+  const http = (figure: string, where: string, runs: Measurement[]): Row[] =>
+    runs.map((m) => ({
+      figure,
+      where,
+      connections: String(m.connections),
+      rps: m.rps,
+      p50: m.p50,
+      p99: m.p99,
+      ok: m.ok,
+      failures: m.non2xx + m.socketErrors,
+    }));
+  const b = baselines.bcrypt;
+  const rows: Row[] = [
+    ...http('bare Fastify POST', 'baseline process', baselines.bare),
+    ...http('jose HS256 verify (Fastify)', 'baseline process', baselines.jose),
+    {
+      figure: `bcrypt.compare, cost ${settings.bcryptCost}`,
+      where: 'baseline process',
+      connections: `${b.concurrency} in flight`,
+      rps: b.rps,
+      p50: b.p50,
+      p99: b.p99,
+      ok: b.compares - b.failures,
+      failures: b.failures,
+    },
+    ...http('POST /token/validate', 'stack', stack.validate),
+    ...http('POST /token (login)', 'stack', stack.token),
+    ...http('POST /token/refresh', 'stack', stack.refresh),
+  ];
+  const top = Math.max(...settings.connections);
+  const at = (runs: Measurement[]) => runs.find((m) => m.connections === top)!;
+  const validate = at(stack.validate);
+  const ratios: Ratio[] = [
+    ratio(`validate@${top} \u00f7 jose verify@${top}`, validate.rps / at(baselines.jose).rps, '', '\u2265 0.40', (v) => v >= 0.4),
+    ratio(`validate p99@${top}`, validate.p99, ' ms', '\u2264 20 ms', (v) => v <= 20),
+    ratio(`token@${top} \u00f7 raw bcrypt`, at(stack.token).rps / b.rps, '', '\u2265 0.85', (v) => v >= 0.85),
+    ratio(`refresh@${top} \u00f7 validate@${top}`, at(stack.refresh).rps / validate.rps, '', '\u2265 0.30', (v) => v >= 0.3),
+  ];
+  const failedRuns = [
+    ...failures('bare', baselines.bare),
+    ...failures('jose', baselines.jose),
+    ...failures('validate', stack.validate),
+    ...failures('token', stack.token),
+    ...failures('refresh', stack.refresh),
+    ...(b.failures > 0 ? [`bcrypt: ${b.failures} compares did not match`] : []),
+    ...info.exited.map((e) => `${e} before the runs ended`),
+  ];
+  return { rows, ratios, failedRuns, serviceLogs: info.serviceLogs, markdown: markdown(settings, info, rows, ratios, failedRuns) };
+}
+
+function ratio(name: string, value: number, unit: string, target: string, meets: (v: number) => boolean): Ratio {
+  return { name, value, unit, target, pass: Number.isFinite(value) && meets(value) };
+}
+
+function failures(name: string, runs: Measurement[]): string[] {
+  return runs
+    .filter((m) => m.non2xx + m.socketErrors > 0)
+    .map((m) => `${name}@${m.connections}: ${m.non2xx} non-2xx, ${m.socketErrors} socket errors/timeouts; first: ${m.firstFailure ?? '-'}`);
+}
+
+/** The table for the terminal. */
+export function consoleTable(report: Report): string {
+  const lines = tableLines(report.rows).map((cells) => cells.join('  '));
+  const ratios = report.ratios.map((r) => `${r.pass ? 'PASS' : 'MISS'}  ${r.name} = ${num(r.value)}${r.unit} (target ${r.target})`);
+  return [...lines, '', ...ratios, ...report.failedRuns.map((f) => `FAILED RUN  ${f}`), ...logLines(report.serviceLogs)].join('\n');
+}
+
+export function writeReport(path: string, report: Report): void {
+  writeFileSync(path, report.markdown);
+}
+
+function logLines(notes: LogNote[]): string[] {
+  if (notes.length === 0) return [];
+  return ['', 'Service log lines at warn and above while measured (they cost CPU the measured path needs):', ...notes.map(logLine)];
+}
+
+const logLine = (n: LogNote) => `- ${n.service} ${n.level} \u00d7${n.count}: ${n.message}`;
+
+function tableLines(rows: Row[]): string[][] {
+  const header = ['figure', 'where', 'connections', 'req/s', 'p50 ms', 'p99 ms', '2xx', 'failures'];
+  const body = rows.map((r) => [r.figure, r.where, r.connections, num(r.rps, 0), num(r.p50), num(r.p99), String(r.ok), String(r.failures)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
+  const pad = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)));
+  return [pad(header), widths.map((w) => '-'.repeat(w)), ...body.map(pad)];
+}
+
+function num(value: number, digits = 2): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function markdown(settings: BenchSettings, info: RunInfo, rows: Row[], ratios: Ratio[], failedRuns: string[]): string {
+  const cpus = os.cpus();
+  const mdRow = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const [header, , ...body] = tableLines(rows).map((cells) => cells.map((c) => c.trim()));
+  const align = header!.map((_, i) => (i < 3 ? '---' : '---:'));
+  return `# Benchmarks
+
+Written by \`npm run bench\` (\`test/bench/\`). A report, not a test: a missed target does not fail the run.
+Figures from a shared or busy machine are noisy; compare ratios taken in the same run, not absolute numbers across machines.
+
+- Date: ${info.date.toISOString()}
+- Commit: ${commit(info.repoRoot)}
+- Machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()} ${os.arch()}
+- Node ${process.version}; load average ${loads(info.loadBefore)} at start, ${loads(info.loadAfter)} at the end
+- Settings: ${settings.seconds} s measured per run after ${settings.warmupSeconds} s of warm-up; bcrypt cost ${settings.bcryptCost}; telemetry on at the ${SAMPLING}; \`LOG_LEVEL=warn\`; \`HEADLESSKEY_TRUSTED_PROXIES=127.0.0.1\`; one process per service; libuv threadpool ${Number(process.env.UV_THREADPOOL_SIZE) || 4}
+- Backends: PostgreSQL ${redact(settings.databaseUrl)}, NATS ${redact(settings.natsUrl)}
+
+## Results
+
+${[mdRow(header!), mdRow(align), ...body.map(mdRow)].join('\n')}
+
+## Targets
+
+${[mdRow(['ratio', 'value', 'target', '']), mdRow(['---', '---:', '---', '---']), ...ratios.map((r) => mdRow([r.name, `${num(r.value)}${r.unit}`, r.target, r.pass ? 'PASS' : 'MISS']))].join('\n')}
+${failedRuns.length > 0 ? `\n**Failed runs** (the figures above are not valid):\n\n${failedRuns.map((f) => `- ${f}`).join('\n')}\n` : ''}
+## Service logs while measured
+
+${info.serviceLogs.length === 0 ? 'Nothing at warn or above.' : `Lines at warn and above (a service failing in a loop spends CPU the measured path needs):\n\n${info.serviceLogs.map(logLine).join('\n')}`}
+
+## How each figure is taken
+
+- Load: autocannon 9 (programmatic API) in the benchmark process, against 127.0.0.1, one run at a time, keep-alive, no pipelining. req/s counts 2xx answers over the measured wall time; p50/p99 are over every answer of the measured run, from autocannon's per-response timing (sub-millisecond).
+- Stack: every service as its own process (\`startSystem\`, instance \`bench<random>\`, a free port below 32768), dropped afterwards.
+- \`/token/validate\`: one token from a registration, body \`{token}\`, the same token on every connection.
+- \`/token\`: one registered user per connection, each logging in again and again from an address of its own (\`X-Forwarded-For\` from RFC 2544's 198.18.0.0/15, the gateway trusting 127.0.0.1 as its proxy): identity counts logins in flight against the client IP, so 50 concurrent logins from one address are refused with 429 once 20 are in flight.
+- \`/token/refresh\`: one session per connection (logins from distinct \`device\` values, fresh sessions for the warm-up and for the measured run); each request sends the token the previous refresh returned. Any non-2xx counts as a failure.
+- Baselines, each in its own Node process: a Fastify route answering \`{ok:true}\` to the same POST body; a Fastify route verifying the same token re-signed with a secret of ours, with jose exactly as the tokens service checks it (HS256 only, issuer, audience, \`typ\`, required claims, 5 s tolerance, an HMAC CryptoKey imported once); and \`bcrypt.compare\` of the same SHA-384 pre-hash at the same cost, twice the threadpool size in flight, for the same duration.
+`;
+}
+
+function loads(values: number[]): string {
+  return values.map((v) => v.toFixed(2)).join(' / ');
+}
+
+function commit(root: string): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head} with uncommitted changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
