@@ -25,7 +25,6 @@ export function buildApp({ config, bus, logger }: BuildAppOptions): FastifyInsta
     ...(logger ? { loggerInstance: fastifyLogger(logger) } : { logger: false }),
     // No child logger per request: log lines carry the trace id instead (see createLogger).
     childLoggerFactory: (parent) => parent,
-    disableRequestLogging: true,
     bodyLimit: config.bodyLimit,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

@@ -1,10 +1,11 @@
 import { tokensCommands } from '@headlesskey/contracts';
-import { openWritingService, runService } from '@headlesskey/platform';
+import { openWritingService, runEventConsumer, runService } from '@headlesskey/platform';
 import { readTokensConfig } from './config.js';
 import { jwksHandler, rotateKeyHandler } from './keys/handlers.js';
 import { Keyring } from './keys/keyring.js';
 import { tokensMigrations } from './schema/migrations.js';
 import { issueHandler } from './session/issue.js';
+import { passwordBackstop } from './session/password-backstop.js';
 import { refreshHandler } from './session/refresh.js';
 import { revokeHandler } from './session/revoke.js';
 import { endSessionHandler, endUserSessionsHandler, listSessionsHandler } from './session/user-sessions.js';
@@ -31,9 +32,17 @@ await runService('tokens', async (rt) => {
     .on(tokensCommands.jwks, jwksHandler(keyring))
     .on(tokensCommands.rotateKey, rotateKeyHandler(svc, keyring));
   svc.server.listen();
+  const backstop = await runEventConsumer({
+    nc,
+    names: common.names,
+    durable: common.names.consumer('tokens'),
+    handle: passwordBackstop(svc),
+    logger,
+  });
   return {
     async close() {
       keyChanges.unsubscribe();
+      await backstop.stop();
       await svc.close();
     },
   };

@@ -53,12 +53,14 @@ describe('openStore', () => {
     const database = names.database('identity');
     await open(database);
     const applied = await query<{ name: string }>(database, 'select name from schema_migrations order by id');
-    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0001_read_model']);
+    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0000_event_store_snapshots', '0001_read_model']);
     const tables = await query<{ table_name: string }>(
       database,
       "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
     );
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['events', 'outbox', 'read_model', 'schema_migrations']));
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(['events', 'outbox', 'snapshots', 'read_model', 'schema_migrations']),
+    );
   });
 
   it('opens the same database again without re-running a migration or losing data', async () => {
@@ -67,7 +69,7 @@ describe('openStore', () => {
     await first.em.fork().execute("insert into read_model (id) values ('kept')");
     await open(database);
     const applied = await query<{ name: string }>(database, 'select name from schema_migrations order by id');
-    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0001_read_model']);
+    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0000_event_store_snapshots', '0001_read_model']);
     expect(await query(database, 'select id from read_model')).toEqual([{ id: 'kept' }]);
   });
 
@@ -76,14 +78,14 @@ describe('openStore', () => {
     const opened = await Promise.allSettled([open(database, slowMigrations), open(database, slowMigrations)]);
     expect(opened.map((o) => (o.status === 'rejected' ? String(o.reason) : o.status))).toEqual(['fulfilled', 'fulfilled']);
     const applied = await query<{ name: string }>(database, 'select name from schema_migrations order by id');
-    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0001_read_model']);
+    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0000_event_store_snapshots', '0001_read_model']);
   });
 
   it('lets three replicas open an existing database at the same time', async () => {
     const database = names.database('tokens');
     const opened = await Promise.allSettled([open(database), open(database), open(database)]);
     expect(opened.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    expect(await query(database, 'select count(*)::int as n from schema_migrations')).toEqual([{ n: 2 }]);
+    expect(await query(database, 'select count(*)::int as n from schema_migrations')).toEqual([{ n: 3 }]);
   });
 });
 

@@ -29,4 +29,16 @@ export class KeysAndSessionsMigration extends Migration {
   }
 }
 
-export const tokensMigrations = [{ name: '0001_keys_and_sessions', class: KeysAndSessionsMigration }];
+/** When a session last opened with a password: a later password change must end it, an earlier one not. */
+export class SessionOpenedAtMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table sessions add column opened_at timestamptz');
+    this.addSql('update sessions set opened_at = created_at');
+    this.addSql('alter table sessions alter column opened_at set not null');
+  }
+}
+
+export const tokensMigrations = [
+  { name: '0001_keys_and_sessions', class: KeysAndSessionsMigration },
+  { name: '0002_session_opened_at', class: SessionOpenedAtMigration },
+];

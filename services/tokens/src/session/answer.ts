@@ -17,6 +17,8 @@ export async function answerToken(
   settings: Settings,
   user: UserView,
   session: SessionFacts,
+  /** The epoch second the command was decided at: a fresh token's `expires_in` is the whole TTL. */
+  now: number,
 ): Promise<IssuedToken> {
   const { jti, issuedAt, expiresAt } = session.current;
   const key = await keyring.signingKey(settings.algorithm);
@@ -29,7 +31,6 @@ export async function answerToken(
     issuer: config.issuer,
     audience: config.audience,
   });
-  const now = Math.floor(Date.now() / 1000);
   return {
     token,
     expiration: wordpressTime(expiresAt),

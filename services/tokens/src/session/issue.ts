@@ -46,7 +46,7 @@ export function issueHandler(svc: WritingService, config: TokensConfig, keyring:
           : { type: 'Open', sessionId, userId: user.ID, device, token, refreshUntil };
       return apply(svc, em, sessionId, command, context, user.ID);
     });
-    return answerToken(keyring, config, settings, user, session);
+    return answerToken(keyring, config, settings, user, session, now);
   };
 }
 

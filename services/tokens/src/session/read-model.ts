@@ -14,9 +14,9 @@ export async function projectSession(
   const opened = events.some((e) => e.type === 'token.issued');
   if (opened) {
     await em.execute(
-      `insert into sessions (id, user_id, device, ip, user_agent, created_at, last_seen_at, refresh_until, current_jti, status)
-       values (?, ?, ?, ?, ?, now(), now(), to_timestamp(?), ?, 'active')
-       on conflict (id) do update set ip = excluded.ip, user_agent = excluded.user_agent, last_seen_at = now(),
+      `insert into sessions (id, user_id, device, ip, user_agent, created_at, opened_at, last_seen_at, refresh_until, current_jti, status)
+       values (?, ?, ?, ?, ?, now(), now(), now(), to_timestamp(?), ?, 'active')
+       on conflict (id) do update set ip = excluded.ip, user_agent = excluded.user_agent, last_seen_at = now(), opened_at = now(),
          refresh_until = excluded.refresh_until, current_jti = excluded.current_jti, status = 'active'`,
       [state.sessionId, state.userId, state.device, ip, userAgent, state.refreshUntil, state.current.jti],
     );
@@ -43,10 +43,12 @@ export async function lockLiveSessions(em: EntityManager, userId: number): Promi
   return rows.map((r) => ({ id: r.id, device: r.device, lastSeen: Number(r.last_seen) }));
 }
 
-export async function activeSessionIds(em: EntityManager, userId: number): Promise<string[]> {
+/** The user's live sessions; with `openedBefore`, only those logged into (first or again) before it. */
+export async function activeSessionIds(em: EntityManager, userId: number, openedBefore?: string): Promise<string[]> {
   const rows = await em.execute<{ id: string }[]>(
-    "select id from sessions where user_id = ? and status = 'active' and refresh_until > now()",
-    [userId],
+    `select id from sessions where user_id = ? and status = 'active' and refresh_until > now()
+     and (?::timestamptz is null or opened_at < ?::timestamptz)`,
+    [userId, openedBefore ?? null, openedBefore ?? null],
   );
   return rows.map((r) => r.id);
 }

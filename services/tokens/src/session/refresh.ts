@@ -35,6 +35,6 @@ export function refreshHandler(svc: WritingService, config: TokensConfig, keyrin
         reason: 'token reuse detected',
       });
     }
-    return { ...(await answerToken(keyring, config, settings, found.data, outcome)), user: found.data };
+    return { ...(await answerToken(keyring, config, settings, found.data, outcome, now)), user: found.data };
   };
 }
