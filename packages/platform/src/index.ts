@@ -12,6 +12,7 @@ export * from './config/env.js';
 export { type RunningService, runService, type ServiceRuntime } from './lifecycle/run-service.js';
 export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';
+export { type Cursor, decodeCursor, encodeCursor } from './paging/cursor.js';
 export { type SettingsReader, watchSettings } from './settings/settings-reader.js';
 export { databaseUrl, ensureDatabase, openStore, type Store, type StoreOptions } from './store/database.js';
 export {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { type auditCommands, EVENT_TYPES } from '@headlesskey/contracts';
-import { type Cursor, decodeCursor } from './cursor.js';
+import { type Cursor, decodeCursor } from '@headlesskey/platform';
 
 /** What `GET /logs` asks for, checked and typed. */
 export interface LogFilter {

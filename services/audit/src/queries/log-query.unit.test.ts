@@ -1,5 +1,5 @@
+import { encodeCursor } from '@headlesskey/platform';
 import { describe, expect, it } from 'vitest';
-import { encodeCursor } from './cursor.js';
 import { parseLogQuery } from './log-query.js';
 
 const filterOf = (query: Parameters<typeof parseLogQuery>[0]) => {

@@ -1,6 +1,5 @@
 import type { auditCommands } from '@headlesskey/contracts';
-import { DomainError, type Store } from '@headlesskey/platform';
-import { encodeCursor } from './cursor.js';
+import { DomainError, encodeCursor, type Store } from '@headlesskey/platform';
 import { parseLogQuery } from './log-query.js';
 import { logPageSql } from './log-sql.js';
 

@@ -1,7 +1,7 @@
 import type { webhooksCommands } from '@headlesskey/contracts';
-import { DomainError, type EntityManager, type Store } from '@headlesskey/platform';
+import { DomainError, decodeCursor, type EntityManager, encodeCursor, type Store } from '@headlesskey/platform';
 import { iso } from '../schema/sql.js';
-import { decodeCursor, encodeCursor, pageSize } from './cursor.js';
+import { pageSize } from './page-size.js';
 
 interface Row {
   id: string;

@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 
 const cursor = { at: '2026-01-01T00:00:00.123456Z', id: '0190c6a0-0000-7000-8000-000000000001' };
 
-describe('cursor', () => {
+describe('keyset cursor', () => {
   it('comes back as it went out', () => {
     const text = encodeCursor(cursor);
     expect(text).toMatch(/^[A-Za-z0-9_-]+$/);

@@ -1,6 +1,6 @@
 /**
- * The position after the last delivery of a page: its creation time (microseconds, as PostgreSQL
- * keeps it) and id. Opaque to clients: base64url of a small JSON array, checked when it comes back.
+ * A keyset-paging position: the last row's time (microseconds, as PostgreSQL keeps it) and its
+ * UUID. Opaque to clients: base64url of a small JSON array, checked strictly when it comes back.
  */
 export interface Cursor {
   at: string;
@@ -14,6 +14,7 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
 }
 
+/** The cursor, or undefined when the text is not one a service issued. */
 export function decodeCursor(text: string): Cursor | undefined {
   let value: unknown;
   try {
@@ -23,14 +24,7 @@ export function decodeCursor(text: string): Cursor | undefined {
   }
   if (!Array.isArray(value) || value.length !== 2) return undefined;
   const [at, id] = value as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || !AT.test(at) || !ID.test(id) || !Number.isFinite(Date.parse(at)))
-    return undefined;
+  if (typeof at !== 'string' || typeof id !== 'string' || !AT.test(at) || !ID.test(id)) return undefined;
+  if (!Number.isFinite(Date.parse(at))) return undefined;
   return { at, id };
-}
-
-/** `per_page`: 1–100, 50 unless given. */
-export function pageSize(text: string | undefined): number | undefined {
-  if (text === undefined) return 50;
-  const n = Number(text);
-  return Number.isInteger(n) && n >= 1 && n <= 100 ? n : undefined;
 }
