@@ -15,7 +15,7 @@ await runService('audit', async ({ config, nc, logger }) => {
     migrations: auditMigrations,
     logger,
   });
-  await ensureEventStream(nc, config.names);
+  await ensureEventStream(nc, config.names, config.streamReplicas);
   const settings = await watchSettings(nc, config.names, logger);
   const retentionDays = () => settings.current().log_retention_days;
   const consumer = await runEventConsumer({

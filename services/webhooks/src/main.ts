@@ -22,7 +22,7 @@ await runService('webhooks', async ({ config, nc, logger }) => {
     migrations: webhooksMigrations,
     logger,
   });
-  await ensureEventStream(nc, config.names);
+  await ensureEventStream(nc, config.names, config.streamReplicas);
   const deadLetters = config.names.deadLetter(`${config.names.consumer('webhooks')}_deliveries`);
   const worker = startDeliveryWorker({
     store,

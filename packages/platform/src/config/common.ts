@@ -1,5 +1,5 @@
 import { INSTANCE_PATTERN, type Names, names } from '@headlesskey/contracts';
-import { oneOf, pattern, url, urlList } from './env.js';
+import { int, oneOf, pattern, url, urlList } from './env.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -12,6 +12,8 @@ export interface CommonConfig {
   /** Server URL; each service derives its own database name from the instance. */
   databaseUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Replicas of the event stream and the settings bucket: 1 on one server, 3 on a cluster. */
+  streamReplicas: number;
 }
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -31,5 +33,6 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     natsUrl: urlList(env, 'NATS_URL', DEFAULT_NATS_URL, ['nats:', 'tls:']),
     databaseUrl: url(env, 'DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    streamReplicas: int(env, 'HEADLESSKEY_STREAM_REPLICAS', 1, 1, 5),
   };
 }

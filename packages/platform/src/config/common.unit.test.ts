@@ -7,7 +7,13 @@ const INSTANCE_RULE = 'lower-case letters, digits and _ (starting with a letter,
 describe('readCommonConfig', () => {
   it('gives the local defaults for an empty environment', () => {
     const config = readCommonConfig({});
-    expect(config).toMatchObject({ instance: 'hk', natsUrl: DEFAULT_NATS_URL, databaseUrl: DEFAULT_DATABASE_URL, logLevel: 'info' });
+    expect(config).toMatchObject({
+      instance: 'hk',
+      natsUrl: DEFAULT_NATS_URL,
+      databaseUrl: DEFAULT_DATABASE_URL,
+      logLevel: 'info',
+      streamReplicas: 1,
+    });
     expect(config.names.instance).toBe('hk');
     expect(config.names.eventStream).toBe('HK_EVENTS');
   });
@@ -18,14 +24,22 @@ describe('readCommonConfig', () => {
       NATS_URL: 'nats://a:4222, nats://b:4222,tls://c:4222',
       DATABASE_URL: 'postgresql://app@db:5432/postgres',
       LOG_LEVEL: 'debug',
+      HEADLESSKEY_STREAM_REPLICAS: '3',
     });
     expect(config).toMatchObject({
+      streamReplicas: 3,
       instance: 'site_b2',
       natsUrl: 'nats://a:4222,nats://b:4222,tls://c:4222',
       databaseUrl: 'postgresql://app@db:5432/postgres',
       logLevel: 'debug',
     });
     expect(config.names.command('identity', 'login')).toBe('site_b2.cmd.identity.login');
+  });
+
+  it('refuses a replica count a JetStream cluster cannot have', () => {
+    expect(() => readCommonConfig({ HEADLESSKEY_STREAM_REPLICAS: '6' })).toThrow(
+      'HEADLESSKEY_STREAM_REPLICAS: expected an integer from 1 to 5, got "6"',
+    );
   });
 
   it('accepts an instance name of 31 characters', () => {

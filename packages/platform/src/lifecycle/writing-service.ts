@@ -47,8 +47,8 @@ export async function openWritingService(
     logger,
     poolSize: opts.poolSize,
   });
-  await ensureEventStream(nc, config.names);
-  const settings = await watchSettings(nc, config.names, logger);
+  await ensureEventStream(nc, config.names, config.streamReplicas);
+  const settings = await watchSettings(nc, config.names, logger, config.streamReplicas);
   const reads = openReadPool(databaseUrl(config.databaseUrl, database), opts.poolSize ?? 10);
   const relay = startOutboxRelay({ nc, databaseUrl: databaseUrl(config.databaseUrl, database), logger });
   const server = createCommandServer(nc, config.names, service, logger);

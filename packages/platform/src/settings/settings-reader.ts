@@ -16,8 +16,8 @@ const settingCheck = (name: SettingName, value: unknown): boolean => checker(Set
  * Watches the instance's `settings` KV bucket (one key per setting, JSON values). A key that is
  * absent, deleted or holds a value outside the schema falls back to its default.
  */
-export async function watchSettings(nc: NatsConnection, names: Names, logger: Logger): Promise<SettingsReader> {
-  const kv = await new Kvm(nc).create(names.settingsBucket, { history: 5 });
+export async function watchSettings(nc: NatsConnection, names: Names, logger: Logger, replicas = 1): Promise<SettingsReader> {
+  const kv = await new Kvm(nc).create(names.settingsBucket, { history: 5, replicas });
   let values: Settings = { ...DEFAULT_SETTINGS };
   const watcher = await kv.watch();
   let initialised!: () => void;
