@@ -46,8 +46,9 @@ await runService('identity', async (rt) => {
     .on(identityCommands.resetPassword, resetPasswordHandler(app))
     .on(identityCommands.changePassword, changePasswordHandler(app))
     .on(identityCommands.unlockUser, unlockUserHandler(app));
-  svc.server.listen();
+  // Before listening: once identity answers (and so /readyz), the configured administrator exists.
   await bootstrapAdministrator(app, rt.logger);
+  svc.server.listen();
   return {
     async close() {
       clearInterval(sweep);
