@@ -3,10 +3,12 @@
  * on this machine, prints the table and writes BENCHMARKS.md. Exits 0 when every run answered
  * 2xx, whatever the targets say; 1 when the run itself failed. Always stops what it started.
  */
+import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runBaselines } from './baselines.js';
 import { stopAllChildren } from './children.js';
+import { latencySection, watchLoginEvents } from './event-latency.js';
 import { abortLoad } from './load.js';
 import { watchServiceLogs } from './logs.js';
 import { buildReport, consoleTable, SAMPLING, writeReport } from './report.js';
@@ -59,13 +61,17 @@ async function main(): Promise<number> {
   console.log('Baselines (each in its own process):');
   const baselines = await runBaselines(settings, token);
   console.log('Through the stack:');
+  const loginEvents = await watchLoginEvents(stack.system);
   const results = await runStackScenarios(stack.system, settings, token);
+  const latencies = await loginEvents.measure();
   const exited = stack.system.processes.filter((p) => p.exit).map((p) => `${p.service} exited`);
   const info = { date, loadBefore, loadAfter: os.loadavg(), repoRoot: REPO_ROOT, serviceLogs: serviceLogs(), exited };
   const report = buildReport(settings, info, baselines, results);
   console.log(`\n${consoleTable(report)}`);
   writeReport(REPORT, report);
-  console.log(`\nWrote ${REPORT}`);
+  const section = latencySection(latencies);
+  appendFileSync(REPORT, section);
+  console.log(`${section}\nWrote ${REPORT}`);
   return report.failedRuns.length > 0 ? 1 : 0;
 }
 

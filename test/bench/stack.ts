@@ -5,6 +5,7 @@ import { freePort, type RunningSystem, startSystem } from '@headlesskey/local';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { dropInstance, uniqueInstance } from '../support/instance.js';
+import { BENCH_ADMIN_ENV } from './event-latency.js';
 import { type BenchSettings, redact } from './settings.js';
 
 export interface BenchStack {
@@ -66,6 +67,7 @@ function serviceEnv(settings: BenchSettings): Record<string, string> {
     HEADLESSKEY_BCRYPT_COST: String(settings.bcryptCost),
     // The login runs stand for many clients behind a proxy (see `fromClient` in scenarios.ts).
     HEADLESSKEY_TRUSTED_PROXIES: '127.0.0.1',
+    ...BENCH_ADMIN_ENV,
   };
   if (settings.cpuProfileDir) {
     mkdirSync(settings.cpuProfileDir, { recursive: true });
