@@ -29,6 +29,7 @@ export {
 } from './store/decider.js';
 export { metaFrom } from './store/event-meta.js';
 export {
+  appendAtEnd,
   appendToStream,
   ConcurrencyError,
   isUniqueViolation,

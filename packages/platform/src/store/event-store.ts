@@ -101,8 +101,22 @@ function stripUndefined<T extends object>(value: T): T {
 
 /**
  * Appends facts that no decision depends on (a failed login, say) at the end of their stream,
- * whatever its version; a concurrent writer only moves the position.
+ * inside the caller's transaction. A concurrent append raises `ConcurrencyError`; run the whole
+ * transaction again (`retryOnConflict`), so the facts commit with what caused them or not at all.
  */
+export async function appendAtEnd(
+  em: EntityManager,
+  scope: StoreScope,
+  streamId: string,
+  events: readonly NewEvent[],
+  meta: EventMeta,
+): Promise<EventEnvelope[]> {
+  if (events.length === 0) return [];
+  const [row] = await em.execute<{ v: number }[]>('select coalesce(max(version), 0)::int as v from events where stream_id = ?', [streamId]);
+  return appendToStream(em, scope, streamId, row?.v ?? 0, events, meta);
+}
+
+/** `appendAtEnd` in a transaction of its own, tried again while other writers move the end. */
 export async function recordEvents(
   em: EntityManager,
   scope: StoreScope,
@@ -112,12 +126,7 @@ export async function recordEvents(
 ): Promise<EventEnvelope[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await em.fork().transactional(async (tx) => {
-        const [row] = await tx.execute<{ v: number }[]>('select coalesce(max(version), 0)::int as v from events where stream_id = ?', [
-          streamId,
-        ]);
-        return appendToStream(tx, scope, streamId, row?.v ?? 0, events, meta);
-      });
+      return await em.fork().transactional((tx) => appendAtEnd(tx, scope, streamId, events, meta));
     } catch (err) {
       if (!(err instanceof ConcurrencyError) || attempt >= 5) throw err;
     }

@@ -1,6 +1,13 @@
 import type { EventMeta } from '@headlesskey/contracts';
-import { type DomainError, type EntityManager, type NewEvent, retryOnConflict, type Store, type StoreScope } from '@headlesskey/platform';
-import { appendAtEnd } from '../events.js';
+import {
+  appendAtEnd,
+  type DomainError,
+  type EntityManager,
+  type NewEvent,
+  retryOnConflict,
+  type Store,
+  type StoreScope,
+} from '@headlesskey/platform';
 import { type Counter, type CounterCommand, decideCounter, type Limits } from './counter.js';
 import { type LockedCounters, lockCounters, readCounters, saveCounters } from './store.js';
 
