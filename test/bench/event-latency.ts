@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Names } from '@headlesskey/contracts';
 import type { RunningSystem } from '@headlesskey/local';
+import pg from 'pg';
 import { post } from './fixtures.js';
 
 /** The administrator the bench stack creates at start, to register its webhook endpoint. */
@@ -20,18 +22,22 @@ export interface Latency {
 }
 
 export interface EventLatencies {
+  toLog: Latency;
   toWebhook: Latency;
 }
 
 const EVENT = 'auth.login.succeeded';
 
 /**
- * Measures how long a login's event takes to reach a webhook receiver (arrival minus the event's
- * `timestamp`, when identity recorded it), over the logins of the login runs: outbox relay,
- * JetStream, the dispatcher's consumer and worker, and the signed POST. Only that event type is
- * subscribed, so the other runs are not loaded with deliveries.
+ * Measures, over the logins of the login runs, how long a login's event takes from the moment
+ * identity recorded it to
+ * - its activity-log entry (the entry's `projected_at` minus the event's time): outbox relay,
+ *   JetStream, the audit consumer and its transaction;
+ * - a webhook receiver (arrival minus the payload's `timestamp`): the same, then the dispatcher's
+ *   consumer and worker and the signed POST. Only that event type is subscribed, so the other runs
+ *   are not loaded with deliveries.
  */
-export async function watchLoginEvents(system: RunningSystem) {
+export async function watchLoginEvents(system: RunningSystem, names: Names, databaseUrl: string) {
   const arrivals: number[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -61,9 +67,26 @@ export async function watchLoginEvents(system: RunningSystem) {
     async measure(): Promise<EventLatencies> {
       await settle(() => arrivals.length);
       server.close();
-      return { toWebhook: percentiles(arrivals) };
+      return { toLog: await logLags(names, databaseUrl), toWebhook: percentiles(arrivals) };
     },
   };
+}
+
+/** Every login entry's lag in ms, read from the audit service's own database. */
+async function logLags(names: Names, databaseUrl: string): Promise<Latency> {
+  const url = new URL(databaseUrl);
+  url.pathname = `/${names.database('audit')}`;
+  const db = new pg.Client({ connectionString: url.toString() });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ lag: number }>(
+      'select extract(epoch from projected_at - occurred_at) * 1000 as lag from activity_log where type = $1',
+      [EVENT],
+    );
+    return percentiles(rows.map((r) => Number(r.lag)));
+  } finally {
+    await db.end();
+  }
 }
 
 /** Waits until `count` has not moved for two seconds (at most a minute). */
@@ -92,6 +115,7 @@ export function latencySection(l: EventLatencies): string {
     '',
     '| path | events | p50 ms | p99 ms |',
     '| --- | ---: | ---: | ---: |',
+    row('event → activity-log entry (projected)', l.toLog),
     row('event → webhook receiver (signed POST arrived)', l.toWebhook),
     '',
   ].join('\n');

@@ -61,7 +61,7 @@ async function main(): Promise<number> {
   console.log('Baselines (each in its own process):');
   const baselines = await runBaselines(settings, token);
   console.log('Through the stack:');
-  const loginEvents = await watchLoginEvents(stack.system);
+  const loginEvents = await watchLoginEvents(stack.system, stack.names, settings.databaseUrl);
   const results = await runStackScenarios(stack.system, settings, token);
   const latencies = await loginEvents.measure();
   const exited = stack.system.processes.filter((p) => p.exit).map((p) => `${p.service} exited`);

@@ -68,7 +68,29 @@ export class VersionedActivityLogMigration extends Migration {
   }
 }
 
+/**
+ * Each entry keeps when it was projected, beside when its event occurred: the difference is the
+ * projector's lag, which operators watch. Every version table gets it (a rebuild copies the live
+ * table's shape), and the view is re-made so readers see it.
+ */
+export class ProjectedAtMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`do $$
+      declare version_table text;
+      begin
+        for version_table in select tablename from pg_tables
+          where schemaname = current_schema() and tablename ~ '^activity_log_v[0-9]+$'
+        loop
+          execute format('alter table %I add column projected_at timestamptz not null default clock_timestamp()', version_table);
+        end loop;
+        execute format('create or replace view activity_log as select * from %I',
+          'activity_log_v' || (select live from activity_log_versions));
+      end $$`);
+  }
+}
+
 export const auditMigrations = [
   { name: '0001_activity_log', class: ActivityLogMigration },
   { name: '0002_versioned_activity_log', class: VersionedActivityLogMigration },
+  { name: '0003_projected_at', class: ProjectedAtMigration },
 ];
