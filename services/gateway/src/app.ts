@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandClient, Logger } from '@headlesskey/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { coalesceValidates } from './commands/coalesce-validates.js';
 import type { GatewayConfig } from './config.js';
 import { registerContentTypes } from './plugins/content-types.js';
 import { frameworkError, registerErrorHandling } from './plugins/errors.js';
@@ -44,7 +45,7 @@ export function buildApp({ config, bus, logger }: BuildAppOptions): FastifyInsta
   registerContentTypes(app);
   registerRequestContext(app);
   registerTracing(app);
-  mountRoutes(app, config, bus);
+  mountRoutes(app, config, coalesceValidates(bus));
   return app;
 }
 

@@ -9,7 +9,7 @@ import { passwordBackstop } from './session/password-backstop.js';
 import { refreshHandler } from './session/refresh.js';
 import { revokeHandler } from './session/revoke.js';
 import { endSessionHandler, endUserSessionsHandler, listSessionsHandler } from './session/user-sessions.js';
-import { validateHandler } from './session/validate.js';
+import { validateHandler, validateManyHandler, validateTokens } from './session/validate.js';
 
 await runService('tokens', async (rt) => {
   const { nc, config: common, logger } = rt;
@@ -21,9 +21,11 @@ await runService('tokens', async (rt) => {
     callback: () => void keyring.reload().catch((err) => logger.warn({ err }, 'key reload failed')),
   });
   await keyring.signingKey(svc.settings.current().algorithm);
+  const validate = validateTokens(svc, config, keyring, logger);
   svc.server
     .on(tokensCommands.issue, issueHandler(svc, config, keyring))
-    .on(tokensCommands.validate, validateHandler(svc, config, keyring, logger))
+    .on(tokensCommands.validate, validateHandler(validate))
+    .on(tokensCommands.validateMany, validateManyHandler(validate))
     .on(tokensCommands.refresh, refreshHandler(svc, config, keyring))
     .on(tokensCommands.revoke, revokeHandler(svc, config, keyring))
     .on(tokensCommands.listSessions, listSessionsHandler(svc))

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { ERROR_CODES } from '../errors.js';
 import { IssuedToken, TokenReply, ValidateReply } from '../http/replies.js';
 import { RequestContext, UserView } from '../user.js';
 import { defineCommand } from './define.js';
@@ -14,6 +15,34 @@ export const EndReason = Type.Union([Type.Literal('password_changed'), Type.Lite
 export const issue = defineCommand('tokens', 'issue', Type.Object({ user: UserView, context: RequestContext }), IssuedToken);
 
 export const validate = defineCommand('tokens', 'validate', Type.Object({ token: TokenString, context: RequestContext }), ValidateReply);
+
+/** How many tokens one `validateMany` may carry. */
+export const VALIDATE_MANY_MAX = 256;
+
+/** One token's answer within `validateMany`: the answer `validate` would have given it. */
+export const ValidateOutcome = Type.Union([
+  Type.Object({ ok: Type.Literal(true), data: ValidateReply }),
+  Type.Object({
+    ok: Type.Literal(false),
+    error: Type.Object({
+      code: Type.Union(ERROR_CODES.map((code) => Type.Literal(code))),
+      message: Type.Optional(Type.String()),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  }),
+]);
+
+/**
+ * Validates the tokens of many requests at once, each exactly as `validate` would, in the same
+ * order: the gateway coalesces concurrent validates into one of these, so a busy gateway sends one
+ * message and tokens reads the sessions once, where it would have done both per token.
+ */
+export const validateMany = defineCommand(
+  'tokens',
+  'validateMany',
+  Type.Object({ tokens: Type.Array(TokenString, { minItems: 1, maxItems: VALIDATE_MANY_MAX }) }),
+  Type.Object({ results: Type.Array(ValidateOutcome) }),
+);
 
 /** Rotates the session's token: the presented one dies, a new `jti` is answered. */
 export const refresh = defineCommand('tokens', 'refresh', Type.Object({ token: TokenString, context: RequestContext }), TokenReply);
