@@ -22,7 +22,7 @@ await runService('audit', async ({ config, nc, logger }) => {
     nc,
     names: config.names,
     durable: config.names.consumer('audit'),
-    handle: activityProjector(store, retentionDays),
+    handleBatch: activityProjector(store, retentionDays),
     logger,
   });
   const retention = startRetention({ store, retentionDays, intervalMs: audit.purgeIntervalMs, logger });

@@ -46,7 +46,7 @@ await runService('webhooks', async ({ config, nc, logger }) => {
     nc,
     names: config.names,
     durable: config.names.consumer('webhooks'),
-    handle: deliveryEnqueuer(store, worker.wake),
+    handleBatch: deliveryEnqueuer(store, worker.wake),
     logger,
   });
   const endpoints = endpointHandlers(store, hooks);

@@ -215,4 +215,38 @@ describe('stopping and restarting a consumer', () => {
     expect((await f.info()).config.max_deliver).toBe(5);
     await again.stop();
   });
+
+  it('hands events that arrived together to handleBatch in stream order, settling each by its own outcome', async () => {
+    const names = uniqueInstance();
+    instances.push(names);
+    await ensureEventStream(nc, names);
+    const deadLetters: DeadLetter[] = [];
+    nc.subscribe(names.deadLetter(DURABLE), { callback: (_err, msg) => deadLetters.push(decodeJson(msg.data) as DeadLetter) });
+    await nc.flush();
+    const subject = names.event('identity', 'user.registered');
+    const sent = Array.from({ length: 60 }, (_, i) => envelope(i));
+    for (const event of sent.slice(0, 30)) await jetstream(nc).publish(subject, encodeJson(event));
+    await jetstream(nc).publish(subject, 'not json');
+    for (const event of sent.slice(30)) await jetstream(nc).publish(subject, encodeJson(event));
+
+    const batches: number[][] = [];
+    const consumer = await runEventConsumer({
+      nc,
+      names,
+      durable: DURABLE,
+      logger,
+      handleBatch: async (events) => {
+        batches.push(events.map((e) => e.data.n as number));
+        return events.map((e) => (e.data.n === 7 ? poison('seven is refused') : ack));
+      },
+    });
+    consumers.push(consumer);
+    await until('every event is settled', async () => (await jsm.consumers.info(names.eventStream, DURABLE)).ack_floor.stream_seq === 61);
+
+    expect(batches.flat()).toEqual(sent.map((e) => e.data.n));
+    expect(batches.length).toBeLessThan(sent.length / 2);
+    expect(deadLetters.map((d) => d.reason).sort()).toEqual(['not JSON', 'seven is refused']);
+    const info = await jsm.consumers.info(names.eventStream, DURABLE);
+    expect(info.num_redelivered).toBe(0);
+  });
 });

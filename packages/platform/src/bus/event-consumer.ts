@@ -1,8 +1,9 @@
 import { EventEnvelope as EnvelopeSchema, type EventEnvelope, type Names } from '@headlesskey/contracts';
 import { AckPolicy, DeliverPolicy, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { extractTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
+import { extractTrace, inSpan, SpanKind, tracer } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson } from './codec.js';
 
 /** What a handler makes of one event: done, try later, or never (dead-lettered). */
@@ -17,7 +18,12 @@ export interface ConsumerOptions {
   names: Names;
   /** The durable's name, shared by every replica of the consuming service. */
   durable: string;
-  handle(event: EventEnvelope): Promise<Outcome>;
+  /**
+   * One event at a time; or, with `handleBatch`, the events that arrived together (in stream
+   * order), one outcome each: a busy consumer then pays one transaction for many events.
+   */
+  handle?(event: EventEnvelope): Promise<Outcome>;
+  handleBatch?(events: readonly EventEnvelope[]): Promise<Outcome[]>;
   logger: Logger;
   maxDeliver?: number;
 }
@@ -59,30 +65,64 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
     msg.term();
   };
 
-  const loop = (async () => {
-    for await (const msg of messages) {
-      let event: EventEnvelope;
-      try {
-        event = decodeJson(msg.data) as EventEnvelope;
-      } catch {
-        deadLetter(msg, 'not JSON');
-        continue;
+  const settle = (msg: JsMsg, outcome: Outcome) => {
+    if (outcome.kind === 'ack') msg.ack();
+    else if (outcome.kind === 'poison') deadLetter(msg, outcome.reason);
+    else if (msg.info.deliveryCount >= maxDeliver) deadLetter(msg, 'gave up after retries');
+    else msg.nak(outcome.delayMs);
+  };
+  const handleMessages = async (batch: readonly JsMsg[]) => {
+    const events: EventEnvelope[] = [];
+    const carriers: JsMsg[] = [];
+    for (const msg of batch) {
+      const event = envelopeOf(msg);
+      if (typeof event === 'string') deadLetter(msg, event);
+      else {
+        events.push(event);
+        carriers.push(msg);
       }
-      if (!checker(EnvelopeSchema).Check(event)) {
-        deadLetter(msg, 'not an event envelope');
-        continue;
-      }
-      const outcome = await inSpan(`consume ${event.type}`, SpanKind.CONSUMER, extractTrace(event.meta), () =>
-        opts.handle(event).catch((err: unknown): Outcome => {
-          logger.warn({ err, event: event.id }, 'event handling failed; will retry');
-          return retry(backoffMs(msg.info.deliveryCount));
+    }
+    const failed = (err: unknown, some: readonly EventEnvelope[]) => {
+      logger.warn({ err, events: some.map((e) => e.id) }, 'event handling failed; will retry');
+    };
+    const later = (msg: JsMsg) => retry(backoffMs(msg.info.deliveryCount));
+    if (opts.handleBatch) {
+      const handleBatch = opts.handleBatch;
+      if (events.length === 0) return;
+      const outcomes = await inBatchSpan(events, () =>
+        handleBatch(events).catch((err: unknown) => {
+          failed(err, events);
+          return carriers.map(later);
         }),
       );
-      if (outcome.kind === 'ack') msg.ack();
-      else if (outcome.kind === 'poison') deadLetter(msg, outcome.reason);
-      else if (msg.info.deliveryCount >= maxDeliver) deadLetter(msg, 'gave up after retries');
-      else msg.nak(outcome.delayMs);
+      for (const [i, msg] of carriers.entries()) settle(msg, outcomes[i] ?? later(msg));
+      return;
     }
+    const handle = opts.handle;
+    if (!handle) throw new Error('runEventConsumer needs handle or handleBatch');
+    for (const [i, event] of events.entries()) {
+      const msg = carriers[i] as JsMsg;
+      const outcome = await inSpan(`consume ${event.type}`, SpanKind.CONSUMER, extractTrace(event.meta), () =>
+        handle(event).catch((err: unknown) => {
+          failed(err, [event]);
+          return later(msg);
+        }),
+      );
+      settle(msg, outcome);
+    }
+  };
+
+  const loop = (async () => {
+    let batch: JsMsg[] = [];
+    for await (const msg of messages) {
+      batch.push(msg);
+      // Whatever has already arrived joins this batch; the first message never waits for more.
+      if (messages.getPending() > 0 && batch.length < MAX_BATCH) continue;
+      const taken = batch;
+      batch = [];
+      await handleMessages(taken);
+    }
+    if (batch.length > 0) await handleMessages(batch);
   })();
 
   return {
@@ -91,6 +131,37 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
       await loop;
     },
   };
+}
+
+/** The most events handed to one `handleBatch`. */
+const MAX_BATCH = 128;
+
+/** A message's event, or why it can never be one. */
+function envelopeOf(msg: JsMsg): EventEnvelope | string {
+  let event: unknown;
+  try {
+    event = decodeJson(msg.data);
+  } catch {
+    return 'not JSON';
+  }
+  return checker(EnvelopeSchema).Check(event) ? event : 'not an event envelope';
+}
+
+/**
+ * Every event gets a `consume` span in its own trace, as a child of the span that raised it. A
+ * batch's work (its transaction, its queries) belongs to no single one of them: it runs in a span
+ * of its own, linked to each event's.
+ */
+async function inBatchSpan<T>(events: readonly EventEnvelope[], fn: () => Promise<T>): Promise<T> {
+  const [first] = events;
+  if (events.length === 1 && first) return inSpan(`consume ${first.type}`, SpanKind.CONSUMER, extractTrace(first.meta), fn);
+  const spans = events.map((event) => tracer.startSpan(`consume ${event.type}`, { kind: SpanKind.CONSUMER }, extractTrace(event.meta)));
+  const links = spans.filter((span) => span.isRecording()).map((span) => ({ context: span.spanContext() }));
+  try {
+    return await inSpan(`consume ${events.length} events`, SpanKind.CONSUMER, ROOT_CONTEXT, fn, {}, links);
+  } finally {
+    for (const span of spans) span.end();
+  }
 }
 
 function backoffMs(attempt: number): number {

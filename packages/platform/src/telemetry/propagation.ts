@@ -1,5 +1,5 @@
 import { type MsgHdrs, headers as natsHeaders } from '@nats-io/transport-node';
-import { type Context, context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Context, context, type Link, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 
 export const tracer = trace.getTracer('headlesskey');
 
@@ -40,8 +40,9 @@ export async function inSpan<T>(
   parent: Context,
   fn: (span: Span) => Promise<T>,
   attributes: Record<string, string | number | boolean> = {},
+  links: Link[] = [],
 ): Promise<T> {
-  return tracer.startActiveSpan(name, { kind, attributes }, parent, async (span) => {
+  return tracer.startActiveSpan(name, { kind, attributes, links }, parent, async (span) => {
     try {
       return await fn(span);
     } catch (err) {
