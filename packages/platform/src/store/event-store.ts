@@ -66,11 +66,18 @@ export async function appendToStream(
   if (envelopes.length === 0) return envelopes;
   const rows = envelopes.map((e) => ({ ...e, subject: scope.names.event(scope.service, e.type) }));
   try {
-    // One JSON parameter: the query builder would expand array bindings into value lists.
+    // One statement, one round trip: the events, their outbox rows and the relay's wake-up. One
+    // JSON parameter: the query builder would expand array bindings into value lists.
     await em.execute(
-      `insert into events (id, stream_id, version, type, data, meta, recorded_at)
-       select id, stream, version, type, data, meta, "occurredAt"
-       from jsonb_to_recordset(?::jsonb) as x(id uuid, stream text, version int, type text, data jsonb, meta jsonb, "occurredAt" timestamptz)`,
+      `with x as (select e from jsonb_array_elements(?::jsonb) with ordinality as a(e, n) order by n),
+       appended as (
+         insert into events (id, stream_id, version, type, data, meta, recorded_at)
+         select (e->>'id')::uuid, e->>'stream', (e->>'version')::int, e->>'type', e->'data', e->'meta', (e->>'occurredAt')::timestamptz
+         from x),
+       queued as (
+         insert into outbox (event_id, subject, payload)
+         select (e->>'id')::uuid, e->>'subject', e - 'subject' from x)
+       select pg_notify('outbox', '')`,
       [JSON.stringify(rows)],
     );
   } catch (err) {
@@ -78,13 +85,6 @@ export async function appendToStream(
       throw new ConcurrencyError(`stream ${streamId} moved past version ${expectedVersion}`);
     throw err;
   }
-  await em.execute(
-    `insert into outbox (event_id, subject, payload)
-     select (e->>'id')::uuid, e->>'subject', e - 'subject'
-     from jsonb_array_elements(?::jsonb) as e`,
-    [JSON.stringify(rows)],
-  );
-  await em.execute(`select pg_notify('outbox', '')`);
   return envelopes;
 }
 
