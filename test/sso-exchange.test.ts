@@ -1,5 +1,5 @@
-import { createPublicKey } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { type JWTHeaderParameters, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceDb } from './support/admin-api.js';
 import {
@@ -118,7 +118,7 @@ describe('SSO exchange between two sites', () => {
     // Signed with A's own key but naming another issuer; and B's token presented as A's.
     const secret = new TextEncoder().encode(a.hs256Secret);
     const foreign = await new SignJWT({ ...claimsOf(token), iss: 'https://elsewhere.example' })
-      .setProtectedHeader(headerOf(token))
+      .setProtectedHeader(headerOf(token) as JWTHeaderParameters)
       .sign(secret);
     const foreignReply = await exchangeBody(b, 'site-a', aOnB, foreign);
     expectRefused(foreignReply, 'headlesskey_invalid_token');
@@ -131,7 +131,7 @@ describe('SSO exchange between two sites', () => {
       nbf: nowSeconds() - 120,
       exp: nowSeconds() - 60,
     })
-      .setProtectedHeader(headerOf(token))
+      .setProtectedHeader(headerOf(token) as JWTHeaderParameters)
       .sign(secret);
     expectRefused(await exchangeBody(b, 'site-a', aOnB, expired), 'headlesskey_token_expired');
     // Another algorithm than the site's is refused before any key is tried.

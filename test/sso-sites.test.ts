@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Site, type SiteReply, sitesApi, startSite } from './support/sso.js';
+import { hmacHex, type Site, type SiteReply, sitesApi, startSite } from './support/sso.js';
 import { registerAndLogin } from './support/users.js';
 
 const ecPair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -126,6 +127,45 @@ describe('connected sites API', () => {
     const switched = await api('PATCH', '/shop', { verification: 'jwks', jwks_url: 'https://shop.example/jwks', algorithm: 'RS256' });
     expect(switched.body).toMatchObject({ verification: 'jwks', algorithm: 'RS256', jwks_url: 'https://shop.example/jwks' });
     expect((await api('PATCH', '/nowhere', { link_by_email: true })).body.code).toBe('headlesskey_not_found');
+  });
+
+  it('rotates the shared secret: shown once, and only the new one signs exchanges from then on', async () => {
+    const created = await api('POST', '', {
+      site_key: 'club',
+      issuer: 'https://club.example',
+      verification: 'hs256',
+      hs256_secret: REMOTE_HS,
+      provision_users: true,
+    });
+    const old = created.body.secret!;
+    const rotated = await sitesApi<{ site_key: string; secret: string }>(site, 'POST', '/club/rotate-secret');
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.site_key).toBe('club');
+    expect(rotated.body.secret).toMatch(/^hksso_[A-Za-z0-9_-]{43}$/);
+    expect(rotated.body.secret).not.toBe(old);
+    expect(JSON.stringify((await api('GET', '/club')).body)).not.toContain(rotated.body.secret);
+
+    // A token as the club site would sign it.
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ email: 'member@club.example', data: { user_login: 'member' } })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer('https://club.example')
+      .setSubject('member-1')
+      .setJti(crypto.randomUUID())
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(new TextEncoder().encode(REMOTE_HS));
+    const exchange = (secret: string) =>
+      site.system.post<SiteReply & { user: { user_login: string; roles: string[] } }>('/sso/exchange', {
+        site_key: 'club',
+        token,
+        signature: hmacHex(secret, token),
+      });
+    expect((await exchange(old)).body.code).toBe('headlesskey_sso_invalid_signature');
+    const accepted = await exchange(rotated.body.secret);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.user).toMatchObject({ user_login: 'member', roles: ['subscriber'] });
+    expect((await sitesApi(site, 'POST', '/nowhere/rotate-secret')).body.code).toBe('headlesskey_not_found');
   });
 
   it('deletes a site: it is gone from the API and its key is unknown to the exchange', async () => {

@@ -44,6 +44,7 @@ await runService('tokens', async (rt) => {
     .on(ssoCommands.getSite, sites.get)
     .on(ssoCommands.updateSite, sites.update)
     .on(ssoCommands.deleteSite, sites.remove)
+    .on(ssoCommands.rotateSiteSecret, sites.rotateSecret)
     .on(ssoCommands.exchange, exchangeHandler({ svc, config, keyring, keys: remoteKeys, logger }));
   svc.server.listen();
   const sweep = setInterval(() => {

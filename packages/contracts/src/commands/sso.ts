@@ -87,6 +87,13 @@ export const deleteSite = defineCommand(
   ByKey,
   Type.Object({ site_key: Type.String(), deleted: Type.Literal(true) }),
 );
+/** A new shared secret, shown once; the old one stops being accepted at once. */
+export const rotateSiteSecret = defineCommand(
+  'tokens',
+  'rotateSsoSiteSecret',
+  ByKey,
+  Type.Object({ site_key: Type.String(), secret: Type.String() }),
+);
 
 /**
  * `POST /sso/exchange`, either form: with `timestamp` (the headers form) the signature is over

@@ -65,5 +65,13 @@ export const ssoRoutes: RouteGroup = {
       response: cmd.deleteSite.reply,
       handle: ({ params, bus }) => bus.send(cmd.deleteSite, { site_key: params.key }),
     }),
+    defineRoute({
+      method: 'POST',
+      url: '/sso/sites/:key/rotate-secret',
+      access: ADMIN,
+      params: ByKey,
+      response: cmd.rotateSiteSecret.reply,
+      handle: ({ params, bus }) => bus.send(cmd.rotateSiteSecret, { site_key: params.key }),
+    }),
   ],
 };

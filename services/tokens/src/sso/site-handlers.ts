@@ -5,7 +5,7 @@ import type { RemoteKeys } from './remote-token.js';
 import { newSiteSecret } from './secret.js';
 import { toSiteView } from './site.js';
 import { type Checked, checkSiteConfig, patchedInput } from './site-config.js';
-import { deleteSite, findSite, insertSite, listSites, updateSite } from './site-store.js';
+import { deleteSite, findSite, insertSite, listSites, replaceSecret, updateSite } from './site-store.js';
 
 interface ByKey {
   site_key: string;
@@ -18,7 +18,7 @@ function configOf(checked: Checked) {
   return checked.config;
 }
 
-/** The admin API of connected sites. The shared secret is made here and shown once, at creation. */
+/** The admin API of connected sites. A shared secret is made here and shown once: at creation or rotation. */
 export function siteHandlers(store: Store, keys: RemoteKeys) {
   const em = () => store.em.fork();
   return {
@@ -48,6 +48,11 @@ export function siteHandlers(store: Store, keys: RemoteKeys) {
       if (!row) throw notFound();
       keys.forget(site_key);
       return toSiteView(row);
+    },
+    async rotateSecret({ site_key }: ByKey): Promise<{ site_key: string; secret: string }> {
+      const secret = newSiteSecret();
+      if (!(await replaceSecret(em(), site_key, secret))) throw notFound();
+      return { site_key, secret };
     },
     async remove({ site_key }: ByKey): Promise<{ site_key: string; deleted: true }> {
       if (!(await deleteSite(em(), site_key))) throw notFound();

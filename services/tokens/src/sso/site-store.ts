@@ -58,3 +58,12 @@ export async function deleteSite(em: EntityManager, siteKey: string): Promise<bo
   const rows = await em.execute('delete from sso_sites where site_key = ? returning site_key', [siteKey]);
   return rows.length > 0;
 }
+
+/** Replaces the shared secret; `false` when no site has the key. */
+export async function replaceSecret(em: EntityManager, siteKey: string, secret: string): Promise<boolean> {
+  const rows = await em.execute('update sso_sites set secret = ?, updated_at = clock_timestamp() where site_key = ? returning site_key', [
+    secret,
+    siteKey,
+  ]);
+  return rows.length > 0;
+}
