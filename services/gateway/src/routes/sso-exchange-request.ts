@@ -21,12 +21,12 @@ export interface ExchangeInput {
   timestamp?: string;
 }
 
-const HEADERS = {
-  site: 'x-headlesskey-site',
-  timestamp: 'x-headlesskey-timestamp',
-  signature: 'x-headlesskey-signature',
-} as const;
-const HEADER_LIMITS = { [HEADERS.site]: 128, [HEADERS.timestamp]: 32, [HEADERS.signature]: 256 };
+/** The headers form's headers as Node names them, how the contract spells them, and their limits. */
+const HEADERS = [
+  { name: 'x-headlesskey-site', spelled: 'X-HeadlessKey-Site', max: 128 },
+  { name: 'x-headlesskey-timestamp', spelled: 'X-HeadlessKey-Timestamp', max: 32 },
+  { name: 'x-headlesskey-signature', spelled: 'X-HeadlessKey-Signature', max: 256 },
+] as const;
 
 /**
  * Which form an exchange request uses, and its site, signature and timestamp. Any
@@ -34,31 +34,20 @@ const HEADER_LIMITS = { [HEADERS.site]: 128, [HEADERS.timestamp]: 32, [HEADERS.s
  * body's `site_key` and `signature` are needed.
  */
 export function exchangeInputOf(body: ExchangeBody, headers: IncomingHttpHeaders): ExchangeInput | { error: ErrorBody } {
-  const names = Object.values(HEADERS);
-  if (!names.some((name) => headers[name] !== undefined)) {
+  if (!HEADERS.some(({ name }) => headers[name] !== undefined)) {
     const missing = (['site_key', 'signature'] as const).filter((field) => body[field] === undefined);
     if (missing.length > 0) return { error: missingParams(missing) };
     return { site_key: body.site_key!, signature: body.signature! };
   }
-  const missing = names.filter((name) => headers[name] === undefined || headers[name] === '');
-  if (missing.length > 0) return { error: missingParams(missing.map(headerName)) };
+  const missing = HEADERS.filter(({ name }) => headers[name] === undefined || headers[name] === '');
+  if (missing.length > 0) return { error: missingParams(missing.map((h) => h.spelled)) };
   const invalid: Record<string, string> = {};
-  for (const name of names) {
+  for (const { name, spelled, max } of HEADERS) {
     const value = headers[name];
-    if (typeof value !== 'string') invalid[headerName(name)] = `${headerName(name)} must be sent once.`;
-    else if (value.length > HEADER_LIMITS[name]) invalid[headerName(name)] = `${headerName(name)} is too long.`;
+    if (typeof value !== 'string') invalid[spelled] = `${spelled} must be sent once.`;
+    else if (value.length > max) invalid[spelled] = `${spelled} is too long.`;
   }
   if (Object.keys(invalid).length > 0) return { error: invalidParams(invalid) };
-  return {
-    site_key: headers[HEADERS.site] as string,
-    signature: headers[HEADERS.signature] as string,
-    timestamp: headers[HEADERS.timestamp] as string,
-  };
-}
-
-/** `x-headlesskey-site` → `X-HeadlessKey-Site`, as the contract spells it. */
-function headerName(name: string): string {
-  return name
-    .replace('x-headlesskey-', 'X-HeadlessKey-')
-    .replace(/-([a-z])([a-z]*)$/, (_m, first: string, rest: string) => `-${first.toUpperCase()}${rest}`);
+  const [site, timestamp, signature] = HEADERS.map(({ name }) => headers[name] as string);
+  return { site_key: site!, signature: signature!, timestamp: timestamp! };
 }

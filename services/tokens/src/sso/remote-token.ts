@@ -1,12 +1,12 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { KEY_HEADER_PARAMETERS } from '../jwt/verify.js';
 import type { Refused } from './rules.js';
 import type { SiteRow } from './site.js';
 
 export type RemoteVerification = { ok: true; claims: Record<string, unknown> } | ({ ok: false } & Refused);
 
 const MAX_TOKEN_LENGTH = 8192;
-const HEADER_KEYS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
 /** Clock skew tolerated between the two sites for `exp`, `nbf` and `iat`. */
 const SKEW_SECONDS = 5;
 const JWKS_TIMEOUT_MS = 5000;
@@ -62,7 +62,7 @@ export async function verifyRemoteToken(token: string, site: SiteRow, keys: Remo
   } catch {
     return invalid('malformed token');
   }
-  if (HEADER_KEYS.some((k) => k in header)) return invalid('key in token header');
+  if (KEY_HEADER_PARAMETERS.some((k) => k in header)) return invalid('key in token header');
   if (header.alg !== site.algorithm) return invalid('algorithm not allowed for this site');
   const options = {
     algorithms: [site.algorithm],
