@@ -55,6 +55,8 @@ export interface UserRegistered {
   user_email: string;
   display_name: string;
   roles: string[];
+  /** Set when an SSO exchange provisioned the account: the connected site it came from. */
+  sso_site?: string;
 }
 export interface LoginSucceeded {
   user_id: number;
@@ -98,4 +100,24 @@ export interface SessionEvicted {
   user_id: number;
   session_id: string;
   device: string;
+}
+/** A remote site's token was exchanged for a local session. */
+export interface SsoExchanged {
+  site_key: string;
+  remote_sub: string;
+  /** The remote token's `jti`: an id, never the token. */
+  remote_jti: string;
+  user_id: number;
+  session_id: string;
+  jti: string;
+  /** How the local account was found: an earlier link, the same email, or provisioned now. */
+  link: 'existing' | 'email' | 'provisioned';
+}
+/** An exchange was refused; `reason` is the error code answered. No token or signature is kept. */
+export interface SsoRejected {
+  /** As the request named it (possibly unknown), cut to 128 characters. */
+  site_key: string;
+  reason: string;
+  /** Known once the remote token was verified. */
+  remote_sub: string | null;
 }

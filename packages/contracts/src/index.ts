@@ -2,6 +2,7 @@ export * as auditCommands from './commands/audit.js';
 export type { CommandDef } from './commands/define.js';
 export { ping } from './commands/health.js';
 export * as identityCommands from './commands/identity.js';
+export * as ssoCommands from './commands/sso.js';
 export * as tokensCommands from './commands/tokens.js';
 export * as webhooksCommands from './commands/webhooks.js';
 export * from './errors.js';

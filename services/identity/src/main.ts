@@ -16,6 +16,7 @@ import { startMailWorker } from './reset/mail-worker.js';
 import { loadResetPepper } from './reset/pepper.js';
 import { resetPasswordHandler } from './reset/reset-password.js';
 import { identityMigrations } from './schema/migrations.js';
+import { resolveSsoAccountHandler } from './sso/resolve-account.js';
 import { getUserHandler } from './user/get-user.js';
 import { registerHandler } from './user/register.js';
 
@@ -45,7 +46,8 @@ await runService('identity', async (rt) => {
     .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))
     .on(identityCommands.resetPassword, resetPasswordHandler(app))
     .on(identityCommands.changePassword, changePasswordHandler(app))
-    .on(identityCommands.unlockUser, unlockUserHandler(app));
+    .on(identityCommands.unlockUser, unlockUserHandler(app))
+    .on(identityCommands.resolveSsoAccount, resolveSsoAccountHandler(app));
   // Before listening: once identity answers (and so /readyz), the configured administrator exists.
   await bootstrapAdministrator(app, rt.logger);
   svc.server.listen();

@@ -1,4 +1,4 @@
-import { tokensCommands } from '@headlesskey/contracts';
+import { ssoCommands, tokensCommands } from '@headlesskey/contracts';
 import { openWritingService, runEventConsumer, runService } from '@headlesskey/platform';
 import { readTokensConfig } from './config.js';
 import { jwksHandler, rotateKeyHandler } from './keys/handlers.js';
@@ -10,6 +10,12 @@ import { refreshHandler } from './session/refresh.js';
 import { revokeHandler } from './session/revoke.js';
 import { endSessionHandler, endUserSessionsHandler, listSessionsHandler } from './session/user-sessions.js';
 import { validateHandler, validateManyHandler, validateTokens } from './session/validate.js';
+import { exchangeHandler } from './sso/exchange.js';
+import { RemoteKeys } from './sso/remote-token.js';
+import { sweepUsedJtis } from './sso/replay.js';
+import { siteHandlers } from './sso/site-handlers.js';
+
+const SWEEP_MS = 3600_000;
 
 await runService('tokens', async (rt) => {
   const { nc, config: common, logger } = rt;
@@ -22,6 +28,8 @@ await runService('tokens', async (rt) => {
   });
   await keyring.signingKey(svc.settings.current().algorithm);
   const validate = validateTokens(svc, config, keyring, logger);
+  const remoteKeys = new RemoteKeys();
+  const sites = siteHandlers(svc.store, remoteKeys);
   svc.server
     .on(tokensCommands.issue, issueHandler(svc, config, keyring))
     .on(tokensCommands.validate, validateHandler(validate))
@@ -32,8 +40,18 @@ await runService('tokens', async (rt) => {
     .on(tokensCommands.endSession, endSessionHandler(svc))
     .on(tokensCommands.endUserSessions, endUserSessionsHandler(svc))
     .on(tokensCommands.jwks, jwksHandler(keyring))
-    .on(tokensCommands.rotateKey, rotateKeyHandler(svc, keyring));
+    .on(tokensCommands.rotateKey, rotateKeyHandler(svc, keyring))
+    .on(ssoCommands.createSite, sites.create)
+    .on(ssoCommands.listSites, sites.list)
+    .on(ssoCommands.getSite, sites.get)
+    .on(ssoCommands.updateSite, sites.update)
+    .on(ssoCommands.deleteSite, sites.remove)
+    .on(ssoCommands.rotateSiteSecret, sites.rotateSecret)
+    .on(ssoCommands.exchange, exchangeHandler({ svc, config, keyring, keys: remoteKeys, logger }));
   svc.server.listen();
+  const sweep = setInterval(() => {
+    sweepUsedJtis(svc.store.em.fork()).catch((err) => logger.warn({ err }, 'sweeping exchanged SSO token ids failed'));
+  }, SWEEP_MS);
   const backstop = await runEventConsumer({
     nc,
     names: common.names,
@@ -43,6 +61,7 @@ await runService('tokens', async (rt) => {
   });
   return {
     async close() {
+      clearInterval(sweep);
       keyChanges.unsubscribe();
       await backstop.stop();
       await svc.close();

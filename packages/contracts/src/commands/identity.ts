@@ -1,7 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { ChangePasswordBody, ForgotPasswordBody, RegisterBody, ResetPasswordBody, TokenBody } from '../http/bodies.js';
 import { RegisterReply, TokenReply } from '../http/replies.js';
-import { RequestContext, UserView } from '../user.js';
+import { RequestContext, Role, UserView } from '../user.js';
 import { defineCommand } from './define.js';
 
 const Context = Type.Object({ context: RequestContext });
@@ -36,4 +36,33 @@ export const unlockUser = defineCommand(
   'unlockUser',
   Type.Object({ user_id: UserId, context: RequestContext }),
   Type.Object({ unlocked: Type.Boolean() }),
+);
+
+/** How an SSO exchange found its local account: an earlier link, the same email, or a new account. */
+export const SsoLinkKind = Type.Union([Type.Literal('existing'), Type.Literal('email'), Type.Literal('provisioned')]);
+export type SsoLinkKind = Static<typeof SsoLinkKind>;
+
+/**
+ * The local account of a remote user, known as (`site_key`, `remote_sub`): the one linked before,
+ * else the account with the same email when the site links by email, else a new one when the site
+ * may provision. `site_id` tells a site from an earlier one of the same key, whose links are void.
+ */
+export const resolveSsoAccount = defineCommand(
+  'identity',
+  'resolveSsoAccount',
+  Type.Object({
+    site_key: Type.String({ minLength: 1, maxLength: 64 }),
+    site_id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
+    remote_sub: Type.String({ minLength: 1, maxLength: 255 }),
+    /** The remote token's email, when it carries one and does not say it is unverified. */
+    email: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
+    /** A login to start from for a new account; made unique here. */
+    login: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    display_name: Type.Optional(Type.String({ maxLength: 250 })),
+    provision: Type.Boolean(),
+    link_by_email: Type.Boolean(),
+    default_role: Role,
+    context: RequestContext,
+  }),
+  Type.Object({ user: UserView, link: SsoLinkKind }),
 );

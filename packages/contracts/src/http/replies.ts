@@ -36,6 +36,8 @@ export const Claims = Type.Object(
     jti: Type.String(),
     sub: Type.String(),
     sid: Type.String(),
+    /** The user's email (the OIDC claim), so a connected site can link accounts by email. */
+    email: Type.Optional(Type.String()),
     data: Type.Object({ ID: Type.Integer(), user_login: Type.String(), roles: Type.Array(Type.String()) }),
   },
   { additionalProperties: true },

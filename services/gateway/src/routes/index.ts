@@ -8,12 +8,21 @@ import { passwordRoutes } from './password-routes.js';
 import { registrationRoutes } from './register.js';
 import { type RouteGroup, routeGroupPlugin } from './route.js';
 import { sessionRoutes } from './session-routes.js';
+import { ssoRoutes } from './sso.js';
 import { tokenRoutes } from './token.js';
 import { webhookRoutes } from './webhooks.js';
 import { wellKnownRoutes } from './well-known.js';
 
 /** Every route group under the REST namespace. A new group is a new file and one line here. */
-export const API_ROUTES: readonly RouteGroup[] = [tokenRoutes, registrationRoutes, sessionRoutes, passwordRoutes, logRoutes, webhookRoutes];
+export const API_ROUTES: readonly RouteGroup[] = [
+  tokenRoutes,
+  registrationRoutes,
+  sessionRoutes,
+  passwordRoutes,
+  logRoutes,
+  webhookRoutes,
+  ssoRoutes,
+];
 
 /** The plugin page's own default namespace, served as an alias of ours. */
 export const LEGACY_NAMESPACE = 'wpauthapi/v1';

@@ -23,14 +23,16 @@ export interface OutgoingMail {
  * Turns a queued request into a mail: finds the account, records `password.reset.requested`
  * (once per request, however often its mail is retried), makes a fresh secret and stores only
  * its digest, replacing — and so voiding — the user's previous one. Nothing to send for an unknown
- * login, a request overtaken by a newer one, one past its lifetime, or an account over its mail limit.
+ * login, an account without an email, a request overtaken by a newer one, one past its lifetime,
+ * or an account over its mail limit.
  */
 export async function issueReset(app: Identity, job: MailJob, now = Date.now()): Promise<OutgoingMail | undefined> {
   const { svc } = app;
   const expiresAt = job.requestedAt + RESET_TTL_MS[job.delivery];
   if (now >= expiresAt) return undefined;
   const found = await findByIdentifier(svc.store.em.fork(), job.loginKey);
-  if (!found) return undefined;
+  // An account provisioned for an SSO site whose tokens carry no email has nowhere to be mailed.
+  if (!found?.user.user_email) return undefined;
   const { user } = found;
   if (job.attempts === 1 && !(await withinMailLimit(app, user.ID))) return undefined;
   const secret = newResetSecret(job.delivery);

@@ -65,7 +65,27 @@ export class ResetAndLockoutMigration extends Migration {
   }
 }
 
+/** Which local account a connected site's user is: (site, remote `sub`) → user. */
+export class SsoLinksMigration extends Migration {
+  override async up(): Promise<void> {
+    // `site_id` is the site's identity at link time: a site deleted and connected again under the
+    // same key is another site, and the links of the earlier one are void.
+    this.addSql(`create table sso_links (
+      site_key text not null,
+      remote_sub text not null,
+      site_id uuid not null,
+      user_id integer not null references users (id),
+      how text not null check (how in ('email', 'provisioned')),
+      linked_at timestamptz not null default now(),
+      primary key (site_key, remote_sub)
+    )`);
+    // A local account stands for at most one user of each site.
+    this.addSql('create unique index sso_links_one_per_user on sso_links (site_key, user_id)');
+  }
+}
+
 export const identityMigrations = [
   { name: '0001_users', class: UsersMigration },
   { name: '0002_reset_and_lockout', class: ResetAndLockoutMigration },
+  { name: '0003_sso_links', class: SsoLinksMigration },
 ];

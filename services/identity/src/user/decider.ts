@@ -15,6 +15,7 @@ function decide(command: UserCommand, state: UserState): Decision<UserEvent> {
             user_email: command.email,
             display_name: command.displayName,
             roles: command.roles,
+            ...(command.ssoSite ? { sso_site: command.ssoSite } : {}),
           },
         },
       ];

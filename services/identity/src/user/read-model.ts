@@ -10,7 +10,10 @@ export interface UserWithCredential {
   passwordHash: string;
 }
 
-/** Writes a new user, its reserved login and email keys and its credential, or refuses a taken key. */
+/**
+ * Writes a new user, its reserved login and email keys and its credential, or refuses a taken key.
+ * An account without an email (provisioned for a site whose tokens carry none) reserves its login only.
+ */
 export async function insertUser(em: EntityManager, user: ActiveUser, passwordHash: string, at: Date): Promise<void> {
   await em.execute('insert into users (id, user_login, user_email, display_name, roles, registered_at) values (?, ?, ?, ?, ?::jsonb, ?)', [
     user.id,
@@ -21,11 +24,9 @@ export async function insertUser(em: EntityManager, user: ActiveUser, passwordHa
     at,
   ]);
   try {
-    await em.execute("insert into user_identifiers (key, user_id, kind) values (?, ?, 'login'), (?, ?, 'email')", [
-      identifierKey(user.login),
-      user.id,
-      identifierKey(user.email),
-      user.id,
+    const keys = [[identifierKey(user.login), 'login'], ...(user.email ? [[identifierKey(user.email), 'email']] : [])];
+    await em.execute(`insert into user_identifiers (key, user_id, kind) values ${keys.map(() => '(?, ?, ?)').join(', ')}`, [
+      ...keys.flatMap(([key, kind]) => [key, user.id, kind]),
     ]);
   } catch (err) {
     if (isUniqueViolation(err)) throw new DomainError('headlesskey_user_exists', 'Sorry, that username or email already exists!');

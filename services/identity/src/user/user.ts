@@ -14,6 +14,8 @@ export interface Register {
   email: string;
   displayName: string;
   roles: Role[];
+  /** The connected site an SSO exchange provisioned the account for. */
+  ssoSite?: string;
 }
 
 export type UserCommand = Register;

@@ -13,11 +13,15 @@ export interface TokenClaimsInput {
   audience: string;
 }
 
-/** Signs the plugin's claim set; `kid` names the key so verification can pin its algorithm. */
+/**
+ * Signs the plugin's claim set; `kid` names the key so verification can pin its algorithm. The
+ * OIDC `email` claim lets a connected site that links accounts by email find the user's account.
+ */
 export async function signToken(key: KeyMaterial, c: TokenClaimsInput): Promise<string> {
   const signingKey = await joseKey(key.signKey);
   return new SignJWT({
     sid: c.sessionId,
+    ...(c.user.user_email ? { email: c.user.user_email } : {}),
     data: { ID: c.user.ID, user_login: c.user.user_login, roles: c.user.roles },
   })
     .setProtectedHeader({ alg: key.alg, typ: 'JWT', kid: key.kid })

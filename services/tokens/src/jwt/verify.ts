@@ -10,7 +10,8 @@ export type Rejection = { ok: false; expired: boolean; reason: string };
 export type Verification = { ok: true; claims: Claims; expired: boolean } | Rejection;
 
 export const MAX_TOKEN_LENGTH = 8192;
-const HEADER_KEYS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
+/** Header parameters that name or carry a key: a verifier never takes its key from the token. */
+export const KEY_HEADER_PARAMETERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
 const REQUIRED = ['iss', 'aud', 'exp', 'iat', 'nbf', 'jti', 'sub', 'sid'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Clock skew tolerated between replicas for `iat` and `nbf`. */
@@ -37,7 +38,7 @@ export async function verifyToken(token: string, keyring: Keyring, opts: VerifyO
   } catch {
     return reject('malformed token');
   }
-  if (HEADER_KEYS.some((k) => k in header)) return reject('key in token header');
+  if (KEY_HEADER_PARAMETERS.some((k) => k in header)) return reject('key in token header');
   const key = typeof header.kid === 'string' ? await keyring.find(header.kid) : undefined;
   if (!key) return reject('unknown key');
   if (header.alg !== key.alg) return reject('algorithm not allowed for key');

@@ -38,7 +38,41 @@ export class SessionOpenedAtMigration extends Migration {
   }
 }
 
+/** Connected SSO sites and the remote token ids already exchanged. */
+export class SsoMigration extends Migration {
+  override async up(): Promise<void> {
+    // `id` tells a site from an earlier one of the same key: links made for that one are void.
+    // `secret` and `hs256_secret` are kept to compute HMACs and verify; no answer ever carries them.
+    this.addSql(`create table sso_sites (
+      site_key text primary key,
+      id uuid not null unique,
+      secret text not null,
+      issuer text not null,
+      audience text,
+      verification text not null check (verification in ('hs256', 'public_key', 'jwks')),
+      algorithm text not null check (algorithm in ('HS256', 'RS256', 'ES256')),
+      hs256_secret text,
+      public_key text,
+      jwks_url text,
+      provision_users boolean not null,
+      link_by_email boolean not null,
+      default_role text not null,
+      created_at timestamptz not null default now(),
+      updated_at timestamptz not null default now()
+    )`);
+    // The primary key makes "accepted once" atomic across replicas; rows go once the token expired.
+    this.addSql(`create table sso_used_jtis (
+      site_key text not null,
+      jti text not null,
+      expires_at timestamptz not null,
+      primary key (site_key, jti)
+    )`);
+    this.addSql('create index sso_used_jtis_expires_at on sso_used_jtis (expires_at)');
+  }
+}
+
 export const tokensMigrations = [
   { name: '0001_keys_and_sessions', class: KeysAndSessionsMigration },
   { name: '0002_session_opened_at', class: SessionOpenedAtMigration },
+  { name: '0003_sso', class: SsoMigration },
 ];

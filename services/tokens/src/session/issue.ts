@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IssuedToken, RequestContext, tokensCommands } from '@headlesskey/contracts';
+import type { IssuedToken, RequestContext, Settings, tokensCommands, UserView } from '@headlesskey/contracts';
 import {
   DomainError,
   decideInTransaction,
@@ -31,23 +31,37 @@ export function issueHandler(svc: WritingService, config: TokensConfig, keyring:
   return async ({ user, context }: IssueCommand): Promise<IssuedToken> => {
     const settings = svc.settings.current();
     const now = Math.floor(Date.now() / 1000);
-    const token = { jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl };
-    const refreshUntil = now + settings.refresh_ttl;
-    const device = deviceOf(context);
-    const session = await retryOnConflict(svc.store, async (em) => {
-      const plan = planLogin(await lockLiveSessions(em, user.ID), device, settings.device_limit, settings.device_policy);
-      if (plan.kind === 'reject')
-        throw new DomainError('headlesskey_device_limit', 'Device limit reached. Log out on another device first.');
-      for (const evicted of plan.kind === 'open' ? plan.evict : []) await apply(svc, em, evicted, { type: 'Evict' }, context, user.ID);
-      const sessionId = plan.kind === 'reopen' ? plan.sessionId : randomUUID();
-      const command: SessionCommand =
-        plan.kind === 'reopen'
-          ? { type: 'Reopen', token, refreshUntil }
-          : { type: 'Open', sessionId, userId: user.ID, device, token, refreshUntil };
-      return apply(svc, em, sessionId, command, context, user.ID);
-    });
+    const session = await retryOnConflict(svc.store, (em) => openSession(svc, em, { user, context, settings, now }));
     return answerToken(keyring, config, settings, user, session, now);
   };
+}
+
+export interface OpenSession {
+  user: UserView;
+  context: RequestContext;
+  settings: Settings;
+  /** Epoch seconds the login is decided at. */
+  now: number;
+}
+
+/**
+ * Opens (or re-opens) the session of a login inside the caller's transaction: a device slot is
+ * taken under the user's lock, and the session's first token decided. An SSO exchange opens its
+ * session this way too, in the transaction that accepts the remote token.
+ */
+export async function openSession(svc: WritingService, em: EntityManager, { user, context, settings, now }: OpenSession) {
+  const token = { jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl };
+  const refreshUntil = now + settings.refresh_ttl;
+  const device = deviceOf(context);
+  const plan = planLogin(await lockLiveSessions(em, user.ID), device, settings.device_limit, settings.device_policy);
+  if (plan.kind === 'reject') throw new DomainError('headlesskey_device_limit', 'Device limit reached. Log out on another device first.');
+  for (const evicted of plan.kind === 'open' ? plan.evict : []) await apply(svc, em, evicted, { type: 'Evict' }, context, user.ID);
+  const sessionId = plan.kind === 'reopen' ? plan.sessionId : randomUUID();
+  const command: SessionCommand =
+    plan.kind === 'reopen'
+      ? { type: 'Reopen', token, refreshUntil }
+      : { type: 'Open', sessionId, userId: user.ID, device, token, refreshUntil };
+  return apply(svc, em, sessionId, command, context, user.ID);
 }
 
 /** Decides one command on one session inside the caller's transaction and projects it. */

@@ -1,0 +1,77 @@
+import { ssoCommands as cmd } from '@headlesskey/contracts';
+import { Type } from '@sinclair/typebox';
+import { tokenOf } from './bearer.js';
+import { defineRoute, type RouteGroup } from './route.js';
+import { ExchangeBody, exchangeInputOf } from './sso-exchange-request.js';
+
+const ByKey = Type.Object({ key: cmd.SiteKey });
+const ADMIN = ['administrator'] as const;
+
+/** Connected sites, for administrators, and the public (signed) exchange of a site's token. */
+export const ssoRoutes: RouteGroup = {
+  name: 'sso',
+  routes: [
+    defineRoute({
+      method: 'POST',
+      url: '/sso/exchange',
+      body: ExchangeBody,
+      response: cmd.exchange.reply,
+      handle: async ({ body, request, bus }) => {
+        const input = exchangeInputOf(body, request.headers);
+        if ('error' in input) return { ok: false, error: input.error };
+        const found = tokenOf(body, request);
+        if ('error' in found) return { ok: false, error: found.error };
+        return bus.send(cmd.exchange, { ...input, token: found.token, context: request.requestContext });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/sso/sites',
+      access: ADMIN,
+      response: cmd.listSites.reply,
+      handle: ({ bus }) => bus.send(cmd.listSites, {}),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/sso/sites',
+      access: ADMIN,
+      body: cmd.CreateSsoSiteBody,
+      response: cmd.createSite.reply,
+      status: 201,
+      handle: ({ body, bus }) => bus.send(cmd.createSite, body),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/sso/sites/:key',
+      access: ADMIN,
+      params: ByKey,
+      response: cmd.getSite.reply,
+      handle: ({ params, bus }) => bus.send(cmd.getSite, { site_key: params.key }),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/sso/sites/:key',
+      access: ADMIN,
+      params: ByKey,
+      body: cmd.UpdateSsoSiteBody,
+      response: cmd.updateSite.reply,
+      handle: ({ params, body, bus }) => bus.send(cmd.updateSite, { ...body, site_key: params.key }),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/sso/sites/:key',
+      access: ADMIN,
+      params: ByKey,
+      response: cmd.deleteSite.reply,
+      handle: ({ params, bus }) => bus.send(cmd.deleteSite, { site_key: params.key }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/sso/sites/:key/rotate-secret',
+      access: ADMIN,
+      params: ByKey,
+      response: cmd.rotateSiteSecret.reply,
+      handle: ({ params, bus }) => bus.send(cmd.rotateSiteSecret, { site_key: params.key }),
+    }),
+  ],
+};

@@ -1,0 +1,64 @@
+import type { Role } from '@headlesskey/contracts';
+import type { EntityManager } from '@headlesskey/platform';
+import { identifierKey } from '../user/canonical.js';
+
+export interface RemoteUserKey {
+  siteKey: string;
+  remoteSub: string;
+}
+
+/** Serialises the exchanges of one remote user, so two first exchanges make one account. */
+export async function lockRemoteUser(em: EntityManager, { siteKey, remoteSub }: RemoteUserKey): Promise<void> {
+  await em.execute("select pg_advisory_xact_lock(hashtext('sso-link'), hashtext(? || chr(10) || ?))", [siteKey, remoteSub]);
+}
+
+/** Drops the links of an earlier site that had the same key: its users are not this site's. */
+export async function voidEarlierSite(em: EntityManager, siteKey: string, siteId: string): Promise<void> {
+  await em.execute('delete from sso_links where site_key = ? and site_id <> ?', [siteKey, siteId]);
+}
+
+export async function linkedUserId(em: EntityManager, { siteKey, remoteSub }: RemoteUserKey): Promise<number | undefined> {
+  const [row] = await em.execute<{ user_id: number }[]>('select user_id from sso_links where site_key = ? and remote_sub = ?', [
+    siteKey,
+    remoteSub,
+  ]);
+  return row?.user_id;
+}
+
+export async function insertLink(
+  em: EntityManager,
+  link: RemoteUserKey & { siteId: string; userId: number; how: 'email' | 'provisioned' },
+): Promise<void> {
+  await em.execute('insert into sso_links (site_key, remote_sub, site_id, user_id, how) values (?, ?, ?, ?, ?)', [
+    link.siteKey,
+    link.remoteSub,
+    link.siteId,
+    link.userId,
+    link.how,
+  ]);
+}
+
+/** The account whose email this is, and whether it already stands for a user of the site. */
+export async function emailOwner(em: EntityManager, email: string, siteKey: string) {
+  const [row] = await em.execute<{ id: number; roles: Role[]; linked: boolean }[]>(
+    `select u.id, u.roles, exists (select 1 from sso_links l where l.site_key = ? and l.user_id = u.id) as linked
+     from user_identifiers i join users u on u.id = i.user_id
+     where i.key = ? and i.kind = 'email'`,
+    [siteKey, identifierKey(email)],
+  );
+  return row && { id: row.id, roles: row.roles, linkedToSite: row.linked };
+}
+
+/** Whether a login or email is reserved, by anyone, as either. */
+export async function identifierTaken(em: EntityManager, value: string): Promise<boolean> {
+  const rows = await em.execute('select 1 from user_identifiers where key = ?', [identifierKey(value)]);
+  return rows.length > 0;
+}
+
+/** The first of `candidates` nobody has reserved. */
+export async function firstFreeLogin(em: EntityManager, candidates: readonly string[]): Promise<string | undefined> {
+  for (const login of candidates) {
+    if (!(await identifierTaken(em, login))) return login;
+  }
+  return undefined;
+}

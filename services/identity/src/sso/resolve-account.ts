@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import type { identityCommands, UserView } from '@headlesskey/contracts';
+import { DomainError, decideInTransaction, type EntityManager, metaFrom, retryOnConflict } from '@headlesskey/platform';
+import type { Static } from '@sinclair/typebox';
+import type { Identity } from '../identity.js';
+import { hashPassword } from '../passwords/hashing.js';
+import { canonicalEmail, canonicalName } from '../user/canonical.js';
+import { userDecider } from '../user/decider.js';
+import { findById, insertUser, nextUserId, toView } from '../user/read-model.js';
+import { userStream } from '../user/user.js';
+import { loginCandidates, planAccount } from './account-rules.js';
+import { emailOwner, firstFreeLogin, identifierTaken, insertLink, linkedUserId, lockRemoteUser, voidEarlierSite } from './links.js';
+
+type ResolveCommand = Static<typeof identityCommands.resolveSsoAccount.request>;
+type Resolved = Static<typeof identityCommands.resolveSsoAccount.reply>;
+
+/** Tries for a new account's login when other provisionings take the candidates first. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * `resolveSsoAccount`: the local account of (`site_key`, remote `sub`), linked or created in one
+ * transaction under a lock on the remote user, so the first exchanges of one remote user, however
+ * many race, end on one account. Asked again after a failure it finds the link it made.
+ */
+export function resolveSsoAccountHandler(app: Identity) {
+  return async (cmd: ResolveCommand): Promise<Resolved> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await retryOnConflict(app.svc.store, (em) => resolve(app, em, cmd));
+      } catch (err) {
+        // Another account took the chosen login between the check and the insert: choose again.
+        const lostRace = err instanceof DomainError && err.code === 'headlesskey_user_exists';
+        if (!lostRace || attempt >= MAX_ATTEMPTS) throw err;
+      }
+    }
+  };
+}
+
+async function resolve(app: Identity, em: EntityManager, cmd: ResolveCommand): Promise<Resolved> {
+  const key = { siteKey: cmd.site_key, remoteSub: cmd.remote_sub };
+  await lockRemoteUser(em, key);
+  await voidEarlierSite(em, cmd.site_key, cmd.site_id);
+  const linked = await linkedUserId(em, key);
+  if (linked !== undefined) return { user: await existing(em, linked), link: 'existing' };
+  const email = cmd.email === undefined ? undefined : canonicalEmail(cmd.email);
+  const plan = planAccount({
+    email,
+    emailOwner: email === undefined ? undefined : await emailOwner(em, email, cmd.site_key),
+    emailTaken: email === undefined ? false : await identifierTaken(em, email),
+    provision: cmd.provision,
+    linkByEmail: cmd.link_by_email,
+  });
+  switch (plan.kind) {
+    case 'refuse':
+      throw new DomainError(plan.code, plan.message);
+    case 'link':
+      await insertLink(em, { ...key, siteId: cmd.site_id, userId: plan.userId, how: 'email' });
+      return { user: await existing(em, plan.userId), link: 'email' };
+    case 'provision': {
+      const user = await provision(app, em, cmd, email);
+      await insertLink(em, { ...key, siteId: cmd.site_id, userId: user.ID, how: 'provisioned' });
+      return { user, link: 'provisioned' };
+    }
+    default:
+      return assertNever(plan);
+  }
+}
+
+async function existing(em: EntityManager, userId: number): Promise<UserView> {
+  const user = await findById(em, userId);
+  if (!user) throw new Error(`linked user ${userId} does not exist`);
+  return user;
+}
+
+/**
+ * A new account for the remote user, registered as any other (its `user.registered` names the
+ * site). It gets a credential nobody knows, so a password login costs the same as for anyone and
+ * never succeeds until the user sets a password through a reset.
+ */
+async function provision(app: Identity, em: EntityManager, cmd: ResolveCommand, email: string | undefined): Promise<UserView> {
+  const candidates = loginCandidates(cmd.login, cmd.site_key, cmd.remote_sub, randomBytes(3).toString('hex'));
+  const login = await firstFreeLogin(em, candidates);
+  if (!login) throw new DomainError('headlesskey_user_exists', 'No free login for the new account.');
+  const passwordHash = await hashPassword(randomBytes(32).toString('base64url'), app.config.bcryptCost);
+  const id = await nextUserId(em);
+  const at = new Date();
+  const { state } = await decideInTransaction(em, {
+    scope: app.svc.scope,
+    streamId: userStream(id),
+    decider: userDecider,
+    command: {
+      type: 'Register',
+      id,
+      login,
+      email: email ?? '',
+      displayName: canonicalName(cmd.display_name ?? '') || login,
+      roles: [cmd.default_role],
+      ssoSite: cmd.site_key,
+    },
+    meta: metaFrom(cmd.context, id),
+    project: async (tx, _events, next) => {
+      if (next.status === 'active') await insertUser(tx, next, passwordHash, at);
+    },
+  });
+  if (state.status !== 'active') throw new Error('provisioning left no active user');
+  return toView(state);
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled plan ${JSON.stringify(value)}`);
+}
