@@ -3,6 +3,7 @@ import type { CommandClient, Logger } from '@headlesskey/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GatewayConfig } from './config.js';
 import { registerContentTypes } from './plugins/content-types.js';
+import { registerCors } from './plugins/cors.js';
 import { frameworkError, registerErrorHandling } from './plugins/errors.js';
 import { registerRequestContext } from './plugins/request-context.js';
 import { registerTracing } from './plugins/tracing.js';
@@ -18,7 +19,7 @@ export interface BuildAppOptions {
 
 /**
  * Builds the gateway's Fastify app without listening, so tests drive it through `inject()`.
- * Infrastructure first (errors, parsers, context, tracing), then the routes that rely on it.
+ * Infrastructure first (errors, parsers, context, tracing, CORS), then the routes that rely on it.
  */
 export function buildApp({ config, bus, logger }: BuildAppOptions): FastifyInstance {
   const app = Fastify({
@@ -44,6 +45,7 @@ export function buildApp({ config, bus, logger }: BuildAppOptions): FastifyInsta
   registerContentTypes(app);
   registerRequestContext(app);
   registerTracing(app);
+  registerCors(app, config.cors);
   mountRoutes(app, config, bus);
   return app;
 }
