@@ -11,12 +11,15 @@ export interface TokenClaimsInput {
   expiresAt: number;
   issuer: string;
   audience: string;
+  /** A hook's claims, reserved names already dropped; the claims set here always win. */
+  extra?: Record<string, unknown>;
 }
 
 /** Signs the plugin's claim set; `kid` names the key so verification can pin its algorithm. */
 export async function signToken(key: KeyMaterial, c: TokenClaimsInput): Promise<string> {
   const signingKey = await joseKey(key.signKey);
   return new SignJWT({
+    ...c.extra,
     sid: c.sessionId,
     data: { ID: c.user.ID, user_login: c.user.user_login, roles: c.user.roles },
   })

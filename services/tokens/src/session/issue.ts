@@ -14,6 +14,7 @@ import type { Keyring } from '../keys/keyring.js';
 import { answerToken } from './answer.js';
 import { sessionDecider } from './decider.js';
 import { planLogin } from './device-slots.js';
+import { hookClaims } from './hook-claims.js';
 import { lockLiveSessions, projectSession } from './read-model.js';
 import { type SessionCommand, sessionStream } from './session.js';
 
@@ -34,6 +35,7 @@ export function issueHandler(svc: WritingService, config: TokensConfig, keyring:
     const token = { jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl };
     const refreshUntil = now + settings.refresh_ttl;
     const device = deviceOf(context);
+    const extra = await hookClaims(svc, 'login', user, context);
     const session = await retryOnConflict(svc.store, async (em) => {
       const plan = planLogin(await lockLiveSessions(em, user.ID), device, settings.device_limit, settings.device_policy);
       if (plan.kind === 'reject')
@@ -46,7 +48,7 @@ export function issueHandler(svc: WritingService, config: TokensConfig, keyring:
           : { type: 'Open', sessionId, userId: user.ID, device, token, refreshUntil };
       return apply(svc, em, sessionId, command, context, user.ID);
     });
-    return answerToken(keyring, config, settings, user, session, now);
+    return answerToken(keyring, config, settings, user, session, now, extra);
   };
 }
 
