@@ -38,7 +38,8 @@ export function registerOpenApi(app: FastifyInstance, config: GatewayConfig): vo
   app.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: DOCS_CSP,
-    uiConfig: { deepLinking: true },
+    // The base layout: this one document, without a top bar of the framework's logo and a URL box.
+    uiConfig: { deepLinking: true, layout: 'BaseLayout' },
     theme: { title: 'HeadlessKey API' },
   });
   app.get('/docs/openapi.json', async () => app.swagger());
