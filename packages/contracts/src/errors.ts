@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+
 /** Error codes of the REST contract (API.md). Services answer these; the gateway maps them to HTTP. */
 export const ERROR_CODES = [
   'rest_missing_callback_param',
@@ -40,3 +42,13 @@ export interface ErrorBody {
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }
+
+/**
+ * The body of every error answer (API.md, Errors): the WordPress REST error shape, with the HTTP
+ * status repeated in `data.status` and whatever else the code carries beside it.
+ */
+export const ErrorResponse = Type.Object({
+  code: Type.Unsafe<ErrorCode>({ type: 'string', enum: [...ERROR_CODES] }),
+  message: Type.String(),
+  data: Type.Object({ status: Type.Integer({ minimum: 400, maximum: 599 }) }, { additionalProperties: true }),
+});

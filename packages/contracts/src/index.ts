@@ -7,6 +7,8 @@ export * as tokensCommands from './commands/tokens.js';
 export * as webhooksCommands from './commands/webhooks.js';
 export * from './errors.js';
 export * from './events.js';
+export * as hooks from './hooks.js';
+export { HOOK_NAMES, type HookDef, type HookName, RESERVED_CLAIMS } from './hooks.js';
 export * from './http/bodies.js';
 export * from './http/replies.js';
 export * from './naming.js';

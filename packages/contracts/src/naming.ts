@@ -1,3 +1,5 @@
+import type { HookName } from './hooks.js';
+
 /**
  * Every name an instance creates on the shared NATS and PostgreSQL servers starts with the
  * instance name, so two instances (two SSO sites, parallel test runs) never see each other.
@@ -21,8 +23,8 @@ export interface Names {
   readonly events: string;
   /** Where a consumer parks an event it can never process. */
   deadLetter(consumer: string): string;
-  /** Request/reply extension points (`hk.hook.token.claims`). */
-  hook(name: string): string;
+  /** Request/reply extension points (`hk.hook.token.claims`), answered by whoever subscribes. */
+  hook(name: HookName): string;
   /** Core NATS broadcast to every tokens replica: reload the signing keys. */
   readonly keysChanged: string;
   /** `HK_EVENTS` */

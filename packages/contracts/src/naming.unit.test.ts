@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HOOK_NAMES } from './hooks.js';
 import { INSTANCE_PATTERN, names } from './naming.js';
 
 describe('names', () => {
@@ -10,7 +11,7 @@ describe('names', () => {
     expect(n.event('identity', 'user.registered')).toBe('hk.evt.identity.user.registered');
     expect(n.events).toBe('hk.evt.>');
     expect(n.deadLetter('hk_audit')).toBe('hk.dlq.hk_audit');
-    expect(n.hook('token.claims')).toBe('hk.hook.token.claims');
+    expect(HOOK_NAMES.map((hook) => n.hook(hook))).toEqual(['hk.hook.token.claims', 'hk.hook.register.validate', 'hk.hook.login.allow']);
     expect(n.eventStream).toBe('HK_EVENTS');
     expect(n.settingsBucket).toBe('hk_settings');
     expect(n.consumer('webhooks')).toBe('hk_webhooks');

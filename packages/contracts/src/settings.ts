@@ -1,4 +1,28 @@
 import { type Static, Type } from '@sinclair/typebox';
+import type { HookName } from './hooks.js';
+
+/**
+ * How long a hook's subscriber is waited for, and what a timeout or a broken reply means: `open`
+ * goes on as if no hook were there, `closed` refuses (503). No subscriber at all is never waited for.
+ */
+export const HookPolicy = Type.Object(
+  {
+    timeout_ms: Type.Integer({ minimum: 10, maximum: 10_000 }),
+    fail: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  },
+  { additionalProperties: false },
+);
+export type HookPolicy = Static<typeof HookPolicy>;
+
+/** Per hook; a hook left out keeps its default. */
+export const HookPolicies = Type.Object(
+  {
+    'token.claims': Type.Optional(HookPolicy),
+    'register.validate': Type.Optional(HookPolicy),
+    'login.allow': Type.Optional(HookPolicy),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * Live settings, one key each in the instance's `settings` KV bucket. An absent key means the
@@ -18,6 +42,7 @@ export const Settings = Type.Object({
   device_limit: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
   device_policy: Type.Union([Type.Literal('reject'), Type.Literal('evict_oldest')], { default: 'reject' }),
   log_retention_days: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
+  hooks: HookPolicies,
 });
 export type Settings = Static<typeof Settings>;
 export type SettingName = keyof Settings;
@@ -36,4 +61,11 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   device_limit: 0,
   device_policy: 'reject',
   log_retention_days: 90,
+  // Claims only enrich a token, so a slow claims hook is passed over; a veto that cannot be heard
+  // refuses. Both wait one second: a login may ask two hooks within the command timeout (5 s).
+  hooks: Object.freeze({
+    'token.claims': Object.freeze({ timeout_ms: 1000, fail: 'open' }),
+    'register.validate': Object.freeze({ timeout_ms: 1000, fail: 'closed' }),
+    'login.allow': Object.freeze({ timeout_ms: 1000, fail: 'closed' }),
+  } satisfies Record<HookName, HookPolicy>),
 });

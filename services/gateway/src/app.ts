@@ -4,7 +4,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { coalesceValidates } from './commands/coalesce-validates.js';
 import type { GatewayConfig } from './config.js';
 import { registerContentTypes } from './plugins/content-types.js';
+import { registerCors } from './plugins/cors.js';
 import { frameworkError, registerErrorHandling } from './plugins/errors.js';
+import { registerOpenApi } from './plugins/openapi.js';
 import { registerRequestContext } from './plugins/request-context.js';
 import { registerTracing } from './plugins/tracing.js';
 import { mountRoutes } from './routes/index.js';
@@ -19,7 +21,8 @@ export interface BuildAppOptions {
 
 /**
  * Builds the gateway's Fastify app without listening, so tests drive it through `inject()`.
- * Infrastructure first (errors, parsers, context, tracing), then the routes that rely on it.
+ * Infrastructure first (errors, parsers, context, tracing, CORS, the OpenAPI document), then the
+ * routes that rely on it.
  */
 export function buildApp({ config, bus, logger }: BuildAppOptions): FastifyInstance {
   const app = Fastify({
@@ -45,6 +48,8 @@ export function buildApp({ config, bus, logger }: BuildAppOptions): FastifyInsta
   registerContentTypes(app);
   registerRequestContext(app);
   registerTracing(app);
+  registerCors(app, config.cors);
+  registerOpenApi(app, config);
   mountRoutes(app, config, coalesceValidates(bus));
   return app;
 }

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { bool, ConfigError, DEFAULT_COMMAND_TIMEOUT_MS, int, optionalStr, pattern, str } from '@headlesskey/platform';
+import { bool, DEFAULT_COMMAND_TIMEOUT_MS, int, list, pattern, str } from '@headlesskey/platform';
 
 type Env = Record<string, string | undefined>;
 
@@ -17,6 +17,17 @@ export interface GatewayConfig {
   /** Peers (IPs or CIDRs) whose `X-Forwarded-For` is believed; empty: the socket address is the client. */
   trustedProxies: string[];
   commandTimeoutMs: number;
+  cors: CorsConfig;
+}
+
+/** Which browser origins may call the API (`Access-Control-Allow-Origin`). */
+export interface CorsConfig {
+  enabled: boolean;
+  /**
+   * `any`: every origin, never with credentials. Otherwise the exact origins (`https://app.example.com`)
+   * that are answered with their own origin and `Access-Control-Allow-Credentials`.
+   */
+  origins: 'any' | readonly string[];
 }
 
 /** A namespace or version becomes a path segment, so it is kept to URL-safe characters. */
@@ -34,7 +45,27 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     bodyLimit: int(env, 'HEADLESSKEY_BODY_LIMIT', 16_384, 1024, 10 * 1024 * 1024),
     trustedProxies: addressList(env, 'HEADLESSKEY_TRUSTED_PROXIES'),
     commandTimeoutMs: int(env, 'HEADLESSKEY_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 100, 120_000),
+    cors: readCorsConfig(env),
   };
+}
+
+function readCorsConfig(env: Env): CorsConfig {
+  const origins = list(env, 'HEADLESSKEY_CORS_ORIGINS', 'origins such as https://app.example.com separated by commas', isOrigin);
+  return { enabled: bool(env, 'HEADLESSKEY_CORS', true), origins: origins.length > 0 ? origins : 'any' };
+}
+
+/**
+ * An origin exactly as a browser sends it: scheme, host and port only, lower case, no default port,
+ * no path and no trailing slash. Anything else could never equal an `Origin` header.
+ */
+function isOrigin(entry: string): boolean {
+  try {
+    const parsed = new URL(entry);
+    // A `*` would read as a wildcard, which it is not: the list holds exact origins only.
+    return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === entry && !entry.includes('*');
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -42,16 +73,7 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
  * would fail at start with a message that does not name the variable.
  */
 function addressList(env: Env, name: string): string[] {
-  const raw = optionalStr(env, name);
-  if (raw === undefined) return [];
-  const entries = raw
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
-  for (const entry of entries) {
-    if (!isAddressOrCidr(entry)) throw new ConfigError(`${name}: expected IP addresses or CIDRs separated by commas, got "${entry}"`);
-  }
-  return entries;
+  return list(env, name, 'IP addresses or CIDRs separated by commas', isAddressOrCidr);
 }
 
 function isAddressOrCidr(entry: string): boolean {

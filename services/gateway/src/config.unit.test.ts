@@ -13,6 +13,7 @@ describe('readGatewayConfig', () => {
       bodyLimit: 16384,
       trustedProxies: [],
       commandTimeoutMs: 5000,
+      cors: { enabled: true, origins: 'any' },
     });
   });
 
@@ -26,6 +27,8 @@ describe('readGatewayConfig', () => {
       HEADLESSKEY_BODY_LIMIT: '65536',
       HEADLESSKEY_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.0.2.1 ,::1, fd00::/8 ',
       HEADLESSKEY_COMMAND_TIMEOUT_MS: '250',
+      HEADLESSKEY_CORS: 'false',
+      HEADLESSKEY_CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
     });
     expect(config).toEqual({
       port: 9000,
@@ -36,6 +39,7 @@ describe('readGatewayConfig', () => {
       bodyLimit: 65536,
       trustedProxies: ['10.0.0.0/8', '192.0.2.1', '::1', 'fd00::/8'],
       commandTimeoutMs: 250,
+      cors: { enabled: false, origins: ['https://app.example.com', 'http://localhost:3000'] },
     });
   });
 
@@ -50,6 +54,17 @@ describe('readGatewayConfig', () => {
     ['HEADLESSKEY_TRUSTED_PROXIES', '10.0.0.1, proxy.local'],
     ['HEADLESSKEY_TRUSTED_PROXIES', '10.0.0.0/8/1'],
     ['HEADLESSKEY_TRUSTED_PROXIES', '::1/129'],
+    ['HEADLESSKEY_CORS', 'sometimes'],
+    // Only an exact origin can match the `Origin` header: no wildcard, path, slash, upper case or default port.
+    ['HEADLESSKEY_CORS_ORIGINS', '*'],
+    ['HEADLESSKEY_CORS_ORIGINS', 'null'],
+    ['HEADLESSKEY_CORS_ORIGINS', 'app.example.com'],
+    ['HEADLESSKEY_CORS_ORIGINS', 'https://app.example.com/'],
+    ['HEADLESSKEY_CORS_ORIGINS', 'https://app.example.com/login'],
+    ['HEADLESSKEY_CORS_ORIGINS', 'https://App.example.com'],
+    ['HEADLESSKEY_CORS_ORIGINS', 'https://app.example.com:443'],
+    ['HEADLESSKEY_CORS_ORIGINS', 'ftp://app.example.com'],
+    ['HEADLESSKEY_CORS_ORIGINS', 'https://*.example.com'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => readGatewayConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => readGatewayConfig({ [name]: value })).toThrow(name);

@@ -25,6 +25,22 @@ export function optionalStr(env: Env, name: string): string | undefined {
   return raw(env, name);
 }
 
+/**
+ * A comma-separated list, each entry trimmed, blanks dropped; absent or blank is empty. Each entry
+ * must pass `accept`, else the error names the first one refused and what was `expected`.
+ */
+export function list(env: Env, name: string, expected: string, accept: (entry: string) => boolean): string[] {
+  const value = raw(env, name);
+  if (value === undefined) return [];
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const refused = entries.find((entry) => !accept(entry));
+  if (refused !== undefined) fail(name, expected, refused);
+  return entries;
+}
+
 export function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const value = raw(env, name);
   if (value === undefined) return fallback;

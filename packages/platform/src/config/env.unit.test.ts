@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bool, ConfigError, int, oneOf, optionalStr, pattern, str, url, urlList } from './env.js';
+import { bool, ConfigError, int, list, oneOf, optionalStr, pattern, str, url, urlList } from './env.js';
 
 /** Runs a reader and returns the one-line message it stopped with. */
 function failure(read: () => unknown): string {
@@ -21,6 +21,23 @@ describe('str and optionalStr', () => {
     expect(optionalStr({ NAME: ' v ' }, 'NAME')).toBe('v');
     expect(optionalStr({}, 'NAME')).toBeUndefined();
     expect(optionalStr({ NAME: '' }, 'NAME')).toBeUndefined();
+  });
+});
+
+describe('list', () => {
+  const digits = (value?: string) => list({ L: value }, 'L', 'numbers separated by commas', (entry) => /^\d+$/.test(entry));
+
+  it('splits on commas, trims each entry and drops blank ones', () => {
+    expect(digits(' 1, 22 ,,333 , ')).toEqual(['1', '22', '333']);
+  });
+
+  it('is empty when absent or blank', () => {
+    expect(digits(undefined)).toEqual([]);
+    expect(digits('  ')).toEqual([]);
+  });
+
+  it('names the first refused entry in one line', () => {
+    expect(failure(() => digits('1, x2, y'))).toBe('L: expected numbers separated by commas, got "x2"');
   });
 });
 

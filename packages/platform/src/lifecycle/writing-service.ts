@@ -4,6 +4,7 @@ import type { EntitySchema } from '@mikro-orm/postgresql';
 import { type CommandClient, createCommandClient } from '../bus/command-client.js';
 import { type CommandServer, createCommandServer } from '../bus/command-server.js';
 import { ensureEventStream } from '../bus/event-stream.js';
+import { createHookCaller, type HookCaller } from '../hooks/hook-caller.js';
 import { type SettingsReader, watchSettings } from '../settings/settings-reader.js';
 import { databaseUrl, openStore, type Store } from '../store/database.js';
 import type { StoreScope } from '../store/event-store.js';
@@ -20,6 +21,8 @@ export interface WritingService extends RunningService {
   /** Register handlers, then `listen()`. `ping` is already answered (bus and store). */
   server: CommandServer;
   client: CommandClient;
+  /** Asks the extension hooks (`hk.hook.*`) under their live timeout and fail settings. */
+  hooks: HookCaller;
 }
 
 export interface WritingServiceOptions {
@@ -63,6 +66,7 @@ export async function openWritingService(
     settings,
     server,
     client: createCommandClient(nc, config.names),
+    hooks: createHookCaller(nc, config.names, settings, logger),
     async close() {
       await server.close();
       await relay.stop();

@@ -82,6 +82,24 @@ describe('watchSettings', () => {
     expect(after[name]).toBe(DEFAULT_SETTINGS[name]);
   });
 
+  it('takes the hook policies as one object, and falls back to their defaults when any part is wrong', async () => {
+    const valid = { 'login.allow': { timeout_ms: 250, fail: 'open' } };
+    await put('hooks', valid);
+    await until('the hook policy is seen', () => reader.current().hooks['login.allow']?.timeout_ms === 250);
+    expect(reader.current().hooks).toEqual(valid);
+    for (const invalid of [
+      { 'login.allow': { timeout_ms: 250, fail: 'maybe' } },
+      { 'login.allow': { timeout_ms: 5, fail: 'open' } },
+      { 'login.allow': { timeout_ms: 250 } },
+      { 'user.delete': { timeout_ms: 250, fail: 'open' } },
+    ]) {
+      await put('hooks', valid);
+      await until('the valid policy is back', () => reader.current().hooks['login.allow']?.timeout_ms === 250);
+      const after = await settled(() => put('hooks', invalid));
+      expect(after.hooks).toEqual(DEFAULT_SETTINGS.hooks);
+    }
+  });
+
   it('falls back to the default when a key is deleted or purged', async () => {
     await put('password_min_length', 20);
     await put('log_retention_days', 30);

@@ -1,6 +1,7 @@
 import type { CommandClient } from '@headlesskey/platform';
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { GatewayConfig } from '../config.js';
+import { ANY_ERROR, operationOf } from '../openapi/operation.js';
 import { healthRoutes } from './health.js';
 import { logRoutes } from './logs.js';
 import { namespaceIndex } from './namespace-index.js';
@@ -33,20 +34,35 @@ export function namespacesOf(config: Pick<GatewayConfig, 'namespace' | 'version'
   return config.legacyNamespace && primary !== LEGACY_NAMESPACE ? [primary, LEGACY_NAMESPACE] : [primary];
 }
 
-/** Mounts the route table under each namespace, with its index, and the health routes beside. */
+/**
+ * Mounts the route table under each namespace, with its index, and the health routes beside.
+ * Only the first namespace is in the OpenAPI document: the alias serves the very same routes.
+ */
 export function mountRoutes(app: FastifyInstance, config: GatewayConfig, bus: CommandClient, groups = API_ROUTES): void {
-  for (const namespace of namespacesOf(config)) {
-    app.register(namespacePlugin(namespace, groups, bus), { prefix: `/wp-json/${namespace}` });
-  }
+  namespacesOf(config).forEach((namespace, i) => {
+    app.register(namespacePlugin(namespace, groups, bus, i === 0), { prefix: `/wp-json/${namespace}` });
+  });
   app.register(healthRoutes(bus));
   app.register(wellKnownRoutes(bus));
 }
 
-function namespacePlugin(namespace: string, groups: readonly RouteGroup[], bus: CommandClient): FastifyPluginCallback {
+function namespacePlugin(namespace: string, groups: readonly RouteGroup[], bus: CommandClient, documented: boolean): FastifyPluginCallback {
   const index = namespaceIndex(namespace, groups);
+  const openapi = documented ? INDEX_OPERATION : undefined;
   return function restNamespace(scope, _options, done) {
-    scope.get('/', async () => index);
-    for (const group of groups) scope.register(routeGroupPlugin(group, bus));
+    scope.get('/', { config: { openapi } }, async () => index);
+    for (const group of groups) scope.register(routeGroupPlugin(group, bus, documented ? operationOf : undefined));
     done();
   };
 }
+
+const INDEX_OPERATION = {
+  summary: 'The routes of this namespace',
+  description: 'Shaped as WordPress lists a namespace: each route with its methods and arguments.',
+  tags: ['index'],
+  security: [],
+  response: {
+    200: { description: 'The index.', type: 'object', properties: { namespace: { type: 'string' }, routes: { type: 'object' } } },
+    default: ANY_ERROR,
+  },
+};

@@ -1,5 +1,4 @@
 import { auditCommands } from '@headlesskey/contracts';
-import { queryOf } from './query.js';
 import { defineRoute, type RouteGroup } from './route.js';
 
 /** The activity log, for administrators: filters and the cursor come in the query string. */
@@ -9,13 +8,13 @@ export const logRoutes: RouteGroup = {
     defineRoute({
       method: 'GET',
       url: '/logs',
+      summary: 'The activity log',
+      description:
+        'Newest first; filter by `user`, `event`, `ip` (an address or a CIDR), `since` and `until`; page with `per_page` and `cursor`.',
       access: ['administrator'],
+      query: auditCommands.LogsQuery,
       response: auditCommands.queryLogs.reply,
-      handle: async ({ request, bus }) => {
-        const found = queryOf(auditCommands.LogsQuery, request);
-        if ('error' in found) return { ok: false, error: found.error };
-        return bus.send(auditCommands.queryLogs, found.query);
-      },
+      handle: ({ query, bus }) => bus.send(auditCommands.queryLogs, query),
     }),
   ],
 };

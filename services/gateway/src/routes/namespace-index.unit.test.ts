@@ -9,11 +9,12 @@ const groups: RouteGroup[] = [
   {
     name: 'sessions',
     routes: [
-      defineRoute({ method: 'GET', url: '/sessions', handle: never }),
-      defineRoute({ method: 'DELETE', url: '/sessions/:id', handle: never }),
+      defineRoute({ method: 'GET', url: '/sessions', summary: 'list', handle: never }),
+      defineRoute({ method: 'DELETE', url: '/sessions/:id', summary: 'end', handle: never }),
       defineRoute({
         method: 'POST',
         url: '/sessions',
+        summary: 'open',
         body: Type.Object({ name: Type.String(), tags: Type.Optional(Type.Array(Type.String())), any: Type.Optional(Type.Any()) }),
         handle: never,
       }),

@@ -11,6 +11,8 @@ export const passwordRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/forgot-password',
+      summary: 'Request a password reset',
+      description: 'Mails a one-time link (`link`) or a 6-digit code (`otp`); the answer is the same for unknown logins.',
       body: ForgotPasswordBody,
       response: identityCommands.forgotPassword.reply,
       handle: ({ body, request, bus }) => bus.send(identityCommands.forgotPassword, { ...body, context: request.requestContext }),
@@ -18,6 +20,8 @@ export const passwordRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/reset-password',
+      summary: 'Reset a password with a mailed key or code',
+      description: 'Send the key as `token` or the code as `otp`. Ends every session of the user.',
       body: ResetPasswordBody,
       response: identityCommands.resetPassword.reply,
       handle: ({ body, request, bus }) => bus.send(identityCommands.resetPassword, { ...body, context: request.requestContext }),
@@ -25,6 +29,8 @@ export const passwordRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/change-password',
+      summary: "Change the caller's password",
+      description: 'Ends every session of the caller.',
       access: 'authenticated',
       body: ChangePasswordBody,
       response: identityCommands.changePassword.reply,
@@ -34,6 +40,7 @@ export const passwordRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/users/:id/unlock',
+      summary: "Lift a user's lockout",
       access: ['administrator'],
       params: UserId,
       response: identityCommands.unlockUser.reply,

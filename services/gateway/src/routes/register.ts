@@ -8,6 +8,9 @@ export const registrationRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/register',
+      summary: 'Register an account',
+      description:
+        'Creates a subscriber and logs them in. Refused when registration is off in settings, or by a `register.validate` hook (403 with its message).',
       body: RegisterBody,
       response: identityCommands.register.reply,
       status: 201,

@@ -1,14 +1,18 @@
 import type { CommandClient, Reply } from '@headlesskey/platform';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from 'fastify';
+import type { OpenApiOperation } from '../openapi/operation.js';
 import { type Access, authorize, type Caller } from '../plugins/access.js';
 import { sendError } from '../plugins/errors.js';
+import { queryOf } from './query.js';
 
 /** What a handler gets: the body already checked against its schema and cut to its fields. */
-export interface RouteInput<B, P = Record<string, string>> {
+export interface RouteInput<B, P = Record<string, string>, Q = Record<string, unknown>> {
   body: B;
   /** Path parameters, checked against the route's `params` schema. */
   params: P;
+  /** The query parameters the route's `query` schema names, checked against it. */
+  query: Q;
   /** The validated caller; set on every route whose access is not `public`. */
   caller?: Caller;
   request: FastifyRequest;
@@ -17,22 +21,31 @@ export interface RouteInput<B, P = Record<string, string>> {
 
 /**
  * A route under the REST namespace, as data. The same entry registers the Fastify route and
- * describes it in the namespace index (and later the OpenAPI document).
+ * describes it in the namespace index and the OpenAPI document.
  */
-export interface ApiRoute<B extends TObject = TObject, P extends TObject = TObject> {
+export interface ApiRoute<B extends TObject = TObject, P extends TObject = TObject, Q extends TObject = TObject> {
   method: Extract<HTTPMethods, 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>;
   /** Relative to `/wp-json/{namespace}/{version}`, Fastify syntax (`/sessions/:id`). */
   url: string;
+  /** One line for the OpenAPI document. */
+  summary: string;
+  /** More for the OpenAPI document, when one line is not enough. */
+  description?: string;
   /** `public` unless given: checked before the body reaches a handler or a command is sent. */
   access?: Access;
   body?: B;
   params?: P;
+  /**
+   * The query string (GET routes), checked after the access check with the body's wording;
+   * parameters it does not name are ignored, as WordPress ignores them.
+   */
+  query?: Q;
   /** Success body schema; also drops any field a reply carries beyond it. */
   response?: TSchema;
   /** Success status, 200 unless given. */
   status?: number;
   /** Validate, build the command, send it: the reply becomes the answer. */
-  handle(input: RouteInput<Static<B>, Static<P>>): Promise<Reply<unknown>>;
+  handle(input: RouteInput<Static<B>, Static<P>, Static<Q>>): Promise<Reply<unknown>>;
 }
 
 /** One file's routes: `token`, `register`, and so on. */
@@ -42,14 +55,23 @@ export interface RouteGroup {
 }
 
 /** Keeps each route's body type for its handler while the table holds them side by side. */
-export function defineRoute<B extends TObject, P extends TObject = TObject>(route: ApiRoute<B, P>): ApiRoute {
+export function defineRoute<B extends TObject, P extends TObject = TObject, Q extends TObject = TObject>(
+  route: ApiRoute<B, P, Q>,
+): ApiRoute {
   return route as unknown as ApiRoute;
 }
 
-/** A route group as an encapsulated Fastify plugin. */
-export function routeGroupPlugin(group: RouteGroup, bus: CommandClient): FastifyPluginCallback {
+/**
+ * A route group as an encapsulated Fastify plugin. `describe` gives each route's OpenAPI
+ * operation; without it (an alias namespace) the routes stay out of the document.
+ */
+export function routeGroupPlugin(
+  group: RouteGroup,
+  bus: CommandClient,
+  describe?: (route: ApiRoute, group: RouteGroup) => OpenApiOperation,
+): FastifyPluginCallback {
   const plugin: FastifyPluginCallback = (scope, _options, done) => {
-    for (const route of group.routes) scope.route(toFastifyRoute(route, bus));
+    for (const route of group.routes) scope.route({ ...toFastifyRoute(route, bus), config: { openapi: describe?.(route, group) } });
     done();
   };
   Object.defineProperty(plugin, 'name', { value: `routes:${group.name}` });
@@ -70,7 +92,9 @@ function toFastifyRoute(route: ApiRoute, bus: CommandClient): RouteOptions {
       const caller = callers.get(request);
       const body = route.body ? knownFields(request.body as Record<string, unknown>, route.body) : {};
       const params = request.params as Record<string, string>;
-      const result = await route.handle({ body, params, caller, request, bus });
+      const found = route.query ? queryOf(route.query, request) : { query: {} };
+      if ('error' in found) return sendError(reply, found.error);
+      const result = await route.handle({ body, params, query: found.query, caller, request, bus });
       if (!result.ok) return sendError(reply, result.error);
       return reply.code(status).send(result.data);
     },

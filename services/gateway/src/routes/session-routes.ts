@@ -10,16 +10,20 @@ const UserId = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,9}$' }) }
 const login = defineRoute({
   method: 'POST',
   url: '/login',
+  summary: 'Log in (profile answer)',
+  description: "The `/token` login, answered with the plugin's profile body.",
   body: TokenBody,
   response: Type.Pick(identityCommands.login.reply, ['token', 'expiration', 'expires_in', 'user']),
   handle: ({ body, request, bus }) => bus.send(identityCommands.login, { ...body, context: request.requestContext }),
 });
 
 /** A token from the body or the Bearer header, then one tokens command. */
-const withToken = (url: string, def: typeof tokensCommands.refresh | typeof tokensCommands.revoke) =>
+const withToken = (url: string, def: typeof tokensCommands.refresh | typeof tokensCommands.revoke, summary: string, description: string) =>
   defineRoute({
     method: 'POST',
     url,
+    summary,
+    description: `${description} The token comes in the body field \`token\` or as \`Authorization: Bearer <token>\`.`,
     body: TokenField,
     response: def.reply,
     handle: async ({ body, request, bus }) => {
@@ -34,11 +38,17 @@ export const sessionRoutes: RouteGroup = {
   name: 'sessions',
   routes: [
     login,
-    withToken('/token/refresh', tokensCommands.refresh),
-    withToken('/token/revoke', tokensCommands.revoke),
+    withToken(
+      '/token/refresh',
+      tokensCommands.refresh,
+      'Refresh a token',
+      "Rotates the session's token: the presented one dies. An expired token refreshes while its session's refresh window is open.",
+    ),
+    withToken('/token/revoke', tokensCommands.revoke, 'Revoke a token (log out)', "Ends the token's session; revoking twice is still 200."),
     defineRoute({
       method: 'GET',
       url: '/me',
+      summary: "The caller's user",
       access: 'authenticated',
       response: identityCommands.getUser.reply,
       handle: ({ caller, bus }) => bus.send(identityCommands.getUser, { user_id: caller!.userId }),
@@ -46,6 +56,7 @@ export const sessionRoutes: RouteGroup = {
     defineRoute({
       method: 'GET',
       url: '/sessions',
+      summary: "The caller's sessions (devices)",
       access: 'authenticated',
       response: tokensCommands.listSessions.reply,
       handle: ({ caller, bus }) => bus.send(tokensCommands.listSessions, { user_id: caller!.userId, current_session: caller!.sessionId }),
@@ -53,6 +64,7 @@ export const sessionRoutes: RouteGroup = {
     defineRoute({
       method: 'DELETE',
       url: '/sessions/:id',
+      summary: "End one of the caller's sessions",
       access: 'authenticated',
       params: SessionId,
       response: tokensCommands.endSession.reply,
@@ -62,6 +74,7 @@ export const sessionRoutes: RouteGroup = {
     defineRoute({
       method: 'DELETE',
       url: '/users/:id/sessions',
+      summary: 'End every session of a user',
       access: ['administrator'],
       params: UserId,
       response: tokensCommands.endUserSessions.reply,
@@ -71,6 +84,8 @@ export const sessionRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/keys/rotate',
+      summary: 'Rotate the signing key',
+      description: 'Old public keys stay in the JWKS until the last token they signed expires.',
       access: ['administrator'],
       response: tokensCommands.rotateKey.reply,
       handle: ({ request, bus }) => bus.send(tokensCommands.rotateKey, { context: request.requestContext }),

@@ -13,6 +13,7 @@ export const ssoRoutes: RouteGroup = {
   routes: [
     defineRoute({
       method: 'POST',
+      summary: "Exchange a connected site's signed token for a local session",
       url: '/sso/exchange',
       body: ExchangeBody,
       response: cmd.exchange.reply,
@@ -26,6 +27,7 @@ export const ssoRoutes: RouteGroup = {
     }),
     defineRoute({
       method: 'GET',
+      summary: 'List the connected sites',
       url: '/sso/sites',
       access: ADMIN,
       response: cmd.listSites.reply,
@@ -33,6 +35,7 @@ export const ssoRoutes: RouteGroup = {
     }),
     defineRoute({
       method: 'POST',
+      summary: 'Connect a site; its shared secret is shown once',
       url: '/sso/sites',
       access: ADMIN,
       body: cmd.CreateSsoSiteBody,
@@ -42,6 +45,7 @@ export const ssoRoutes: RouteGroup = {
     }),
     defineRoute({
       method: 'GET',
+      summary: 'Show a connected site',
       url: '/sso/sites/:key',
       access: ADMIN,
       params: ByKey,
@@ -50,6 +54,7 @@ export const ssoRoutes: RouteGroup = {
     }),
     defineRoute({
       method: 'PATCH',
+      summary: 'Change a connected site',
       url: '/sso/sites/:key',
       access: ADMIN,
       params: ByKey,
@@ -59,6 +64,7 @@ export const ssoRoutes: RouteGroup = {
     }),
     defineRoute({
       method: 'DELETE',
+      summary: 'Disconnect a site',
       url: '/sso/sites/:key',
       access: ADMIN,
       params: ByKey,
@@ -67,6 +73,7 @@ export const ssoRoutes: RouteGroup = {
     }),
     defineRoute({
       method: 'POST',
+      summary: "Replace a site's shared secret; shown once",
       url: '/sso/sites/:key/rotate-secret',
       access: ADMIN,
       params: ByKey,

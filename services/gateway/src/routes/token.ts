@@ -9,6 +9,8 @@ export const tokenRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/token',
+      summary: 'Log in for a token',
+      description: '`username` may be the login or the email. Failures count towards the brute-force lockout of the account and the IP.',
       body: TokenBody,
       response: identityCommands.login.reply,
       handle: ({ body, request, bus }) => bus.send(identityCommands.login, { ...body, context: request.requestContext }),
@@ -16,6 +18,9 @@ export const tokenRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/token/validate',
+      summary: 'Validate a token',
+      description:
+        'The token comes in the body field `token` or as `Authorization: Bearer <token>`. Valid only while its signature and claims hold and its session and `jti` are live.',
       body: TokenField,
       response: tokensCommands.validate.reply,
       handle: async ({ body, request, bus }) => {

@@ -1,6 +1,5 @@
 import { webhooksCommands as cmd } from '@headlesskey/contracts';
 import { Type } from '@sinclair/typebox';
-import { queryOf } from './query.js';
 import { defineRoute, type RouteGroup } from './route.js';
 
 const Uuid = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
@@ -15,6 +14,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'GET',
       url: '/webhooks',
+      summary: 'List webhook endpoints',
       access: ADMIN,
       response: cmd.listWebhooks.reply,
       handle: ({ bus }) => bus.send(cmd.listWebhooks, {}),
@@ -22,6 +22,8 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/webhooks',
+      summary: 'Create a webhook endpoint',
+      description: 'The answer holds the `whsec_` signing secret; it is never shown again.',
       access: ADMIN,
       body: cmd.CreateWebhookBody,
       response: cmd.createWebhook.reply,
@@ -31,6 +33,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'GET',
       url: '/webhooks/:id',
+      summary: 'A webhook endpoint',
       access: ADMIN,
       params: ById,
       response: cmd.getWebhook.reply,
@@ -39,6 +42,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'PATCH',
       url: '/webhooks/:id',
+      summary: 'Change a webhook endpoint',
       access: ADMIN,
       params: ById,
       body: cmd.UpdateWebhookBody,
@@ -48,6 +52,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'DELETE',
       url: '/webhooks/:id',
+      summary: 'Delete a webhook endpoint',
       access: ADMIN,
       params: ById,
       response: cmd.deleteWebhook.reply,
@@ -56,6 +61,8 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/webhooks/:id/rotate-secret',
+      summary: "Rotate a webhook endpoint's secret",
+      description: 'The new secret is shown once; the old one keeps signing beside it for a day.',
       access: ADMIN,
       params: ById,
       response: cmd.rotateWebhookSecret.reply,
@@ -64,18 +71,18 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'GET',
       url: '/webhooks/:id/deliveries',
+      summary: 'The delivery log of a webhook endpoint',
+      description: 'Newest first; filter by `status`; page with `per_page` and `cursor`.',
       access: ADMIN,
       params: ById,
+      query: cmd.DeliveriesQuery,
       response: cmd.listDeliveries.reply,
-      handle: async ({ params, request, bus }) => {
-        const found = queryOf(cmd.DeliveriesQuery, request);
-        if ('error' in found) return { ok: false, error: found.error };
-        return bus.send(cmd.listDeliveries, { ...found.query, id: params.id });
-      },
+      handle: ({ params, query, bus }) => bus.send(cmd.listDeliveries, { ...query, id: params.id }),
     }),
     defineRoute({
       method: 'POST',
       url: '/webhooks/:id/deliveries/:delivery_id/redeliver',
+      summary: 'Send a delivery again',
       access: ADMIN,
       params: ByDelivery,
       response: cmd.redeliver.reply,

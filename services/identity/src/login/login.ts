@@ -1,6 +1,7 @@
-import { type identityCommands, type TokenReply, tokensCommands } from '@headlesskey/contracts';
+import { hooks, type identityCommands, type TokenReply, tokensCommands } from '@headlesskey/contracts';
 import { DomainError, metaFrom } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
+import { refusalOf } from '../hooks/verdict.js';
 import type { Identity } from '../identity.js';
 import { openGate, settleNow } from '../lockout/gate.js';
 import { accountThrottle, ipThrottle, signInStream } from '../lockout/throttles.js';
@@ -15,7 +16,9 @@ const INVALID = 'Invalid username or password.';
  * `POST /token`: counts the attempt against the client IP and the account (or typed name) first —
  * a locked one is refused before any password is checked, even the right one — then checks the
  * password (an unknown user against a decoy hash, so both cost one bcrypt), settles the count with
- * its event, and asks the tokens service for a session.
+ * its event, and asks the tokens service for a session. A right password is then put to the
+ * `login.allow` hook: its veto (or its failing closed) refuses the login, recorded as a failed
+ * login that is no failed guess (the password was right), so it counts towards no lockout.
  */
 export function loginHandler(app: Identity) {
   const { svc } = app;
@@ -32,6 +35,13 @@ export function loginHandler(app: Identity) {
       const failed = { type: 'auth.login.failed' as const, data: { user_id: userId ?? null, reason: 'invalid_credentials' } };
       await settleNow(svc.store, ctx, pass, 'failure', [{ stream, events: [failed] }]);
       throw new DomainError('headlesskey_invalid_credentials', INVALID);
+    }
+    const refusal = refusalOf(await svc.hooks.call(hooks.loginAllow, { user, context: cmd.context }), 'Login is not allowed.');
+    if (refusal) {
+      const reason = refusal.code === 'headlesskey_unavailable' ? 'hook_unavailable' : 'vetoed';
+      const refused = { type: 'auth.login.failed' as const, data: { user_id: user.ID, reason } };
+      await settleNow(svc.store, ctx, pass, 'success', [{ stream, events: [refused] }]);
+      throw refusal;
     }
     const succeeded = { type: 'auth.login.succeeded' as const, data: { user_id: user.ID, user_login: user.user_login } };
     await settleNow(svc.store, ctx, pass, 'success', [{ stream, events: [succeeded] }]);

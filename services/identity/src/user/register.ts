@@ -1,6 +1,7 @@
-import { type identityCommands, type RegisterReply, type Role, tokensCommands, type UserView } from '@headlesskey/contracts';
+import { hooks, type identityCommands, type RegisterReply, type Role, tokensCommands, type UserView } from '@headlesskey/contracts';
 import { DomainError, handleCommand, metaFrom } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
+import { refusalOf } from '../hooks/verdict.js';
 import type { Identity } from '../identity.js';
 import { hashPassword } from '../passwords/hashing.js';
 import { canonicalEmail, canonicalName } from './canonical.js';
@@ -10,13 +11,30 @@ import { userStream } from './user.js';
 
 type RegisterCommand = Static<typeof identityCommands.register.request>;
 
-/** Creates an account: policy, hash, then the event, reserved keys and credential in one transaction. */
-export async function createUser(app: Identity, cmd: RegisterCommand, roles: Role[]): Promise<UserView> {
+/** The account about to be created, in canonical form: what a `register.validate` hook is shown. */
+export interface Candidate {
+  login: string;
+  email: string;
+  displayName: string;
+}
+
+/**
+ * Creates an account: policy, `vet` (if any), hash, then the event, reserved keys and credential
+ * in one transaction.
+ */
+export async function createUser(
+  app: Identity,
+  cmd: RegisterCommand,
+  roles: Role[],
+  vet?: (candidate: Candidate) => Promise<void>,
+): Promise<UserView> {
   const { svc, config } = app;
   const login = canonicalName(cmd.username);
   const email = canonicalEmail(cmd.email);
+  const displayName = canonicalName(cmd.name ?? '') || login;
   if (!login) throw new DomainError('rest_invalid_param', undefined, { params: { username: 'Username must not be blank.' } });
   app.policy.assertAcceptable(cmd.password, { username: login, email });
+  await vet?.({ login, email, displayName });
   const passwordHash = await hashPassword(cmd.password, config.bcryptCost);
   const id = await nextUserId(svc.store.em.fork());
   const at = new Date();
@@ -25,7 +43,7 @@ export async function createUser(app: Identity, cmd: RegisterCommand, roles: Rol
     scope: svc.scope,
     streamId: userStream(id),
     decider: userDecider,
-    command: { type: 'Register', id, login, email, displayName: canonicalName(cmd.name ?? '') || login, roles },
+    command: { type: 'Register', id, login, email, displayName, roles },
     meta: metaFrom(cmd.context, id),
     project: async (em, _events, next) => {
       if (next.status === 'active') await insertUser(em, next, passwordHash, at);
@@ -42,10 +60,25 @@ export function registerHandler(app: Identity) {
     if (!svc.settings.current().registration) {
       throw new DomainError('headlesskey_registration_disabled', 'User registration is currently not allowed.');
     }
-    const user = await createUser(app, cmd, ['subscriber']);
+    const user = await createUser(app, cmd, ['subscriber'], (candidate) => vetRegistration(app, candidate, cmd.context));
     const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context });
     if (!issued.ok) throw new DomainError(issued.error.code, issued.error.message, issued.error.details);
     const { token, expiration, expires_in, jti } = issued.data;
     return { user_id: user.ID, user, token_response: { token, expiration, expires_in, jti } };
   };
+}
+
+/**
+ * Asks the `register.validate` hook, once the account passed every rule of ours and before its
+ * password is hashed. The hook sees the canonical names and the request context, never the password.
+ */
+async function vetRegistration(app: Identity, candidate: Candidate, context: RegisterCommand['context']): Promise<void> {
+  const outcome = await app.svc.hooks.call(hooks.registerValidate, {
+    username: candidate.login,
+    email: candidate.email,
+    display_name: candidate.displayName,
+    context,
+  });
+  const refusal = refusalOf(outcome, 'Registration is not allowed.');
+  if (refusal) throw refusal;
 }

@@ -11,6 +11,8 @@ export interface TokenClaimsInput {
   expiresAt: number;
   issuer: string;
   audience: string;
+  /** A hook's claims, reserved names already dropped; the claims set here always win. */
+  extra?: Record<string, unknown>;
 }
 
 /**
@@ -20,6 +22,7 @@ export interface TokenClaimsInput {
 export async function signToken(key: KeyMaterial, c: TokenClaimsInput): Promise<string> {
   const signingKey = await joseKey(key.signKey);
   return new SignJWT({
+    ...c.extra,
     sid: c.sessionId,
     ...(c.user.user_email ? { email: c.user.user_email } : {}),
     data: { ID: c.user.ID, user_login: c.user.user_login, roles: c.user.roles },

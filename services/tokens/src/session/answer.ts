@@ -9,7 +9,7 @@ export const wordpressTime = (epochSeconds: number) => new Date(epochSeconds * 1
 
 /**
  * Signs the session's current token. Signing the same claims again gives the same child to a
- * racing tab (byte for byte with HS256; the same jti and claims with the others).
+ * racing tab (byte for byte with HS256 when a claims hook answers the same; the same jti with the others).
  */
 export async function answerToken(
   keyring: Keyring,
@@ -19,6 +19,8 @@ export async function answerToken(
   session: SessionFacts,
   /** The epoch second the command was decided at: a fresh token's `expires_in` is the whole TTL. */
   now: number,
+  /** Claims of the `token.claims` hook. */
+  extra: Record<string, unknown> = {},
 ): Promise<IssuedToken> {
   const { jti, issuedAt, expiresAt } = session.current;
   const key = await keyring.signingKey(settings.algorithm);
@@ -30,6 +32,7 @@ export async function answerToken(
     expiresAt,
     issuer: config.issuer,
     audience: config.audience,
+    extra,
   });
   return {
     token,

@@ -14,6 +14,7 @@ import type { Keyring } from '../keys/keyring.js';
 import { answerToken } from './answer.js';
 import { sessionDecider } from './decider.js';
 import { planLogin } from './device-slots.js';
+import { hookClaims } from './hook-claims.js';
 import { lockLiveSessions, projectSession } from './read-model.js';
 import { type SessionCommand, sessionStream } from './session.js';
 
@@ -31,8 +32,9 @@ export function issueHandler(svc: WritingService, config: TokensConfig, keyring:
   return async ({ user, context }: IssueCommand): Promise<IssuedToken> => {
     const settings = svc.settings.current();
     const now = Math.floor(Date.now() / 1000);
+    const extra = await hookClaims(svc, 'login', user, context);
     const session = await retryOnConflict(svc.store, (em) => openSession(svc, em, { user, context, settings, now }));
-    return answerToken(keyring, config, settings, user, session, now);
+    return answerToken(keyring, config, settings, user, session, now, extra);
   };
 }
 

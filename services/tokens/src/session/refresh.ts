@@ -6,6 +6,7 @@ import type { TokensConfig } from '../config.js';
 import { verifyToken } from '../jwt/verify.js';
 import type { Keyring } from '../keys/keyring.js';
 import { answerToken } from './answer.js';
+import { hookClaims } from './hook-claims.js';
 import { apply } from './issue.js';
 import { tokenRejection } from './rejection.js';
 
@@ -23,6 +24,7 @@ export function refreshHandler(svc: WritingService, config: TokensConfig, keyrin
     const { sid, jti, data } = verified.claims;
     const found = await svc.client.send(identityCommands.getUser, { user_id: data.ID });
     if (!found.ok) throw new DomainError(found.error.code === 'headlesskey_not_found' ? 'headlesskey_token_revoked' : found.error.code);
+    const extra = await hookClaims(svc, 'refresh', found.data, context);
     const settings = svc.settings.current();
     const now = Math.floor(Date.now() / 1000);
     const next = { jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl };
@@ -35,6 +37,6 @@ export function refreshHandler(svc: WritingService, config: TokensConfig, keyrin
         reason: 'token reuse detected',
       });
     }
-    return { ...(await answerToken(keyring, config, settings, found.data, outcome, now)), user: found.data };
+    return { ...(await answerToken(keyring, config, settings, found.data, outcome, now, extra)), user: found.data };
   };
 }

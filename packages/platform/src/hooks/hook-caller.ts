@@ -1,0 +1,55 @@
+import { DEFAULT_SETTINGS, type HookDef, type Names } from '@headlesskey/contracts';
+import { type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
+import type { Static } from '@sinclair/typebox';
+import type { Logger } from 'pino';
+import { checker, decodeJson, encodeJson } from '../bus/codec.js';
+import type { SettingsReader } from '../settings/settings-reader.js';
+import { injectTrace } from '../telemetry/propagation.js';
+
+/**
+ * What asking a hook came to: its subscriber's valid `reply`; `skipped` when nobody subscribes
+ * or the hook failed open (go on as if there were no hook); `unavailable` when it failed closed.
+ */
+export type HookOutcome<T> = { status: 'answered'; reply: T } | { status: 'skipped' } | { status: 'unavailable' };
+
+export interface HookCaller {
+  call<H extends HookDef>(hook: H, payload: Static<H['request']>): Promise<HookOutcome<Static<H['reply']>>>;
+}
+
+/** A reply bigger than this is a broken one: hook replies end up in tokens and messages. */
+export const MAX_HOOK_REPLY_BYTES = 4096;
+
+/**
+ * Asks hooks over NATS request/reply on `<instance>.hook.<name>`. With no subscriber the server
+ * answers "no responders" at once, so an unused hook costs one round trip, never a timeout.
+ * A timeout, an error, or a reply that breaks the hook's schema is a failure, and the hook's
+ * live setting (`hooks` in settings) says whether it fails open or closed.
+ */
+export function createHookCaller(nc: NatsConnection, names: Names, settings: SettingsReader, logger: Logger): HookCaller {
+  return {
+    async call(hook, payload) {
+      const policy = settings.current().hooks[hook.name] ?? DEFAULT_SETTINGS.hooks[hook.name]!;
+      const failed = (reason: string) => {
+        logger.warn({ hook: hook.name, reason, fail: policy.fail }, 'hook failed');
+        return policy.fail === 'open' ? ({ status: 'skipped' } as const) : ({ status: 'unavailable' } as const);
+      };
+      let data: Uint8Array;
+      try {
+        const msg = await nc.request(names.hook(hook.name), encodeJson(payload), { timeout: policy.timeout_ms, headers: injectTrace() });
+        data = msg.data;
+      } catch (err) {
+        if (err instanceof RequestError && err.isNoResponders()) return { status: 'skipped' };
+        return failed(err instanceof TimeoutError ? 'timeout' : 'request failed');
+      }
+      if (data.length > MAX_HOOK_REPLY_BYTES) return failed('reply too large');
+      let reply: unknown;
+      try {
+        reply = decodeJson(data);
+      } catch {
+        return failed('reply is not JSON');
+      }
+      if (!checker(hook.reply).Check(reply)) return failed('reply breaks the schema');
+      return { status: 'answered', reply };
+    },
+  };
+}

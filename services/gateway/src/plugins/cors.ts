@@ -1,0 +1,45 @@
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CorsConfig } from '../config.js';
+
+/** What a browser may send and read across origins: the token header and the contract's own headers. */
+const SHARED = {
+  methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+  allowedHeaders: [
+    'authorization',
+    'content-type',
+    'x-device-id',
+    'x-headlesskey-site',
+    'x-headlesskey-timestamp',
+    'x-headlesskey-signature',
+  ],
+  exposedHeaders: ['retry-after', 'www-authenticate'],
+  maxAge: 600,
+  // An OPTIONS without `Access-Control-Request-Method` is answered as a preflight, not as a bare 400.
+  strictPreflight: false,
+} satisfies FastifyCorsOptions;
+
+const ANY_ORIGIN: FastifyCorsOptions = { ...SHARED, origin: '*', credentials: false };
+const NO_CORS: FastifyCorsOptions = { ...SHARED, origin: false };
+
+/**
+ * CORS (ASVS V3.4): any origin without credentials, or an allowlist whose exact origins alone are
+ * answered with themselves and `Access-Control-Allow-Credentials` — never `*` or a reflected
+ * unlisted origin with credentials. Options are chosen per request, which also makes the plugin
+ * add `Vary: Origin` to every answer, so no cache hands one origin's answer to another.
+ * Preflights are answered in `onRequest`, before any route's bearer guard: they need no token.
+ */
+export function registerCors(app: FastifyInstance, config: CorsConfig): void {
+  if (!config.enabled) return;
+  const listed = config.origins === 'any' ? undefined : new Set(config.origins);
+  const optionsFor = (origin: string | undefined): FastifyCorsOptions => {
+    // Without an `Origin` header the caller is no browser: nothing to allow (an OPTIONS gets a 404).
+    if (origin === undefined) return NO_CORS;
+    if (!listed) return ANY_ORIGIN;
+    return listed.has(origin) ? { ...SHARED, origin, credentials: true } : NO_CORS;
+  };
+  app.register(cors, {
+    delegator: (request: FastifyRequest, callback: (error: Error | null, options: FastifyCorsOptions) => void) =>
+      callback(null, optionsFor(request.headers.origin)),
+  });
+}
