@@ -65,7 +65,15 @@ export class ResetAndLockoutMigration extends Migration {
   }
 }
 
+/** The settings administrators have set: what `GET /settings` and the settings bucket are made from. */
+export class SettingsMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('create table settings (name text primary key, value jsonb not null, changed_at timestamptz not null)');
+  }
+}
+
 export const identityMigrations = [
   { name: '0001_users', class: UsersMigration },
   { name: '0002_reset_and_lockout', class: ResetAndLockoutMigration },
+  { name: '0003_settings', class: SettingsMigration },
 ];
