@@ -7,11 +7,14 @@ import { frameworkError, registerErrorHandling } from './plugins/errors.js';
 import { registerRequestContext } from './plugins/request-context.js';
 import { registerTracing } from './plugins/tracing.js';
 import { mountRoutes } from './routes/index.js';
+import type { LiveSettings } from './routes/route.js';
 
 export interface BuildAppOptions {
   config: GatewayConfig;
   /** Where commands go; its default timeout is the command timeout. */
   bus: CommandClient;
+  /** The live settings (the settings bucket's watcher): the access policy is read per request. */
+  settings: LiveSettings;
   /** Without one, Fastify logs nothing (tests). */
   logger?: Logger;
 }
@@ -20,7 +23,7 @@ export interface BuildAppOptions {
  * Builds the gateway's Fastify app without listening, so tests drive it through `inject()`.
  * Infrastructure first (errors, parsers, context, tracing), then the routes that rely on it.
  */
-export function buildApp({ config, bus, logger }: BuildAppOptions): FastifyInstance {
+export function buildApp({ config, bus, settings, logger }: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     ...(logger ? { loggerInstance: fastifyLogger(logger) } : { logger: false }),
     // No child logger per request: log lines carry the trace id instead (see createLogger).
@@ -44,7 +47,7 @@ export function buildApp({ config, bus, logger }: BuildAppOptions): FastifyInsta
   registerContentTypes(app);
   registerRequestContext(app);
   registerTracing(app);
-  mountRoutes(app, config, bus);
+  mountRoutes(app, config, bus, settings);
   return app;
 }
 

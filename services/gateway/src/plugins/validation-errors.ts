@@ -30,6 +30,8 @@ export function bodyValidationError(issues: readonly SchemaIssue[]): ErrorBody {
   const params: Record<string, string> = {};
   for (const issue of issues) {
     const path = pointerSegments(issue.instancePath);
+    // A field the schema does not allow (only schemas that refuse extras): named by its own path.
+    if (issue.keyword === 'additionalProperties') path.push(String(issue.params.additionalProperty));
     // A non-object body never reaches validation (the JSON parser refuses it); this is a backstop.
     if (path.length === 0) return { code: 'headlesskey_invalid_json' };
     const name = path[0]!;
@@ -57,6 +59,8 @@ function reason(name: string, issue: SchemaIssue): string {
       return `${name} must be greater than or equal to ${String(p.limit)}.`;
     case 'maximum':
       return `${name} must be less than or equal to ${String(p.limit)}.`;
+    case 'additionalProperties':
+      return `${name} is not a known parameter.`;
     case 'format':
       return p.format === 'email' ? 'Invalid email address.' : `${name} is not a valid ${String(p.format)}.`;
     default:

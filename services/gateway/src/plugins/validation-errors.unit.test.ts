@@ -17,6 +17,19 @@ describe('bodyValidationError', () => {
     expect(error).toEqual({ code: 'rest_missing_callback_param', details: { params: ['username', 'password'] } });
   });
 
+  it('names a field the schema does not allow, at the top or inside an object', () => {
+    const error = bodyValidationError([
+      issue('additionalProperties', '', { additionalProperty: 'favourite_colour' }),
+      issue('additionalProperties', '/access', { additionalProperty: '/me' }),
+    ]);
+    expect(error).toEqual({
+      code: 'rest_invalid_param',
+      details: {
+        params: { favourite_colour: 'favourite_colour is not a known parameter.', access: 'access[/me] is not a known parameter.' },
+      },
+    });
+  });
+
   it('maps each wrong field to its first reason, worded as WordPress words it', () => {
     const error = bodyValidationError([
       issue('type', '/username', { type: 'string' }),

@@ -6,14 +6,23 @@ import { logRoutes } from './logs.js';
 import { namespaceIndex } from './namespace-index.js';
 import { passwordRoutes } from './password-routes.js';
 import { registrationRoutes } from './register.js';
-import { type RouteGroup, routeGroupPlugin } from './route.js';
+import { type LiveSettings, type RouteGroup, routeGroupPlugin } from './route.js';
 import { sessionRoutes } from './session-routes.js';
+import { settingsRoutes } from './settings.js';
 import { tokenRoutes } from './token.js';
 import { webhookRoutes } from './webhooks.js';
 import { wellKnownRoutes } from './well-known.js';
 
 /** Every route group under the REST namespace. A new group is a new file and one line here. */
-export const API_ROUTES: readonly RouteGroup[] = [tokenRoutes, registrationRoutes, sessionRoutes, passwordRoutes, logRoutes, webhookRoutes];
+export const API_ROUTES: readonly RouteGroup[] = [
+  tokenRoutes,
+  registrationRoutes,
+  sessionRoutes,
+  passwordRoutes,
+  logRoutes,
+  settingsRoutes,
+  webhookRoutes,
+];
 
 /** The plugin page's own default namespace, served as an alias of ours. */
 export const LEGACY_NAMESPACE = 'wpauthapi/v1';
@@ -25,19 +34,30 @@ export function namespacesOf(config: Pick<GatewayConfig, 'namespace' | 'version'
 }
 
 /** Mounts the route table under each namespace, with its index, and the health routes beside. */
-export function mountRoutes(app: FastifyInstance, config: GatewayConfig, bus: CommandClient, groups = API_ROUTES): void {
+export function mountRoutes(
+  app: FastifyInstance,
+  config: GatewayConfig,
+  bus: CommandClient,
+  settings: LiveSettings,
+  groups = API_ROUTES,
+): void {
   for (const namespace of namespacesOf(config)) {
-    app.register(namespacePlugin(namespace, groups, bus), { prefix: `/wp-json/${namespace}` });
+    app.register(namespacePlugin(namespace, groups, bus, settings), { prefix: `/wp-json/${namespace}` });
   }
   app.register(healthRoutes(bus));
   app.register(wellKnownRoutes(bus));
 }
 
-function namespacePlugin(namespace: string, groups: readonly RouteGroup[], bus: CommandClient): FastifyPluginCallback {
+function namespacePlugin(
+  namespace: string,
+  groups: readonly RouteGroup[],
+  bus: CommandClient,
+  settings: LiveSettings,
+): FastifyPluginCallback {
   const index = namespaceIndex(namespace, groups);
   return function restNamespace(scope, _options, done) {
     scope.get('/', async () => index);
-    for (const group of groups) scope.register(routeGroupPlugin(group, bus));
+    for (const group of groups) scope.register(routeGroupPlugin(group, bus, settings));
     done();
   };
 }
