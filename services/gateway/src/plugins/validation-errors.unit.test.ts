@@ -30,6 +30,19 @@ describe('bodyValidationError', () => {
     });
   });
 
+  it('names the deepest wrong part of a field: the list item that matches none of the choices', () => {
+    const error = bodyValidationError([
+      issue('type', '/access/GET ~1me', { type: 'string' }),
+      issue('const', '/access/GET ~1me', {}),
+      issue('const', '/access/GET ~1me/0', {}),
+      issue('anyOf', '/access/GET ~1me', {}),
+    ]);
+    expect(error).toEqual({
+      code: 'rest_invalid_param',
+      details: { params: { access: 'access[GET /me][0] is not one of the allowed values.' } },
+    });
+  });
+
   it('maps each wrong field to its first reason, worded as WordPress words it', () => {
     const error = bodyValidationError([
       issue('type', '/username', { type: 'string' }),
