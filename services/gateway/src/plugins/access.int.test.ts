@@ -18,7 +18,7 @@ const withAccess = (access: Record<string, unknown>) => {
   settings = { ...DEFAULT_SETTINGS, access: { ...DEFAULT_SETTINGS.access, ...access } as Settings['access'] };
 };
 const validAs = (roles: string[]) => ({
-  ok: true,
+  ok: true as const,
   data: { valid: true, data: { ...CLAIMS, data: { ID: 7, user_login: 'ada', roles } } },
 });
 const me = (headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: `${NS}/me`, headers });
