@@ -122,3 +122,19 @@ export interface SsoRejected {
   /** Known once the remote token was verified. */
   remote_sub: string | null;
 }
+/**
+ * One changed value: a whole setting, or one member (`"GET /me"`) of an object-valued one.
+ * `old` is null for a member that was not there before.
+ */
+export interface SettingChange {
+  setting: string;
+  member?: string;
+  old: unknown;
+  new: unknown;
+}
+/** An administrator changed settings: who (`user_id`, `user_login`), and each value before and after. */
+export interface SettingsChanged {
+  user_id: number;
+  user_login: string;
+  changes: SettingChange[];
+}

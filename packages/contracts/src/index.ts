@@ -1,3 +1,4 @@
+export * from './access.js';
 export * as auditCommands from './commands/audit.js';
 export type { CommandDef } from './commands/define.js';
 export { ping } from './commands/health.js';

@@ -1,4 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TOptional, type TSchema, Type } from '@sinclair/typebox';
+import { AccessRule, accessProblems, ROUTE_ACCESS, ROUTE_KEY_PATTERN } from './access.js';
 import type { HookName } from './hooks.js';
 
 /**
@@ -26,7 +27,9 @@ export const HookPolicies = Type.Object(
 
 /**
  * Live settings, one key each in the instance's `settings` KV bucket. An absent key means the
- * default below (the defaults of API.md).
+ * default below (the defaults of API.md). Administrators change them with `PATCH /settings`; the
+ * identity service keeps them and raises `settings.changed` with the old and new values, so a
+ * setting never holds a secret (a secret belongs to the resource it protects).
  */
 export const Settings = Type.Object({
   token_ttl: Type.Integer({ minimum: 60, maximum: 86_400 * 30, default: 3600 }),
@@ -43,6 +46,12 @@ export const Settings = Type.Object({
   device_policy: Type.Union([Type.Literal('reject'), Type.Literal('evict_oldest')], { default: 'reject' }),
   log_retention_days: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
   hooks: HookPolicies,
+  /** Route key (`"GET /me"`) → who may call it; see `ROUTE_ACCESS`. A route not listed keeps its default. */
+  access: Type.Record(Type.String({ pattern: ROUTE_KEY_PATTERN }), AccessRule, {
+    default: ROUTE_ACCESS,
+    additionalProperties: false,
+    maxProperties: 200,
+  }),
 });
 export type Settings = Static<typeof Settings>;
 export type SettingName = keyof Settings;
@@ -68,4 +77,31 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
     'register.validate': Object.freeze({ timeout_ms: 1000, fail: 'closed' }),
     'login.allow': Object.freeze({ timeout_ms: 1000, fail: 'closed' }),
   } satisfies Record<HookName, HookPolicy>),
+  access: ROUTE_ACCESS,
 });
+
+/**
+ * The body of `PATCH /settings`: any of the settings, nothing else. An object-valued setting
+ * (`access`) is merged member by member into its current value; any other replaces it.
+ */
+export const SettingsPatch = Type.Object(
+  Object.fromEntries(Object.entries(Settings.properties).map(([name, schema]) => [name, Type.Optional(withoutDefault(schema))])) as {
+    [K in keyof typeof Settings.properties]: TOptional<(typeof Settings.properties)[K]>;
+  },
+  { additionalProperties: false },
+);
+export type SettingsPatch = Static<typeof SettingsPatch>;
+
+/**
+ * Rules beyond a setting's schema, checked on the value a patch gives it (for an object-valued
+ * setting, the members it changes): the first problem, or undefined.
+ */
+export const SETTING_RULES: { readonly [K in SettingName]?: (value: Settings[K]) => string | undefined } = Object.freeze({
+  access: (entries: Settings['access']) => Object.values(accessProblems(entries))[0],
+});
+
+/** A validator that fills in defaults (Fastify's ajv does) must never fill a patch with them. */
+function withoutDefault(schema: TSchema): TSchema {
+  const { default: _default, ...rest } = schema;
+  return rest as TSchema;
+}

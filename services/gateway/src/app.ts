@@ -10,11 +10,14 @@ import { registerOpenApi } from './plugins/openapi.js';
 import { registerRequestContext } from './plugins/request-context.js';
 import { registerTracing } from './plugins/tracing.js';
 import { mountRoutes } from './routes/index.js';
+import type { LiveSettings } from './routes/route.js';
 
 export interface BuildAppOptions {
   config: GatewayConfig;
   /** Where commands go; its default timeout is the command timeout. */
   bus: CommandClient;
+  /** The live settings (the settings bucket's watcher): the access policy is read per request. */
+  settings: LiveSettings;
   /** Without one, Fastify logs nothing (tests). */
   logger?: Logger;
 }
@@ -24,7 +27,7 @@ export interface BuildAppOptions {
  * Infrastructure first (errors, parsers, context, tracing, CORS, the OpenAPI document), then the
  * routes that rely on it.
  */
-export function buildApp({ config, bus, logger }: BuildAppOptions): FastifyInstance {
+export function buildApp({ config, bus, settings, logger }: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     ...(logger ? { loggerInstance: fastifyLogger(logger) } : { logger: false }),
     // No child logger per request: log lines carry the trace id instead (see createLogger).
@@ -50,7 +53,7 @@ export function buildApp({ config, bus, logger }: BuildAppOptions): FastifyInsta
   registerTracing(app);
   registerCors(app, config.cors);
   registerOpenApi(app, config);
-  mountRoutes(app, config, coalesceValidates(bus));
+  mountRoutes(app, config, coalesceValidates(bus), settings);
   return app;
 }
 

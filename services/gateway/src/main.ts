@@ -1,13 +1,19 @@
-import { createCommandClient, runService } from '@headlesskey/platform';
+import { createCommandClient, runService, watchSettings } from '@headlesskey/platform';
 import { buildApp } from './app.js';
 import { readGatewayConfig } from './config.js';
 
 await runService('gateway', async ({ config, logger, nc }) => {
   const gateway = readGatewayConfig();
   const bus = createCommandClient(nc, config.names, gateway.commandTimeoutMs);
-  const app = buildApp({ config: gateway, bus, logger });
+  const settings = await watchSettings(nc, config.names, logger, config.streamReplicas);
+  const app = buildApp({ config: gateway, bus, settings, logger });
   await app.listen({ port: gateway.port, host: gateway.host });
   logger.info({ url: `http://${gateway.host}:${gateway.port}/wp-json/${gateway.namespace}/${gateway.version}` }, 'gateway listening');
   // Fastify's close stops taking connections and lets requests in flight finish.
-  return { close: () => app.close() };
+  return {
+    async close() {
+      await app.close();
+      await settings.stop();
+    },
+  };
 });

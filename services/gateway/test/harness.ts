@@ -1,4 +1,4 @@
-import type { CommandService, Names } from '@headlesskey/contracts';
+import { type CommandService, DEFAULT_SETTINGS, type Names, type Settings } from '@headlesskey/contracts';
 import { createCommandClient, decodeJson, encodeJson, type Reply } from '@headlesskey/platform';
 import { connect, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { FastifyInstance } from 'fastify';
@@ -18,8 +18,8 @@ export type Answer = (payload: Record<string, unknown>) => Reply<unknown> | Uint
 export interface Harness {
   readonly nc: NatsConnection;
   readonly names: Names;
-  /** A gateway on this instance, configured from env-style variables. */
-  app(env?: Record<string, string>, commandTimeoutMs?: number): FastifyInstance;
+  /** A gateway on this instance, configured from env-style variables, with these live settings. */
+  app(env?: Record<string, string>, commandTimeoutMs?: number, settings?: () => Settings): FastifyInstance;
   /** Subscribes a stand-in service for one command; its calls are recorded in order. */
   respond(service: CommandService, command: string, answer: Answer): Promise<Call[]>;
   /** Removes every stand-in (between tests). */
@@ -36,9 +36,9 @@ export async function startHarness(): Promise<Harness> {
   return {
     nc,
     names,
-    app(env = {}, commandTimeoutMs = 2000) {
+    app(env = {}, commandTimeoutMs = 2000, settings = () => DEFAULT_SETTINGS) {
       const config = readGatewayConfig(env);
-      const app = buildApp({ config, bus: createCommandClient(nc, names, commandTimeoutMs) });
+      const app = buildApp({ config, bus: createCommandClient(nc, names, commandTimeoutMs), settings: { current: settings } });
       apps.push(app);
       return app;
     },

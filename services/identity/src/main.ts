@@ -1,5 +1,5 @@
 import { identityCommands } from '@headlesskey/contracts';
-import { openWritingService, runService } from '@headlesskey/platform';
+import { openSettingsBucket, openWritingService, runService } from '@headlesskey/platform';
 import { bootstrapAdministrator } from './admin/bootstrap.js';
 import { readIdentityConfig } from './config.js';
 import { changePasswordHandler } from './credential/change-password.js';
@@ -16,6 +16,8 @@ import { startMailWorker } from './reset/mail-worker.js';
 import { loadResetPepper } from './reset/pepper.js';
 import { resetPasswordHandler } from './reset/reset-password.js';
 import { identityMigrations } from './schema/migrations.js';
+import { syncSettingsBucket } from './settings/bucket-sync.js';
+import { changeSettingsHandler, getSettingsHandler } from './settings/handlers.js';
 import { resolveSsoAccountHandler } from './sso/resolve-account.js';
 import { getUserHandler } from './user/get-user.js';
 import { registerHandler } from './user/register.js';
@@ -33,6 +35,9 @@ await runService('identity', async (rt) => {
     decoyHash: await decoyHash(config.bcryptCost),
     pepper: await loadResetPepper(svc.store.em.fork(), config.resetPepper, rt.logger),
   };
+  const bucket = await openSettingsBucket(rt.nc, rt.config.names, rt.config.streamReplicas);
+  // A change committed by a replica that died before writing the bucket is written now.
+  await syncSettingsBucket(svc.store, bucket);
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
   if (!mailer) rt.logger.warn('HEADLESSKEY_SMTP_URL is not set: password reset mails will not be sent');
   const worker = startMailWorker({ app, mailer, logger: rt.logger });
@@ -47,7 +52,9 @@ await runService('identity', async (rt) => {
     .on(identityCommands.resetPassword, resetPasswordHandler(app))
     .on(identityCommands.changePassword, changePasswordHandler(app))
     .on(identityCommands.unlockUser, unlockUserHandler(app))
-    .on(identityCommands.resolveSsoAccount, resolveSsoAccountHandler(app));
+    .on(identityCommands.resolveSsoAccount, resolveSsoAccountHandler(app))
+    .on(identityCommands.getSettings, getSettingsHandler(app))
+    .on(identityCommands.changeSettings, changeSettingsHandler(app, bucket));
   // Before listening: once identity answers (and so /readyz), the configured administrator exists.
   await bootstrapAdministrator(app, rt.logger);
   svc.server.listen();

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { ChangePasswordBody, ForgotPasswordBody, RegisterBody, ResetPasswordBody, TokenBody } from '../http/bodies.js';
 import { RegisterReply, TokenReply } from '../http/replies.js';
+import { Settings, SettingsPatch } from '../settings.js';
 import { RequestContext, Role, UserView } from '../user.js';
 import { defineCommand } from './define.js';
 
@@ -65,4 +66,21 @@ export const resolveSsoAccount = defineCommand(
     context: RequestContext,
   }),
   Type.Object({ user: UserView, link: SsoLinkKind }),
+);
+
+/** The settings in force: the stored ones over the defaults. */
+export const getSettings = defineCommand('identity', 'getSettings', Type.Object({}), Settings);
+
+/** The administrator who asks, from the gateway's validated token. */
+export const Actor = Type.Object({ user_id: UserId, user_login: Type.String({ maxLength: 254 }) });
+
+/**
+ * An administrator changes settings: all of the patch or none of it. Answers the settings in
+ * force afterwards; every service applies them live from the settings bucket.
+ */
+export const changeSettings = defineCommand(
+  'identity',
+  'changeSettings',
+  Type.Object({ settings: SettingsPatch, actor: Actor, context: RequestContext }),
+  Settings,
 );

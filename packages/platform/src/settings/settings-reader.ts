@@ -1,8 +1,8 @@
 import { DEFAULT_SETTINGS, type Names, type SettingName, Settings } from '@headlesskey/contracts';
-import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { checker, decodeJson } from '../bus/codec.js';
+import { openBucket } from './settings-bucket.js';
 
 export interface SettingsReader {
   /** The settings in force now: the bucket's values over the defaults of API.md. */
@@ -17,7 +17,7 @@ const settingCheck = (name: SettingName, value: unknown): boolean => checker(Set
  * absent, deleted or holds a value outside the schema falls back to its default.
  */
 export async function watchSettings(nc: NatsConnection, names: Names, logger: Logger, replicas = 1): Promise<SettingsReader> {
-  const kv = await new Kvm(nc).create(names.settingsBucket, { history: 5, replicas });
+  const kv = await openBucket(nc, names, replicas);
   let values: Settings = { ...DEFAULT_SETTINGS };
   const watcher = await kv.watch();
   let initialised!: () => void;

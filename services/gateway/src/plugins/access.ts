@@ -1,9 +1,17 @@
-import { type Claims, type ErrorBody, type Role, tokensCommands } from '@headlesskey/contracts';
+import { type AccessRule, type Claims, type ErrorBody, narrows, tokensCommands } from '@headlesskey/contracts';
 import type { CommandClient } from '@headlesskey/platform';
 import type { FastifyRequest } from 'fastify';
 
 /** Who may call a route: anyone, any valid token, or a token carrying one of these roles. */
-export type Access = 'public' | 'authenticated' | readonly Role[];
+export type Access = Readonly<AccessRule>;
+
+/**
+ * The rule in force for a route: the `access` setting's, when it narrows the route's default.
+ * Identity refuses a setting that would open a route; this keeps it closed even if one got in.
+ */
+export function ruleFor(base: Access, configured: Access | undefined): Access {
+  return configured !== undefined && narrows(base, configured) ? configured : base;
+}
 
 /** The caller of a protected route, from its validated token. */
 export interface Caller {

@@ -27,14 +27,21 @@ export function bodyValidationError(issues: readonly SchemaIssue[]): ErrorBody {
     if (issue.keyword === 'required' && issue.instancePath === '') missing.add(String(issue.params.missingProperty));
   }
   if (missing.size > 0) return missingParams([...missing]);
-  const params: Record<string, string> = {};
+  // Per field, the first issue of the deepest path: inside a list of choices (`anyOf`), the item
+  // that matches none says more than the first choice's "not of type string".
+  const chosen = new Map<string, { path: string[]; issue: SchemaIssue }>();
   for (const issue of issues) {
     const path = pointerSegments(issue.instancePath);
+    // A field the schema does not allow (only schemas that refuse extras): named by its own path.
+    if (issue.keyword === 'additionalProperties') path.push(String(issue.params.additionalProperty));
     // A non-object body never reaches validation (the JSON parser refuses it); this is a backstop.
     if (path.length === 0) return { code: 'headlesskey_invalid_json' };
     const name = path[0]!;
-    params[name] ??= reason(displayName(path), issue);
+    const before = chosen.get(name);
+    if (!before || path.length > before.path.length) chosen.set(name, { path, issue });
   }
+  const params: Record<string, string> = {};
+  for (const [name, { path, issue }] of chosen) params[name] = reason(displayName(path), issue);
   return invalidParams(params);
 }
 
@@ -57,6 +64,8 @@ function reason(name: string, issue: SchemaIssue): string {
       return `${name} must be greater than or equal to ${String(p.limit)}.`;
     case 'maximum':
       return `${name} must be less than or equal to ${String(p.limit)}.`;
+    case 'additionalProperties':
+      return `${name} is not a known parameter.`;
     case 'format':
       return p.format === 'email' ? 'Invalid email address.' : `${name} is not a valid ${String(p.format)}.`;
     default:

@@ -17,6 +17,32 @@ describe('bodyValidationError', () => {
     expect(error).toEqual({ code: 'rest_missing_callback_param', details: { params: ['username', 'password'] } });
   });
 
+  it('names a field the schema does not allow, at the top or inside an object', () => {
+    const error = bodyValidationError([
+      issue('additionalProperties', '', { additionalProperty: 'favourite_colour' }),
+      issue('additionalProperties', '/access', { additionalProperty: '/me' }),
+    ]);
+    expect(error).toEqual({
+      code: 'rest_invalid_param',
+      details: {
+        params: { favourite_colour: 'favourite_colour is not a known parameter.', access: 'access[/me] is not a known parameter.' },
+      },
+    });
+  });
+
+  it('names the deepest wrong part of a field: the list item that matches none of the choices', () => {
+    const error = bodyValidationError([
+      issue('type', '/access/GET ~1me', { type: 'string' }),
+      issue('const', '/access/GET ~1me', {}),
+      issue('const', '/access/GET ~1me/0', {}),
+      issue('anyOf', '/access/GET ~1me', {}),
+    ]);
+    expect(error).toEqual({
+      code: 'rest_invalid_param',
+      details: { params: { access: 'access[GET /me][0] is not one of the allowed values.' } },
+    });
+  });
+
   it('maps each wrong field to its first reason, worded as WordPress words it', () => {
     const error = bodyValidationError([
       issue('type', '/username', { type: 'string' }),

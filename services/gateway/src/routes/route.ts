@@ -1,8 +1,8 @@
-import type { CommandClient, Reply } from '@headlesskey/platform';
+import type { CommandClient, Reply, SettingsReader } from '@headlesskey/platform';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from 'fastify';
 import type { OpenApiOperation } from '../openapi/operation.js';
-import { type Access, authorize, type Caller } from '../plugins/access.js';
+import { type Access, authorize, type Caller, ruleFor } from '../plugins/access.js';
 import { sendError } from '../plugins/errors.js';
 import { queryOf } from './query.js';
 
@@ -31,7 +31,10 @@ export interface ApiRoute<B extends TObject = TObject, P extends TObject = TObje
   summary: string;
   /** More for the OpenAPI document, when one line is not enough. */
   description?: string;
-  /** `public` unless given: checked before the body reaches a handler or a command is sent. */
+  /**
+   * Its access by default, `public` unless given; the `access` setting can narrow it (the route's
+   * key there is `routeKey`). Checked before the body reaches a handler or a command is sent.
+   */
   access?: Access;
   body?: B;
   params?: P;
@@ -61,6 +64,14 @@ export function defineRoute<B extends TObject, P extends TObject = TObject, Q ex
   return route as unknown as ApiRoute;
 }
 
+/** Where the gateway reads the live settings from (the settings bucket's watcher). */
+export type LiveSettings = Pick<SettingsReader, 'current'>;
+
+/** A route's key in the `access` setting: `"DELETE /sessions/{id}"`, as API.md writes paths. */
+export function routeKey(route: Pick<ApiRoute, 'method' | 'url'>): string {
+  return `${route.method} ${route.url.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')}`;
+}
+
 /**
  * A route group as an encapsulated Fastify plugin. `describe` gives each route's OpenAPI
  * operation; without it (an alias namespace) the routes stay out of the document.
@@ -68,17 +79,20 @@ export function defineRoute<B extends TObject, P extends TObject = TObject, Q ex
 export function routeGroupPlugin(
   group: RouteGroup,
   bus: CommandClient,
+  settings: LiveSettings,
   describe?: (route: ApiRoute, group: RouteGroup) => OpenApiOperation,
 ): FastifyPluginCallback {
   const plugin: FastifyPluginCallback = (scope, _options, done) => {
-    for (const route of group.routes) scope.route({ ...toFastifyRoute(route, bus), config: { openapi: describe?.(route, group) } });
+    for (const route of group.routes) {
+      scope.route({ ...toFastifyRoute(route, bus, settings), config: { openapi: describe?.(route, group) } });
+    }
     done();
   };
   Object.defineProperty(plugin, 'name', { value: `routes:${group.name}` });
   return plugin;
 }
 
-function toFastifyRoute(route: ApiRoute, bus: CommandClient): RouteOptions {
+function toFastifyRoute(route: ApiRoute, bus: CommandClient, settings: LiveSettings): RouteOptions {
   const status = route.status ?? 200;
   const schema: NonNullable<RouteOptions['schema']> = {};
   if (route.body) schema.body = route.body;
@@ -99,18 +113,24 @@ function toFastifyRoute(route: ApiRoute, bus: CommandClient): RouteOptions {
       return reply.code(status).send(result.data);
     },
   };
-  const access = route.access ?? 'public';
-  const guard = access === 'public' ? [] : [bearerGuard(bus, access)];
-  options.preValidation = [...(route.body ? [noBodyIsEmpty] : []), ...guard];
+  options.preValidation = [...(route.body ? [noBodyIsEmpty] : []), accessGuard(route, bus, settings)];
   return options;
 }
 
 const callers = new WeakMap<FastifyRequest, Caller>();
 
-/** Runs before the body is validated: a caller without a usable token learns nothing more. */
-function bearerGuard(bus: CommandClient, access: Exclude<Access, 'public'>) {
+/**
+ * Runs before the body is validated, with the rule in force at this moment: a caller without a
+ * usable token, or without an allowed role, learns nothing more.
+ */
+function accessGuard(route: ApiRoute, bus: CommandClient, settings: LiveSettings) {
+  const key = routeKey(route);
+  const base = route.access ?? 'public';
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const caller = await authorize(request, bus, access);
+    const access = settings.current().access;
+    const rule = ruleFor(base, Object.hasOwn(access, key) ? access[key] : undefined);
+    if (rule === 'public') return;
+    const caller = await authorize(request, bus, rule);
     if ('error' in caller) return sendError(reply, caller.error);
     callers.set(request, caller);
   };

@@ -84,8 +84,16 @@ export class SsoLinksMigration extends Migration {
   }
 }
 
+/** The settings administrators have set: what `GET /settings` and the settings bucket are made from. */
+export class SettingsMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('create table settings (name text primary key, value jsonb not null, changed_at timestamptz not null)');
+  }
+}
+
 export const identityMigrations = [
   { name: '0001_users', class: UsersMigration },
   { name: '0002_reset_and_lockout', class: ResetAndLockoutMigration },
   { name: '0003_sso_links', class: SsoLinksMigration },
+  { name: '0004_settings', class: SettingsMigration },
 ];

@@ -1,0 +1,33 @@
+import { identityCommands, SettingsPatch } from '@headlesskey/contracts';
+import { defineRoute, type RouteGroup } from './route.js';
+
+const ADMIN = ['administrator'] as const;
+
+/** The live settings, for administrators: identity keeps them, every service applies them at once. */
+export const settingsRoutes: RouteGroup = {
+  name: 'settings',
+  routes: [
+    defineRoute({
+      method: 'GET',
+      url: '/settings',
+      summary: 'The settings in force',
+      access: ADMIN,
+      response: identityCommands.getSettings.reply,
+      handle: ({ bus }) => bus.send(identityCommands.getSettings, {}),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/settings',
+      summary: 'Change settings: all of the patch or none of it; every replica applies it live',
+      access: ADMIN,
+      body: SettingsPatch,
+      response: identityCommands.changeSettings.reply,
+      handle: ({ body, caller, request, bus }) =>
+        bus.send(identityCommands.changeSettings, {
+          settings: body,
+          actor: { user_id: caller!.userId, user_login: caller!.claims.data.user_login },
+          context: request.requestContext,
+        }),
+    }),
+  ],
+};
