@@ -96,6 +96,24 @@ describe('SSO exchange between two sites', () => {
     expect(linked.data).toMatchObject({ site_key: 'site-b', user_id: ada.id, link: 'email' });
   });
 
+  it('asks the token.claims hook for the session it opens, as a login does', async () => {
+    const sub = busB.nc.subscribe(b.system.names.hook('token.claims'), {
+      callback: (_err, msg) => {
+        const request = JSON.parse(new TextDecoder().decode(msg.data)) as { grant: string };
+        msg.respond(JSON.stringify({ claims: { tier: `gold-${request.grant}`, sub: 'forged' } }));
+      },
+    });
+    try {
+      await busB.nc.flush();
+      const user = await userOn(a);
+      const onB = await exchangeBody(b, 'site-a', aOnB, await tokenOf(a, user));
+      expect(onB.status).toBe(200);
+      expect(claimsOf(onB.body.token)).toMatchObject({ tier: 'gold-login', sub: String(onB.body.user.ID) });
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
   it('accepts each remote token once, even from two requests at the same moment', async () => {
     const user = await userOn(a);
     const token = await tokenOf(a, user);

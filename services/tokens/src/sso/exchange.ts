@@ -4,6 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import type { TokensConfig } from '../config.js';
 import type { Keyring } from '../keys/keyring.js';
 import { answerToken } from '../session/answer.js';
+import { hookClaims } from '../session/hook-claims.js';
 import { openSession } from '../session/issue.js';
 import { appendExchanged, recordRejected } from './events.js';
 import { type RemoteKeys, verifyRemoteToken } from './remote-token.js';
@@ -55,11 +56,13 @@ async function exchange(deps: ExchangeDeps, cmd: ExchangeCommand, seen: { remote
   if (isRefused(remote)) throw refusal(remote);
   seen.remoteSub = remote.sub;
   const settings = svc.settings.current();
-  const { user, session, link } = await retryOnConflict(svc.store, async (em) => {
+  const { user, session, link, extra } = await retryOnConflict(svc.store, async (em) => {
     if (!(await claimJti(em, site.site_key, remote.jti, remote.expiresAt))) {
       throw new DomainError('headlesskey_sso_replay', undefined, { reason: 'token already exchanged' });
     }
     const account = await resolveAccount(svc, site, remote, cmd);
+    // As a login's: asked before the session opens, so a hook that fails closed leaves none.
+    const extra = await hookClaims(svc, 'login', account.user, cmd.context);
     const opened = await openSession(svc, em, { user: account.user, context: cmd.context, settings, now });
     const data = {
       site_key: site.site_key,
@@ -71,10 +74,10 @@ async function exchange(deps: ExchangeDeps, cmd: ExchangeCommand, seen: { remote
       link: account.link,
     };
     await appendExchanged(svc, em, data, cmd.context);
-    return { user: account.user, session: opened, link: account.link };
+    return { user: account.user, session: opened, link: account.link, extra };
   });
   deps.logger.debug({ site_key: site.site_key, user_id: user.ID, link }, 'sso exchange');
-  return { ...(await answerToken(keyring, config, settings, user, session, now)), user };
+  return { ...(await answerToken(keyring, config, settings, user, session, now, extra)), user };
 }
 
 /** Asks identity for the local account of the remote user, with what the site allows. */
