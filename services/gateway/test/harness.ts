@@ -54,6 +54,8 @@ export async function startHarness(): Promise<Harness> {
         },
       });
       subs.push(sub);
+      // The gateway sends validates as `validateMany`: answer each token as `validate` would.
+      if (service === 'tokens' && command === 'validate') subs.push(validateManyStandIn(nc, names, answer, calls));
       // The server must know the subscription before the first request, or it answers "no responders".
       await nc.flush();
       return calls;
@@ -68,6 +70,26 @@ export async function startHarness(): Promise<Harness> {
       await nc.close();
     },
   };
+}
+
+function validateManyStandIn(nc: NatsConnection, names: Names, answer: Answer, calls: Call[]): Subscription {
+  return nc.subscribe(names.command('tokens', 'validateMany'), {
+    callback: (err, msg) => {
+      if (err) return;
+      const { tokens } = decodeJson(msg.data) as { tokens: string[] };
+      const results: unknown[] = [];
+      for (const token of tokens) {
+        const payload = { token };
+        calls.push({ payload, headers: msg.headers });
+        const out = answer(payload);
+        // A hung or broken stand-in hangs or breaks the whole batch, as one process would.
+        if (out === undefined) return;
+        if (out instanceof Uint8Array) return msg.respond(out);
+        results.push(out);
+      }
+      msg.respond(encodeJson({ ok: true, data: { results } }));
+    },
+  });
 }
 
 /** A login answer as the identity service gives it. */
