@@ -2,7 +2,7 @@ export { Migration } from '@mikro-orm/migrations';
 export { type EntityManager, EntitySchema } from '@mikro-orm/postgresql';
 export { checker, decodeJson, encodeJson, firstViolation, isValid, type Reply } from './bus/codec.js';
 export { type CommandClient, createCommandClient, DEFAULT_COMMAND_TIMEOUT_MS } from './bus/command-client.js';
-export { type CommandHandler, type CommandServer, createCommandServer } from './bus/command-server.js';
+export { type CommandHandler, type CommandMeta, type CommandServer, createCommandServer } from './bus/command-server.js';
 export { connectBus } from './bus/connect.js';
 export { DomainError } from './bus/domain-error.js';
 export { ack, type Outcome, poison, type RunningConsumer, retry, runEventConsumer } from './bus/event-consumer.js';

@@ -22,6 +22,9 @@ export interface CommandClient {
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 
+/** When the sender stops waiting for the reply, in epoch milliseconds. */
+export const DEADLINE_HEADER = 'hk-deadline';
+
 const UNAVAILABLE = [TimeoutError, NoRespondersError, RequestError, ClosedConnectionError, DrainingConnectionError];
 
 export function createCommandClient(nc: NatsConnection, names: Names, defaultTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): CommandClient {
@@ -31,7 +34,9 @@ export function createCommandClient(nc: NatsConnection, names: Names, defaultTim
       return inSpan(`send ${def.service}.${def.name}`, SpanKind.CLIENT, context.active(), async () => {
         let bytes: Uint8Array;
         try {
-          const msg = await nc.request(subject, encodeJson(payload), { timeout: timeoutMs, headers: injectTrace() });
+          const headers = injectTrace();
+          headers.set(DEADLINE_HEADER, String(Date.now() + timeoutMs));
+          const msg = await nc.request(subject, encodeJson(payload), { timeout: timeoutMs, headers });
           bytes = msg.data;
         } catch (err) {
           if (UNAVAILABLE.some((kind) => err instanceof kind)) {

@@ -4,13 +4,23 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import { extractTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson, firstViolation, type Reply } from './codec.js';
+import { DEADLINE_HEADER } from './command-client.js';
 import { DomainError } from './domain-error.js';
 
-export type CommandHandler<D extends CommandDef> = (payload: Static<D['request']>) => Promise<Static<D['reply']>>;
+/** What a handler knows of the request beyond its payload. */
+export interface CommandMeta {
+  /**
+   * When the sender stops waiting (epoch ms), from its `hk-deadline` header: work that cannot end
+   * before it helps no one, and a busy service may refuse it at once instead.
+   */
+  deadline: number | undefined;
+}
+
+export type CommandHandler<D extends CommandDef> = (payload: Static<D['request']>, meta: CommandMeta) => Promise<Static<D['reply']>>;
 
 interface Route {
   def: CommandDef;
-  handle: (payload: unknown) => Promise<unknown>;
+  handle: (payload: unknown, meta: CommandMeta) => Promise<unknown>;
 }
 
 export interface CommandServer {
@@ -71,10 +81,15 @@ async function dispatch(route: Route | undefined, msg: Msg, logger: Logger): Pro
     return { ok: false, error: { code: 'rest_invalid_param', details: { params: firstViolation(route.def.request, payload) } } };
   }
   try {
-    return { ok: true, data: await route.handle(payload) };
+    return { ok: true, data: await route.handle(payload, { deadline: deadlineOf(msg) }) };
   } catch (err) {
     if (err instanceof DomainError) return { ok: false, error: err.toBody() };
     logger.error({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed');
     return { ok: false, error: { code: 'headlesskey_internal_error' } };
   }
+}
+
+function deadlineOf(msg: Msg): number | undefined {
+  const value = Number(msg.headers?.get(DEADLINE_HEADER));
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
