@@ -32,6 +32,8 @@ export interface IdentityConfig {
   resetPepper?: string;
   /** How many of the most common passwords are refused (at least 100,000). */
   blocklistSize: number;
+  /** bcrypt runs at once: libuv's threadpool size (`UV_THREADPOOL_SIZE`, Node's default 4), which runs them. */
+  passwordSlots: number;
 }
 
 export const DEFAULT_RESET_URL = 'http://localhost:3000/reset-password?login={login}&key={key}';
@@ -53,6 +55,7 @@ export function readIdentityConfig(env: Env = process.env): IdentityConfig {
     },
     resetPepper: pepper(env),
     blocklistSize: int(env, 'HEADLESSKEY_PASSWORD_BLOCKLIST_SIZE', 100_000, 100_000, 999_999),
+    passwordSlots: int(env, 'UV_THREADPOOL_SIZE', 4, 1, 1024),
   };
 }
 

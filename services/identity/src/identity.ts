@@ -1,5 +1,6 @@
 import type { WritingService } from '@headlesskey/platform';
 import type { IdentityConfig } from './config.js';
+import type { PasswordWork } from './passwords/admission.js';
 import type { PasswordPolicy } from './passwords/enforce.js';
 
 /** What every identity handler works with, assembled once at start by `main.ts`. */
@@ -11,4 +12,6 @@ export interface Identity {
   decoyHash: string;
   /** Keys the digests of reset keys and codes. */
   pepper: Buffer;
+  /** Every bcrypt goes through it: at most a few at once, none for a caller already gone. */
+  passwordWork: PasswordWork;
 }

@@ -8,6 +8,7 @@ import { sweepCounters } from './lockout/store.js';
 import { unlockUserHandler } from './lockout/unlock.js';
 import { loginHandler } from './login/login.js';
 import { smtpMailer } from './mail/mailer.js';
+import { PasswordWork } from './passwords/admission.js';
 import { loadCommonPasswords } from './passwords/blocklist.js';
 import { passwordPolicy } from './passwords/enforce.js';
 import { decoyHash } from './passwords/hashing.js';
@@ -34,6 +35,7 @@ await runService('identity', async (rt) => {
     policy: passwordPolicy(svc.settings, config.siteName, common),
     decoyHash: await decoyHash(config.bcryptCost),
     pepper: await loadResetPepper(svc.store.em.fork(), config.resetPepper, rt.logger),
+    passwordWork: new PasswordWork(config.passwordSlots),
   };
   const bucket = await openSettingsBucket(rt.nc, rt.config.names, rt.config.streamReplicas);
   // A change committed by a replica that died before writing the bucket is written now.

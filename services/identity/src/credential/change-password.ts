@@ -1,5 +1,5 @@
 import type { identityCommands } from '@headlesskey/contracts';
-import { DomainError, decideInTransaction, metaFrom, retryOnConflict } from '@headlesskey/platform';
+import { type CommandMeta, DomainError, decideInTransaction, metaFrom, retryOnConflict } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { Identity } from '../identity.js';
 import { openGate, settle, settleNow } from '../lockout/gate.js';
@@ -24,15 +24,19 @@ const INCORRECT = 'The current password is incorrect.';
  */
 export function changePasswordHandler(app: Identity) {
   const { svc } = app;
-  return async (cmd: ChangeCommand): Promise<{ message: string }> => {
+  return async (cmd: ChangeCommand, { deadline }: CommandMeta): Promise<{ message: string }> => {
     const found = await findWithCredential(svc.store.em.fork(), cmd.user_id);
     if (!found) throw new DomainError('headlesskey_not_found', 'No such user.');
     const { user } = found;
     app.policy.assertAcceptable(cmd.new_password, { username: user.user_login, email: user.user_email });
     const settings = svc.settings.current();
-    const pass = await openGate(svc.store, [ipThrottle(settings, cmd.context.ip), accountThrottle(settings, user.ID, user.user_login)]);
+    // As a login's: counted and checked together once a bcrypt slot is free.
+    const { pass, matched } = await app.passwordWork.run(deadline, async () => {
+      const pass = await openGate(svc.store, [ipThrottle(settings, cmd.context.ip), accountThrottle(settings, user.ID, user.user_login)]);
+      return { pass, matched: await verifyPassword(cmd.current_password, found.passwordHash) };
+    });
     const ctx = { scope: svc.scope, meta: metaFrom(cmd.context, user.ID) };
-    if (!(await verifyPassword(cmd.current_password, found.passwordHash))) {
+    if (!matched) {
       const failed = {
         type: 'auth.login.failed' as const,
         data: { user_id: user.ID, reason: 'invalid_credentials', via: 'change_password' },
@@ -40,7 +44,8 @@ export function changePasswordHandler(app: Identity) {
       await settleNow(svc.store, ctx, pass, 'failure', [{ stream: signInStream(user.ID, user.user_login), events: [failed] }]);
       throw new DomainError('headlesskey_incorrect_password', INCORRECT);
     }
-    const passwordHash = await hashPassword(cmd.new_password, app.config.bcryptCost);
+    // No deadline: the current password is proven, so the change is no longer shed.
+    const passwordHash = await app.passwordWork.run(undefined, () => hashPassword(cmd.new_password, app.config.bcryptCost));
     await retryOnConflict(svc.store, async (em) => {
       const at = Date.now();
       await decideInTransaction(em, {

@@ -1,5 +1,5 @@
 import { hooks, type identityCommands, type TokenReply, tokensCommands } from '@headlesskey/contracts';
-import { DomainError, metaFrom } from '@headlesskey/platform';
+import { type CommandMeta, DomainError, metaFrom } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import { refusalOf } from '../hooks/verdict.js';
 import type { Identity } from '../identity.js';
@@ -19,15 +19,19 @@ const INVALID = 'Invalid username or password.';
  * its event, and asks the tokens service for a session. A right password is then put to the
  * `login.allow` hook: its veto (or its failing closed) refuses the login, recorded as a failed
  * login that is no failed guess (the password was right), so it counts towards no lockout.
+ * Counting and checking wait together for a bcrypt slot: a login refused there for load
+ * (`headlesskey_unavailable`) was never counted, so a burst locks no one out.
  */
 export function loginHandler(app: Identity) {
   const { svc } = app;
-  return async (cmd: LoginCommand): Promise<TokenReply> => {
+  return async (cmd: LoginCommand, { deadline }: CommandMeta): Promise<TokenReply> => {
     const found = await findByIdentifier(svc.store.em.fork(), cmd.username);
     const settings = svc.settings.current();
     const userId = found?.user.ID;
-    const pass = await openGate(svc.store, [ipThrottle(settings, cmd.context.ip), accountThrottle(settings, userId, cmd.username)]);
-    const matched = await verifyPassword(cmd.password, found?.passwordHash ?? app.decoyHash);
+    const { pass, matched } = await app.passwordWork.run(deadline, async () => {
+      const pass = await openGate(svc.store, [ipThrottle(settings, cmd.context.ip), accountThrottle(settings, userId, cmd.username)]);
+      return { pass, matched: await verifyPassword(cmd.password, found?.passwordHash ?? app.decoyHash) };
+    });
     const user = matched ? found?.user : undefined;
     const ctx = { scope: svc.scope, meta: metaFrom(cmd.context, userId) };
     const stream = signInStream(userId, cmd.username);

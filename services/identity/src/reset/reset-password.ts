@@ -40,7 +40,7 @@ export function resetPasswordHandler(app: Identity) {
       if (pass) await settleNow(svc.store, { scope: svc.scope, meta }, pass, 'failure');
       throw invalidReset();
     }
-    const passwordHash = await hashPassword(cmd.password, app.config.bcryptCost);
+    const passwordHash = await app.passwordWork.run(undefined, () => hashPassword(cmd.password, app.config.bcryptCost));
     await retryOnConflict(svc.store, async (em) => {
       if (!(await consumeReset(em, userId, reset.requestId))) throw invalidReset();
       const at = Date.now();

@@ -81,7 +81,9 @@ async function provision(app: Identity, em: EntityManager, cmd: ResolveCommand, 
   const candidates = loginCandidates(cmd.login, cmd.site_key, cmd.remote_sub, randomBytes(3).toString('hex'));
   const login = await firstFreeLogin(em, candidates);
   if (!login) throw new DomainError('headlesskey_user_exists', 'No free login for the new account.');
-  const passwordHash = await hashPassword(randomBytes(32).toString('base64url'), app.config.bcryptCost);
+  const passwordHash = await app.passwordWork.run(undefined, () =>
+    hashPassword(randomBytes(32).toString('base64url'), app.config.bcryptCost),
+  );
   const id = await nextUserId(em);
   const at = new Date();
   const { state } = await decideInTransaction(em, {

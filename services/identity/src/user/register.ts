@@ -1,5 +1,5 @@
 import { hooks, type identityCommands, type RegisterReply, type Role, tokensCommands, type UserView } from '@headlesskey/contracts';
-import { DomainError, handleCommand, metaFrom } from '@headlesskey/platform';
+import { type CommandMeta, DomainError, handleCommand, metaFrom } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import { refusalOf } from '../hooks/verdict.js';
 import type { Identity } from '../identity.js';
@@ -27,6 +27,7 @@ export async function createUser(
   cmd: RegisterCommand,
   roles: Role[],
   vet?: (candidate: Candidate) => Promise<void>,
+  deadline?: number,
 ): Promise<UserView> {
   const { svc, config } = app;
   const login = canonicalName(cmd.username);
@@ -35,7 +36,7 @@ export async function createUser(
   if (!login) throw new DomainError('rest_invalid_param', undefined, { params: { username: 'Username must not be blank.' } });
   app.policy.assertAcceptable(cmd.password, { username: login, email });
   await vet?.({ login, email, displayName });
-  const passwordHash = await hashPassword(cmd.password, config.bcryptCost);
+  const passwordHash = await app.passwordWork.run(deadline, () => hashPassword(cmd.password, config.bcryptCost));
   const id = await nextUserId(svc.store.em.fork());
   const at = new Date();
   const { state } = await handleCommand({
@@ -56,11 +57,11 @@ export async function createUser(
 /** `POST /register`: a new subscriber, logged in at once. */
 export function registerHandler(app: Identity) {
   const { svc } = app;
-  return async (cmd: RegisterCommand): Promise<RegisterReply> => {
+  return async (cmd: RegisterCommand, { deadline }: CommandMeta): Promise<RegisterReply> => {
     if (!svc.settings.current().registration) {
       throw new DomainError('headlesskey_registration_disabled', 'User registration is currently not allowed.');
     }
-    const user = await createUser(app, cmd, ['subscriber'], (candidate) => vetRegistration(app, candidate, cmd.context));
+    const user = await createUser(app, cmd, ['subscriber'], (candidate) => vetRegistration(app, candidate, cmd.context), deadline);
     const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context });
     if (!issued.ok) throw new DomainError(issued.error.code, issued.error.message, issued.error.details);
     const { token, expiration, expires_in, jti } = issued.data;

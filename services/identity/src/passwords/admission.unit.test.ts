@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { PasswordWork } from './admission.js';
+
+/** Work that ends when the test says, on a clock the test moves. */
+function harness(slots: number) {
+  let now = 0;
+  const work = new PasswordWork(slots, () => now);
+  const pending: (() => void)[] = [];
+  let started = 0;
+  const job = (deadline?: number) =>
+    work.run(deadline, async () => {
+      started += 1;
+      await new Promise<void>((end) => pending.push(end));
+      return 'done';
+    });
+  return {
+    job,
+    /** Ends the oldest running job after `ms`. */
+    async finish(ms: number) {
+      now += ms;
+      pending.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+    started: () => started,
+    now: () => now,
+  };
+}
+
+const UNAVAILABLE = { code: 'headlesskey_unavailable' };
+
+describe('PasswordWork', () => {
+  it('runs at most `slots` at once, the rest in arrival order', async () => {
+    const h = harness(2);
+    const runs = [h.job(), h.job(), h.job(), h.job()];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.started()).toBe(2);
+    await h.finish(100);
+    expect(h.started()).toBe(3);
+    await h.finish(100);
+    await h.finish(100);
+    await h.finish(100);
+    expect(await Promise.all(runs)).toEqual(['done', 'done', 'done', 'done']);
+  });
+
+  it('refuses at once what could not end before its deadline, once it knows how long work takes', async () => {
+    const h = harness(1);
+    const first = h.job(1_000);
+    await h.finish(200); // one piece of work takes about 200 ms
+    await first;
+    const running = h.job(10_000);
+    const queued = h.job(h.now() + 1_000); // 200 to wait, 200 to run: in time
+    const late = h.job(h.now() + 300); // 400 needed: refused without waiting
+    await expect(late).rejects.toMatchObject(UNAVAILABLE);
+    await h.finish(200);
+    await h.finish(200);
+    await expect(running).resolves.toBe('done');
+    await expect(queued).resolves.toBe('done');
+    expect(h.started()).toBe(3);
+  });
+
+  it('refuses a waiter whose deadline passed while it waited, and gives the slot to the next', async () => {
+    const h = harness(1);
+    const first = h.job();
+    await h.finish(100);
+    await first;
+    const running = h.job();
+    const expiring = h.job(h.now() + 250);
+    const patient = h.job();
+    const refused = expect(expiring).rejects.toMatchObject(UNAVAILABLE);
+    h.advance(200);
+    await h.finish(0); // the slot frees at 200: 200 + 100 > 250, so `expiring` is refused
+    await refused;
+    await h.finish(100);
+    await expect(running).resolves.toBe('done');
+    await expect(patient).resolves.toBe('done');
+    expect(h.started()).toBe(3);
+  });
+
+  it('never refuses work without a deadline, nor before it has timed any', async () => {
+    const h = harness(1);
+    const runs = [h.job(1), h.job(), h.job()];
+    for (let i = 0; i < 3; i++) await h.finish(1_000);
+    expect(await Promise.all(runs)).toEqual(['done', 'done', 'done']);
+  });
+
+  it('frees the slot of work that failed', async () => {
+    const work = new PasswordWork(1);
+    await expect(work.run(undefined, async () => Promise.reject(new Error('locked')))).rejects.toThrow('locked');
+    await expect(work.run(undefined, async () => 'next')).resolves.toBe('next');
+  });
+});
