@@ -7,9 +7,10 @@ export const overloaded = () => new DomainError('headlesskey_unavailable', 'Too 
  * Admission control for bcrypt, the one expensive thing identity does. At most `slots` run at
  * once (libuv's threadpool runs them; more would only queue there, out of sight). The others wait
  * in arrival order, and one whose caller will have stopped waiting before it could finish is
- * refused at once — when it arrives, or when its turn comes — instead of being run for no one.
- * Without this, a burst beyond capacity makes every request wait past its deadline while bcrypt
- * keeps working for callers that are gone: throughput collapses to nothing.
+ * refused when its turn comes instead of being run for no one. Without this, a burst beyond
+ * capacity makes every request wait past its deadline while bcrypt keeps working for callers that
+ * are gone: throughput collapses to nothing. Nothing is refused on arrival: an answer within the
+ * deadline is still possible then, and a client told "busy" at once only asks again at once.
  *
  * Refusal depends only on load and time, never on the user, so it reveals nothing about accounts.
  */
@@ -26,11 +27,12 @@ export class PasswordWork {
 
   /** Runs `work` in a slot, or throws `headlesskey_unavailable` when it could not end in time. */
   async run<T>(deadline: number | undefined, work: () => Promise<T>): Promise<T> {
-    if (!this.canFinish(deadline, this.expectedWaitMs())) throw overloaded();
     if (this.running >= this.slots) {
       await new Promise<void>((start, refuse) => this.waiting.push({ deadline, start, refuse: () => refuse(overloaded()) }));
-    } else {
+    } else if (this.canFinish(deadline)) {
       this.running += 1;
+    } else {
+      throw overloaded();
     }
     const started = this.now();
     try {
@@ -46,21 +48,15 @@ export class PasswordWork {
   /** Hands the freed slot to the first waiter that can still finish; refuses those that cannot. */
   private next(): void {
     for (let waiter = this.waiting.shift(); waiter; waiter = this.waiting.shift()) {
-      if (this.canFinish(waiter.deadline, 0)) return waiter.start();
+      if (this.canFinish(waiter.deadline)) return waiter.start();
       waiter.refuse();
     }
     this.running -= 1;
   }
 
-  private canFinish(deadline: number | undefined, waitMs: number): boolean {
+  private canFinish(deadline: number | undefined): boolean {
     if (deadline === undefined || this.averageMs === undefined) return true;
-    return this.now() + waitMs + this.averageMs <= deadline;
-  }
-
-  /** Those ahead, spread over the slots, each taking about the average. */
-  private expectedWaitMs(): number {
-    if (this.running < this.slots) return 0;
-    return Math.ceil((this.waiting.length + 1) / this.slots) * (this.averageMs ?? 0);
+    return this.now() + this.averageMs <= deadline;
   }
 
   private learn(ms: number): void {

@@ -45,19 +45,20 @@ describe('PasswordWork', () => {
     expect(await Promise.all(runs)).toEqual(['done', 'done', 'done', 'done']);
   });
 
-  it('refuses at once what could not end before its deadline, once it knows how long work takes', async () => {
+  it('queues work on arrival however late it looks, and refuses it only when its turn comes too late', async () => {
     const h = harness(1);
-    const first = h.job(1_000);
+    const first = h.job();
     await h.finish(200); // one piece of work takes about 200 ms
     await first;
-    const running = h.job(10_000);
-    const queued = h.job(h.now() + 1_000); // 200 to wait, 200 to run: in time
-    const late = h.job(h.now() + 300); // 400 needed: refused without waiting
-    await expect(late).rejects.toMatchObject(UNAVAILABLE);
+    const running = h.job();
+    const inTime = h.job(h.now() + 1_000); // its turn at 200, done by 400
+    const tooLate = h.job(h.now() + 500); // its turn at 400: 400 + 200 > 500
+    const refused = expect(tooLate).rejects.toMatchObject(UNAVAILABLE);
     await h.finish(200);
     await h.finish(200);
+    await refused;
     await expect(running).resolves.toBe('done');
-    await expect(queued).resolves.toBe('done');
+    await expect(inTime).resolves.toBe('done');
     expect(h.started()).toBe(3);
   });
 
