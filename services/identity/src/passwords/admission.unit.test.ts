@@ -80,6 +80,17 @@ describe('PasswordWork', () => {
     expect(h.started()).toBe(3);
   });
 
+  it('starts work only with room for twice the average before the deadline', async () => {
+    const h = harness(1);
+    const first = h.job();
+    await h.finish(200);
+    await first;
+    await expect(h.job(h.now() + 399)).rejects.toMatchObject(UNAVAILABLE);
+    const roomy = h.job(h.now() + 400);
+    await h.finish(200);
+    await expect(roomy).resolves.toBe('done');
+  });
+
   it('never refuses work without a deadline, nor before it has timed any', async () => {
     const h = harness(1);
     const runs = [h.job(1), h.job(), h.job()];
