@@ -48,7 +48,10 @@ export class PasswordWork {
   /** Hands the freed slot to the first waiter that can still finish; refuses those that cannot. */
   private next(): void {
     for (let waiter = this.waiting.shift(); waiter; waiter = this.waiting.shift()) {
-      if (this.canFinish(waiter.deadline)) return waiter.start();
+      if (this.canFinish(waiter.deadline)) {
+        waiter.start();
+        return;
+      }
       waiter.refuse();
     }
     this.running -= 1;
