@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { ConfigError, int, optionalStr, str, url } from '@headlesskey/platform';
 
 type Env = Record<string, string | undefined>;
@@ -34,9 +33,8 @@ export interface IdentityConfig {
   /** How many of the most common passwords are refused (at least 100,000). */
   blocklistSize: number;
   /**
-   * bcrypt runs at once: one per core, within libuv's threadpool (`UV_THREADPOOL_SIZE`, Node's
-   * default 4), which runs them. More would only share the cores, each taking longer, and leave
-   * the threadpool nothing for the rest (DNS lookups of the mailer, say).
+   * bcrypt runs at once: libuv's threadpool size (`UV_THREADPOOL_SIZE`, Node's default 4), which
+   * runs them. More would only queue there, out of sight of the deadline checks.
    */
   passwordSlots: number;
 }
@@ -60,7 +58,7 @@ export function readIdentityConfig(env: Env = process.env): IdentityConfig {
     },
     resetPepper: pepper(env),
     blocklistSize: int(env, 'HEADLESSKEY_PASSWORD_BLOCKLIST_SIZE', 100_000, 100_000, 999_999),
-    passwordSlots: Math.min(int(env, 'UV_THREADPOOL_SIZE', 4, 1, 1024), availableParallelism()),
+    passwordSlots: int(env, 'UV_THREADPOOL_SIZE', 4, 1, 1024),
   };
 }
 
