@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from '@headlesskey/platform';
 import autocannon from 'autocannon';
 
 export type Phase = 'warmup' | 'measure';
@@ -117,11 +118,13 @@ async function runOnce(target: LoadTarget, phase: Phase, seconds: number): Promi
 
 /**
  * When a run stops, the requests it had in flight are still being served (50 logins queue for
- * bcrypt for seconds): the next run, or the next setup request, waits until they are done,
- * which is about as long as the slowest answers took.
+ * bcrypt for seconds): the next run, or the next setup request, waits until they are done. A run
+ * whose answers were quick left little behind; one that queued (answers over a second) may have
+ * left work that lasts until the gateway's command timeout, when identity stops doing it.
  */
 function settle(m: Measurement): Promise<void> {
-  const ms = Math.min(MAX_SETTLE_MS, Math.max(500, Number.isFinite(m.p99) ? m.p99 : MAX_SETTLE_MS));
+  const p99 = Number.isFinite(m.p99) ? m.p99 : MAX_SETTLE_MS;
+  const ms = Math.min(MAX_SETTLE_MS, Math.max(500, p99, p99 > 1000 ? DEFAULT_COMMAND_TIMEOUT_MS : 0));
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 

@@ -57,6 +57,8 @@ await runService('tokens', async (rt) => {
     names: common.names,
     durable: common.names.consumer('tokens'),
     handle: passwordBackstop(svc),
+    // password.changed and password.reset: no other event ends a session.
+    filterSubject: common.names.event('identity', 'password.>'),
     logger,
   });
   return {

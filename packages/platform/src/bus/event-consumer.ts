@@ -24,6 +24,8 @@ export interface ConsumerOptions {
    */
   handle?(event: EventEnvelope): Promise<Outcome>;
   handleBatch?(events: readonly EventEnvelope[]): Promise<Outcome[]>;
+  /** The events it wants, as a subject filter: every event of the instance unless given. */
+  filterSubject?: string;
   logger: Logger;
   maxDeliver?: number;
 }
@@ -45,7 +47,8 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    filter_subject: names.events,
+    // Fixed at creation: a durable made earlier keeps its filter, and its handler ignores the rest.
+    filter_subject: opts.filterSubject ?? names.events,
     ack_wait: nanos(30_000),
     max_deliver: maxDeliver,
   };
