@@ -23,6 +23,8 @@ await runService('audit', async ({ config, nc, logger }) => {
     names: config.names,
     durable: config.names.consumer('audit'),
     handleBatch: activityProjector(store, retentionDays),
+    // A busy stream's events share a transaction; a quiet one's wait this much longer.
+    lingerMs: 25,
     logger,
   });
   const retention = startRetention({ store, retentionDays, intervalMs: audit.purgeIntervalMs, logger });

@@ -47,6 +47,8 @@ await runService('webhooks', async ({ config, nc, logger }) => {
     names: config.names,
     durable: config.names.consumer('webhooks'),
     handleBatch: deliveryEnqueuer(store, worker.wake),
+    // A busy stream's events share a transaction; a quiet one's wait this much longer.
+    lingerMs: 25,
     logger,
   });
   const endpoints = endpointHandlers(store, hooks);

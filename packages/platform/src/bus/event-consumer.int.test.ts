@@ -249,4 +249,29 @@ describe('stopping and restarting a consumer', () => {
     const info = await jsm.consumers.info(names.eventStream, DURABLE);
     expect(info.num_redelivered).toBe(0);
   });
+
+  it('with lingerMs, waits that long after the first event for more to join its batch', async () => {
+    const names = uniqueInstance();
+    instances.push(names);
+    await ensureEventStream(nc, names);
+    const batches: number[][] = [];
+    const consumer = await runEventConsumer({
+      nc,
+      names,
+      durable: DURABLE,
+      logger,
+      lingerMs: 300,
+      handleBatch: async (events) => {
+        batches.push(events.map((e) => e.data.n as number));
+        return events.map(() => ack);
+      },
+    });
+    consumers.push(consumer);
+    const subject = names.event('identity', 'user.registered');
+    await jetstream(nc).publish(subject, encodeJson(envelope(1)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await jetstream(nc).publish(subject, encodeJson(envelope(2)));
+    await until('both events are settled', async () => (await jsm.consumers.info(names.eventStream, DURABLE)).ack_floor.stream_seq === 2);
+    expect(batches).toEqual([[1, 2]]);
+  });
 });

@@ -24,6 +24,11 @@ export interface ConsumerOptions {
    */
   handle?(event: EventEnvelope): Promise<Outcome>;
   handleBatch?(events: readonly EventEnvelope[]): Promise<Outcome[]>;
+  /**
+   * How long a batch waits for more events after the first, when none are queued: fewer, larger
+   * transactions for a little latency. 0 (the default) handles each event as soon as it comes.
+   */
+  lingerMs?: number;
   /** The events it wants, as a subject filter: every event of the instance unless given. */
   filterSubject?: string;
   logger: Logger;
@@ -116,16 +121,23 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
   };
 
   const loop = (async () => {
-    let batch: JsMsg[] = [];
-    for await (const msg of messages) {
-      batch.push(msg);
-      // Whatever has already arrived joins this batch; the first message never waits for more.
-      if (messages.getPending() > 0 && batch.length < MAX_BATCH) continue;
-      const taken = batch;
-      batch = [];
-      await handleMessages(taken);
+    const arriving = messages[Symbol.asyncIterator]();
+    let next = arriving.next();
+    for (let first = await next; !first.done; first = await next) {
+      const batch = [first.value];
+      next = arriving.next();
+      const lingerUntil = Date.now() + (opts.lingerMs ?? 0);
+      // What has already arrived joins the batch; then, for `lingerMs`, what arrives meanwhile.
+      while (batch.length < MAX_BATCH) {
+        const left = lingerUntil - Date.now();
+        if (messages.getPending() === 0 && left <= 0) break;
+        const more = messages.getPending() > 0 ? await next : await Promise.race([next, delay(left)]);
+        if (!more || more.done) break;
+        batch.push(more.value);
+        next = arriving.next();
+      }
+      await handleMessages(batch);
     }
-    if (batch.length > 0) await handleMessages(batch);
   })();
 
   return {
@@ -135,6 +147,8 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
     },
   };
 }
+
+const delay = (ms: number) => new Promise<undefined>((resolve) => setTimeout(resolve, ms, undefined));
 
 /** The most events handed to one `handleBatch`. */
 const MAX_BATCH = 128;
