@@ -216,10 +216,35 @@ describe('stopping and restarting a consumer', () => {
     await again.stop();
   });
 
-  it('hands events that arrived together to handleBatch in stream order, settling each by its own outcome', async () => {
+  /** A batch consumer on a fresh instance: the batches it saw, by each event's `data.n`. */
+  async function batchConsumer(names: Names, outcome: (event: EventEnvelope) => Outcome, lingerMs?: number) {
+    const batches: number[][] = [];
+    const consumer = await runEventConsumer({
+      nc,
+      names,
+      durable: DURABLE,
+      logger,
+      lingerMs,
+      handleBatch: async (events) => {
+        batches.push(events.map((e) => e.data.n as number));
+        return events.map(outcome);
+      },
+    });
+    consumers.push(consumer);
+    const settled = (seq: number) =>
+      until(`event ${seq} is settled`, async () => (await jsm.consumers.info(names.eventStream, DURABLE)).ack_floor.stream_seq === seq);
+    return { batches, settled };
+  }
+
+  async function freshStream(): Promise<Names> {
     const names = uniqueInstance();
     instances.push(names);
     await ensureEventStream(nc, names);
+    return names;
+  }
+
+  it('hands events that arrived together to handleBatch in stream order, settling each by its own outcome', async () => {
+    const names = await freshStream();
     const deadLetters: DeadLetter[] = [];
     nc.subscribe(names.deadLetter(DURABLE), { callback: (_err, msg) => deadLetters.push(decodeJson(msg.data) as DeadLetter) });
     await nc.flush();
@@ -229,19 +254,8 @@ describe('stopping and restarting a consumer', () => {
     await jetstream(nc).publish(subject, 'not json');
     for (const event of sent.slice(30)) await jetstream(nc).publish(subject, encodeJson(event));
 
-    const batches: number[][] = [];
-    const consumer = await runEventConsumer({
-      nc,
-      names,
-      durable: DURABLE,
-      logger,
-      handleBatch: async (events) => {
-        batches.push(events.map((e) => e.data.n as number));
-        return events.map((e) => (e.data.n === 7 ? poison('seven is refused') : ack));
-      },
-    });
-    consumers.push(consumer);
-    await until('every event is settled', async () => (await jsm.consumers.info(names.eventStream, DURABLE)).ack_floor.stream_seq === 61);
+    const { batches, settled } = await batchConsumer(names, (e) => (e.data.n === 7 ? poison('seven is refused') : ack));
+    await settled(61);
 
     expect(batches.flat()).toEqual(sent.map((e) => e.data.n));
     expect(batches.length).toBeLessThan(sent.length / 2);
@@ -251,27 +265,13 @@ describe('stopping and restarting a consumer', () => {
   });
 
   it('with lingerMs, waits that long after the first event for more to join its batch', async () => {
-    const names = uniqueInstance();
-    instances.push(names);
-    await ensureEventStream(nc, names);
-    const batches: number[][] = [];
-    const consumer = await runEventConsumer({
-      nc,
-      names,
-      durable: DURABLE,
-      logger,
-      lingerMs: 300,
-      handleBatch: async (events) => {
-        batches.push(events.map((e) => e.data.n as number));
-        return events.map(() => ack);
-      },
-    });
-    consumers.push(consumer);
+    const names = await freshStream();
+    const { batches, settled } = await batchConsumer(names, () => ack, 300);
     const subject = names.event('identity', 'user.registered');
     await jetstream(nc).publish(subject, encodeJson(envelope(1)));
     await new Promise((resolve) => setTimeout(resolve, 50));
     await jetstream(nc).publish(subject, encodeJson(envelope(2)));
-    await until('both events are settled', async () => (await jsm.consumers.info(names.eventStream, DURABLE)).ack_floor.stream_seq === 2);
+    await settled(2);
     expect(batches).toEqual([[1, 2]]);
   });
 });
