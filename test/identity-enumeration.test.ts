@@ -6,7 +6,7 @@ import type { HttpReply, TestSystem } from './support/system.js';
 import { startTestSystem } from './support/system.js';
 import { newUser } from './support/users.js';
 
-const ROUNDS = 10;
+const ROUNDS = 14;
 /** SMTP answers this slowly: a request that waited on it would stand out by this much. */
 const SMTP_DELAY_MS = 600;
 
@@ -72,8 +72,9 @@ describe('account enumeration', () => {
     const medians = await compare(
       (i) => system.post('/token', { username: users[i + 1]!.username, password: 'a wrong password' }, from()),
       () => system.post('/token', { username: `nobody_${randomBytes(4).toString('hex')}`, password: 'a wrong password' }, from()),
-      // A skipped hash would make the unknown side mostly hash-free, far below 70% of the known one.
-      (slower) => Math.max(30, 0.3 * slower),
+      // A skipped hash would make the unknown side mostly hash-free, under 30% of the known one;
+      // other tests running beside this one move single bcrypts by more than a third.
+      (slower) => Math.max(30, 0.4 * slower),
     );
     // The hash ran on both sides: neither answer came back faster than a bcrypt at cost 11.
     expect(Math.min(medians.known, medians.unknown)).toBeGreaterThan(40);
