@@ -29,6 +29,11 @@ export interface Measurement {
   p50: number;
   p99: number;
   non2xx: number;
+  /**
+   * Of the non-2xx, the logins identity shed under overload (503, reason `overloaded`): answered
+   * without running, by design, when more wait than it can check before the command timeout.
+   */
+  shed: number;
   /** Socket errors and timeouts. */
   socketErrors: number;
   /** Status and start of the body of the first non-2xx answer. */
@@ -64,9 +69,9 @@ export async function measure(target: LoadTarget, seconds: number, warmupSeconds
   if (warmupSeconds > 0) await settle(await runOnce(target, 'warmup', warmupSeconds));
   const m = await runOnce(target, 'measure', seconds);
   await settle(m);
-  const failed = m.non2xx + m.socketErrors;
+  const failed = m.non2xx - m.shed + m.socketErrors;
   process.stdout.write(
-    `${m.rps.toFixed(0)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms${failed ? `, ${failed} FAILED (${m.firstFailure})` : ''}\n`,
+    `${m.rps.toFixed(0)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms${m.shed ? `, ${m.shed} shed` : ''}${failed ? `, ${failed} FAILED (${m.firstFailure})` : ''}\n`,
   );
   return m;
 }
@@ -78,9 +83,11 @@ async function runOnce(target: LoadTarget, phase: Phase, seconds: number): Promi
   let ok = 0;
   let non2xx = 0;
   let firstFailure: string | undefined;
+  let shed = 0;
   let connection = 0;
   const noteFailure = (status: number, body: string) => {
-    firstFailure ??= `${status} ${body.slice(0, 200)}`;
+    if (status === 503 && body.includes('"reason":"overloaded"')) shed++;
+    else firstFailure ??= `${status} ${body.slice(0, 200)}`;
   };
   const instance = autocannon({
     url: target.origin,
@@ -111,6 +118,7 @@ async function runOnce(target: LoadTarget, phase: Phase, seconds: number): Promi
     p50: latencies.percentile(50),
     p99: latencies.percentile(99),
     non2xx,
+    shed,
     socketErrors: result.errors,
     ...(firstFailure ? { firstFailure } : {}),
   };

@@ -1,7 +1,8 @@
 import { DomainError } from '@headlesskey/platform';
 
 /** What a refused check answers: the caller may try again once the burst has passed. */
-export const overloaded = () => new DomainError('headlesskey_unavailable', 'Too many password checks at once. Try again shortly.');
+export const overloaded = () =>
+  new DomainError('headlesskey_unavailable', 'Too many password checks at once. Try again shortly.', { reason: 'overloaded' });
 
 /**
  * Admission control for bcrypt, the one expensive thing identity does. At most `slots` run at
