@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from './support/system.js';
+import { describe, expect, it } from 'vitest';
+import type { TestSystem } from './support/system.js';
 import {
   type Bus,
   claimsOf,
@@ -8,12 +8,11 @@ import {
   type Issued,
   loggedIn,
   login,
-  openBus,
   refresh,
   register,
   sessions,
-  TOKENS_ENV,
   validate,
+  withTokensSystem,
 } from './support/tokens.js';
 import { eventually } from './support/users.js';
 
@@ -24,13 +23,9 @@ describe('device sessions', () => {
   let system: TestSystem;
   let bus: Bus;
 
-  beforeAll(async () => {
-    system = await startTestSystem({ env: TOKENS_ENV });
-    bus = await openBus(system);
-  });
-  afterAll(async () => {
-    await bus?.close();
-    await system?.stop();
+  withTokensSystem((started, opened) => {
+    system = started;
+    bus = opened;
   });
 
   /** Which tokens still validate. */

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@headlesskey/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from './support/system.js';
+import { describe, expect, it } from 'vitest';
+import type { TestSystem } from './support/system.js';
 import {
   type Bus,
   claimsOf,
@@ -8,11 +8,10 @@ import {
   type Issued,
   loggedIn,
   login,
-  openBus,
   register,
   revoke,
   signatureOf,
-  TOKENS_ENV,
+  withTokensSystem,
 } from './support/tokens.js';
 import { eventually } from './support/users.js';
 
@@ -29,13 +28,9 @@ describe('token events', () => {
   /** Every token the system handed out or was shown in this file. */
   const tokens: string[] = [];
 
-  beforeAll(async () => {
-    system = await startTestSystem({ env: TOKENS_ENV });
-    bus = await openBus(system);
-  });
-  afterAll(async () => {
-    await bus?.close();
-    await system?.stop();
+  withTokensSystem((started, opened) => {
+    system = started;
+    bus = opened;
   });
 
   const keep = (issued: Issued) => {

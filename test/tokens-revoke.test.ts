@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from './support/system.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestSystem } from './support/system.js';
 import {
   ADMIN,
   type Bus,
@@ -9,14 +9,13 @@ import {
   freshDevice,
   loggedIn,
   login,
-  openBus,
   refresh,
   register,
   resign,
   revoke,
   sessions,
-  TOKENS_ENV,
   validate,
+  withTokensSystem,
 } from './support/tokens.js';
 
 const REVOKED = { code: 'headlesskey_token_revoked', data: { status: 401, valid: false } };
@@ -27,14 +26,12 @@ describe('token revocation', () => {
   let bus: Bus;
   let adminToken: string;
 
-  beforeAll(async () => {
-    system = await startTestSystem({ env: TOKENS_ENV });
-    bus = await openBus(system);
-    adminToken = (await loggedIn(login(system, ADMIN, freshDevice('admin')))).token;
+  withTokensSystem((started, opened) => {
+    system = started;
+    bus = opened;
   });
-  afterAll(async () => {
-    await bus?.close();
-    await system?.stop();
+  beforeAll(async () => {
+    adminToken = (await loggedIn(login(system, ADMIN, freshDevice('admin')))).token;
   });
 
   const session = async (user?: Awaited<ReturnType<typeof register>>) =>

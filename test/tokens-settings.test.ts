@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from './support/system.js';
+import { describe, expect, it } from 'vitest';
+import type { TestSystem } from './support/system.js';
 import {
   type Bus,
   claimsOf,
   freshDevice,
   loggedIn,
   login,
-  openBus,
   refresh,
   register,
   resign,
-  TOKENS_ENV,
   validate,
+  withTokensSystem,
 } from './support/tokens.js';
 import { eventually } from './support/users.js';
 
@@ -23,13 +22,9 @@ describe('token settings, read live', () => {
   let system: TestSystem;
   let bus: Bus;
 
-  beforeAll(async () => {
-    system = await startTestSystem({ env: TOKENS_ENV });
-    bus = await openBus(system);
-  });
-  afterAll(async () => {
-    await bus?.close();
-    await system?.stop();
+  withTokensSystem((started, opened) => {
+    system = started;
+    bus = opened;
   });
 
   const session = async () => loggedIn(login(system, await register(system), freshDevice()));

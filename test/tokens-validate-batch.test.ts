@@ -1,18 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from './support/system.js';
-import {
-  type Bus,
-  bearer,
-  freshDevice,
-  loggedIn,
-  login,
-  openBus,
-  register,
-  resign,
-  revoke,
-  TOKENS_ENV,
-  validate,
-} from './support/tokens.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestSystem } from './support/system.js';
+import { type Bus, bearer, freshDevice, loggedIn, login, register, resign, revoke, validate, withTokensSystem } from './support/tokens.js';
 
 /**
  * A busy gateway coalesces concurrent validates into `validateMany` commands. Whatever batch a
@@ -24,18 +12,16 @@ describe('validate under concurrency', () => {
   let bus: Bus;
   let batches: number[];
 
+  withTokensSystem((started, opened) => {
+    system = started;
+    bus = opened;
+  });
   beforeAll(async () => {
-    system = await startTestSystem({ env: TOKENS_ENV });
-    bus = await openBus(system);
     batches = [];
     bus.nc.subscribe(system.names.command('tokens', 'validateMany'), {
       callback: (_err, msg) => batches.push((JSON.parse(new TextDecoder().decode(msg.data)) as { tokens: string[] }).tokens.length),
     });
     await bus.nc.flush();
-  });
-  afterAll(async () => {
-    await bus?.close();
-    await system?.stop();
   });
 
   /**

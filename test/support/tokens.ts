@@ -3,8 +3,9 @@ import type { EventEnvelope } from '@headlesskey/contracts';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { decodeJwt, decodeProtectedHeader, type JWTHeaderParameters, type JWTPayload, SignJWT } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
 import { backendUrls } from './instance.js';
-import type { HttpReply, TestSystem } from './system.js';
+import { type HttpReply, startTestSystem, type TestSystem } from './system.js';
 import { eventually, newUser, PASSWORD } from './users.js';
 
 /** The operator's HS256 secret, issuer and audience: known to the tests, so they can sign. */
@@ -115,6 +116,24 @@ export interface Bus {
   /** Waits for an event of `type` matching `match`. */
   waitForEvent(type: string, match?: (e: EventEnvelope) => boolean, timeoutMs?: number): Promise<EventEnvelope>;
   close(): Promise<void>;
+}
+
+/**
+ * A test file's system on `TOKENS_ENV` and its bus: started before the file's tests (`use` hands
+ * them to the file's own variables), both stopped after.
+ */
+export function withTokensSystem(use: (system: TestSystem, bus: Bus) => void): void {
+  let system: TestSystem | undefined;
+  let bus: Bus | undefined;
+  beforeAll(async () => {
+    system = await startTestSystem({ env: TOKENS_ENV });
+    bus = await openBus(system);
+    use(system, bus);
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await system?.stop();
+  });
 }
 
 export async function openBus(system: TestSystem): Promise<Bus> {
