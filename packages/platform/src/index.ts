@@ -27,7 +27,6 @@ export {
   isRefusal,
   type Refusal,
   refuse,
-  retryOnConflict,
 } from './store/decider.js';
 export { metaFrom } from './store/event-meta.js';
 export {
@@ -38,6 +37,7 @@ export {
   type NewEvent,
   readStream,
   recordEvents,
+  retryOnConflict,
   type StoreScope,
 } from './store/event-store.js';
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';

@@ -2,7 +2,7 @@ import type { ErrorCode, EventMeta } from '@headlesskey/contracts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../bus/domain-error.js';
 import type { Store } from './database.js';
-import { appendToStream, ConcurrencyError, type NewEvent, readStream, type StoreScope } from './event-store.js';
+import { appendToStream, type NewEvent, readStream, retryOnConflict, type StoreScope } from './event-store.js';
 import { readSnapshotted, writeSnapshot } from './snapshots.js';
 
 /** A refusal is a decision too: the command is answered with this code and nothing is written. */
@@ -87,19 +87,6 @@ async function load<C, E extends NewEvent, S>(em: EntityManager, opts: DecideOpt
   }
   const stream = await readStream(em, opts.streamId, opts.decider.folds);
   return { version: stream.version, before: fold(opts.decider, stream.events as E[]) };
-}
-
-const MAX_ATTEMPTS = 5;
-
-/** Runs `work` in a transaction, again from the start when a concurrent append wins the race. */
-export async function retryOnConflict<T>(store: Store, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await store.em.fork().transactional(work);
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw err;
-    }
-  }
 }
 
 /**

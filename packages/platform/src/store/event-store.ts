@@ -116,19 +116,26 @@ export async function appendAtEnd(
   return appendToStream(em, scope, streamId, row?.v ?? 0, events, meta);
 }
 
+const MAX_ATTEMPTS = 5;
+
+/** Runs `work` in a transaction, again from the start when a concurrent append wins the race. */
+export async function retryOnConflict<T>(store: { em: EntityManager }, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.em.fork().transactional(work);
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw err;
+    }
+  }
+}
+
 /** `appendAtEnd` in a transaction of its own, tried again while other writers move the end. */
-export async function recordEvents(
+export function recordEvents(
   em: EntityManager,
   scope: StoreScope,
   streamId: string,
   events: readonly NewEvent[],
   meta: EventMeta,
 ): Promise<EventEnvelope[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await em.fork().transactional((tx) => appendAtEnd(tx, scope, streamId, events, meta));
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError) || attempt >= 5) throw err;
-    }
-  }
+  return retryOnConflict({ em }, (tx) => appendAtEnd(tx, scope, streamId, events, meta));
 }
