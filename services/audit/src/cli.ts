@@ -1,6 +1,6 @@
-import { connectBus, createLogger, openStore, readCommonConfig, watchSettings } from '@headlesskey/platform';
-import { auditMigrations } from './activity-log/migrations.js';
+import { connectBus, createLogger, readCommonConfig, watchSettings } from '@headlesskey/platform';
 import { rebuildActivityLog } from './activity-log/rebuild.js';
+import { openAuditStore } from './activity-log/store.js';
 
 /**
  * `node services/audit/dist/cli.js rebuild` (or `npm run rebuild -w @headlesskey/audit`): rebuilds
@@ -18,14 +18,7 @@ if (command !== 'rebuild' || rest.length > 0) {
 const config = readCommonConfig();
 const logger = createLogger('audit-cli', config.logLevel);
 const nc = await connectBus(config.natsUrl, 'headlesskey-audit-cli', logger);
-const store = await openStore({
-  serverUrl: config.databaseUrl,
-  database: config.names.database('audit'),
-  entities: [],
-  migrations: auditMigrations,
-  logger,
-  poolSize: 2,
-});
+const store = await openAuditStore(config, logger, 2);
 const settings = await watchSettings(nc, config.names, logger);
 let code = 0;
 try {

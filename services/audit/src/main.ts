@@ -1,20 +1,14 @@
 import { auditCommands, ping } from '@headlesskey/contracts';
-import { createCommandServer, ensureEventStream, openStore, runEventConsumer, runService, watchSettings } from '@headlesskey/platform';
-import { auditMigrations } from './activity-log/migrations.js';
+import { createCommandServer, ensureEventStream, runEventConsumer, runService, watchSettings } from '@headlesskey/platform';
 import { activityProjector } from './activity-log/projector.js';
 import { startRetention } from './activity-log/retention.js';
+import { openAuditStore } from './activity-log/store.js';
 import { readAuditConfig } from './config.js';
 import { queryLogsHandler } from './queries/query-logs.js';
 
 await runService('audit', async ({ config, nc, logger }) => {
   const audit = readAuditConfig();
-  const store = await openStore({
-    serverUrl: config.databaseUrl,
-    database: config.names.database('audit'),
-    entities: [],
-    migrations: auditMigrations,
-    logger,
-  });
+  const store = await openAuditStore(config, logger);
   await ensureEventStream(nc, config.names, config.streamReplicas);
   const settings = await watchSettings(nc, config.names, logger);
   const retentionDays = () => settings.current().log_retention_days;
