@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Mailbox, startMailbox } from './support/mailbox.js';
-import { forgot, keyOf, linkOf, mailEnv, NEW_PASSWORD, validate } from './support/passwords.js';
+import { describe, expect, it } from 'vitest';
+import type { Mailbox } from './support/mailbox.js';
+import { forgot, keyOf, linkOf, NEW_PASSWORD, validate, withMailSystem } from './support/passwords.js';
 import { serviceDb } from './support/settings.js';
-import { startTestSystem, type TestSystem } from './support/system.js';
+import type { TestSystem } from './support/system.js';
 import { newUser, registerAndLogin } from './support/users.js';
 
 /** Forgot password by link, then reset: over real SMTP, through the gateway, end to end. */
@@ -10,13 +10,9 @@ describe('password reset by link', () => {
   let mailbox: Mailbox;
   let system: TestSystem;
 
-  beforeAll(async () => {
-    mailbox = await startMailbox();
-    system = await startTestSystem({ env: mailEnv(mailbox.url) });
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await mailbox?.close();
+  withMailSystem((started, mail) => {
+    system = started;
+    mailbox = mail;
   });
 
   const reset = (login: string, token: string, password = NEW_PASSWORD) => system.post('/reset-password', { login, password, token });

@@ -1,5 +1,6 @@
-import type { ReceivedMail } from './mailbox.js';
-import type { HttpReply, TestSystem } from './system.js';
+import { afterAll, beforeAll } from 'vitest';
+import { type Mailbox, type ReceivedMail, startMailbox } from './mailbox.js';
+import { type HttpReply, startTestSystem, type TestSystem } from './system.js';
 
 /** A second policy-proof password, not on any common list. */
 export const NEW_PASSWORD = 'a brand new passphrase for testing';
@@ -36,3 +37,21 @@ export function codeOf(mail: ReceivedMail): string {
 /** Validate of a token: 200 while its session lives. */
 export const validate = (system: TestSystem, token: string): Promise<HttpReply<{ code?: string }>> =>
   system.post('/token/validate', { token });
+
+/**
+ * A test file's system mailing resets to its own SMTP mailbox: both started before the file's
+ * tests (`use` hands them to the file's own variables), both stopped after.
+ */
+export function withMailSystem(use: (system: TestSystem, mailbox: Mailbox) => void): void {
+  let mailbox: Mailbox | undefined;
+  let system: TestSystem | undefined;
+  beforeAll(async () => {
+    mailbox = await startMailbox();
+    system = await startTestSystem({ env: mailEnv(mailbox.url) });
+    use(system, mailbox);
+  });
+  afterAll(async () => {
+    await system?.stop();
+    await mailbox?.close();
+  });
+}
