@@ -1,16 +1,9 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_ENV, adminToken, call, envelope, publishEvent, rawBus } from './support/admin-api.js';
+import { ADMIN_ENV, adminToken, createEndpoint, deliveriesOf, failedLogin, publishEvent, rawBus } from './support/admin-api.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { eventually } from './support/users.js';
 import { type Receiver, startReceiver } from './support/webhook-receiver.js';
-
-interface Delivery {
-  event_id: string;
-  status: string;
-  attempts: number;
-  attempt_log: { status_code: number | null }[];
-}
 
 /**
  * Deliveries are rows, not memory: a dispatcher killed while its deliveries wait to be retried
@@ -42,14 +35,8 @@ describe('webhook dispatcher killed mid-retry', () => {
   });
 
   it('delivers every event once the dispatcher is back, each once per webhook-id', async () => {
-    const created = await call<{ id: string }>(system, admin, 'POST', '/webhooks', {
-      url: `${hooks.url}/in`,
-      events: ['auth.login.failed'],
-    });
-    const { id } = created.body;
-    const deliveries = async () =>
-      (await call<{ deliveries: Delivery[] }>(system, admin, 'GET', `/webhooks/${id}/deliveries?per_page=100`)).body.deliveries;
-    const failedLogin = () => envelope('auth.login.failed', { user_id: null, reason: 'invalid_credentials' });
+    const { id } = await createEndpoint(system, admin, `${hooks.url}/in`, { events: ['auth.login.failed'] });
+    const deliveries = () => deliveriesOf(system, admin, id);
 
     const before = Array.from({ length: 3 }, failedLogin);
     for (const event of before) await publishEvent(nc, system.names, event);

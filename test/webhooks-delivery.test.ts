@@ -1,24 +1,23 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_ENV, adminToken, call, envelope, publishEvent, rawBus } from './support/admin-api.js';
+import {
+  ADMIN_ENV,
+  adminToken,
+  call,
+  createEndpoint,
+  deliveriesOf,
+  envelope,
+  failedLogin,
+  publishEvent,
+  rawBus,
+} from './support/admin-api.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { eventually, registerAndLogin } from './support/users.js';
 import { type Receiver, startReceiver } from './support/webhook-receiver.js';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 
-interface Delivery {
-  id: string;
-  message_id: string;
-  event_id: string;
-  event_type: string;
-  status: 'pending' | 'delivered' | 'dead';
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  attempt_log: { at: string; status_code: number | null; error: string | null }[];
-}
 interface Payload {
   type: string;
   timestamp: string;
@@ -37,17 +36,8 @@ describe('webhook delivery', () => {
     receivers.push(r);
     return r;
   };
-  const endpoint = async (url: string, extra: Record<string, unknown> = {}) => {
-    const reply = await call<{ id: string; secret: string }>(system, admin, 'POST', '/webhooks', { url, ...extra });
-    if (reply.status !== 201) throw new Error(`create answered ${reply.status}: ${JSON.stringify(reply.body)}`);
-    return reply.body;
-  };
-  const deliveries = async (id: string) => {
-    const reply = await call<{ deliveries: Delivery[] }>(system, admin, 'GET', `/webhooks/${id}/deliveries?per_page=100`);
-    if (reply.status !== 200) throw new Error(`deliveries answered ${reply.status}`);
-    return reply.body.deliveries;
-  };
-  const failedLogin = () => envelope('auth.login.failed', { user_id: null, reason: 'invalid_credentials' });
+  const endpoint = (url: string, extra: Record<string, unknown> = {}) => createEndpoint(system, admin, url, extra);
+  const deliveries = (id: string) => deliveriesOf(system, admin, id);
 
   beforeAll(async () => {
     system = await startTestSystem({

@@ -1,20 +1,9 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_ENV, adminToken, call, envelope, publishEvent, rawBus } from './support/admin-api.js';
+import { ADMIN_ENV, adminToken, call, createEndpoint, deliveriesOf, failedLogin, publishEvent, rawBus } from './support/admin-api.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { eventually, newUser, registerAndLogin } from './support/users.js';
 import { type Receiver, startReceiver } from './support/webhook-receiver.js';
-
-interface Delivery {
-  id: string;
-  event_id: string;
-  status: 'pending' | 'delivered' | 'dead';
-  attempts: number;
-  next_attempt_at: string | null;
-  last_status_code: number | null;
-  last_error: string | null;
-  attempt_log: { status_code: number | null; error: string | null }[];
-}
 
 const PER_ENDPOINT = 2;
 const SCHEDULE = [0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2];
@@ -31,14 +20,8 @@ describe('webhook failures', () => {
     receivers.push(r);
     return r;
   };
-  const endpoint = async (url: string, extra: Record<string, unknown> = {}) => {
-    const reply = await call<{ id: string; secret: string }>(system, admin, 'POST', '/webhooks', { url, ...extra });
-    if (reply.status !== 201) throw new Error(`create answered ${reply.status}: ${JSON.stringify(reply.body)}`);
-    return reply.body;
-  };
-  const deliveries = async (id: string) =>
-    (await call<{ deliveries: Delivery[] }>(system, admin, 'GET', `/webhooks/${id}/deliveries?per_page=100`)).body.deliveries;
-  const failedLogin = () => envelope('auth.login.failed', { user_id: null, reason: 'invalid_credentials' });
+  const endpoint = (url: string, extra: Record<string, unknown> = {}) => createEndpoint(system, admin, url, extra);
+  const deliveries = (id: string) => deliveriesOf(system, admin, id);
   const only = ['auth.login.failed'];
 
   beforeAll(async () => {

@@ -75,3 +75,34 @@ export async function publishEvent(nc: NatsConnection, names: Names, event: Even
   const payload = typeof event === 'string' ? event : JSON.stringify(event);
   await jetstream(nc).publish(subject, payload, typeof event === 'string' ? {} : { msgID: `${event.id}-${randomUUID()}` });
 }
+
+/** A delivery as an endpoint's delivery log shows it. */
+export interface Delivery {
+  id: string;
+  message_id: string;
+  event_id: string;
+  event_type: string;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  attempt_log: { at: string; status_code: number | null; error: string | null }[];
+}
+
+/** Creates a webhook endpoint as the administrator: its id, and its secret (shown this once). */
+export async function createEndpoint(system: TestSystem, admin: string, url: string, extra: Record<string, unknown> = {}) {
+  const reply = await call<{ id: string; secret: string }>(system, admin, 'POST', '/webhooks', { url, ...extra });
+  if (reply.status !== 201) throw new Error(`create answered ${reply.status}: ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+/** An endpoint's delivery log, newest first, up to 100 entries. */
+export async function deliveriesOf(system: TestSystem, admin: string, id: string): Promise<Delivery[]> {
+  const reply = await call<{ deliveries: Delivery[] }>(system, admin, 'GET', `/webhooks/${id}/deliveries?per_page=100`);
+  if (reply.status !== 200) throw new Error(`deliveries answered ${reply.status}`);
+  return reply.body.deliveries;
+}
+
+/** A failed login for no known user: the event most webhook tests deliver. */
+export const failedLogin = () => envelope('auth.login.failed', { user_id: null, reason: 'invalid_credentials' });
