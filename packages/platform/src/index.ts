@@ -17,6 +17,7 @@ export { type Cursor, decodeCursor, encodeCursor } from './paging/cursor.js';
 export { openSettingsBucket, type SettingsBucket } from './settings/settings-bucket.js';
 export { type SettingsReader, watchSettings } from './settings/settings-reader.js';
 export { databaseUrl, ensureDatabase, openStore, type Store, type StoreOptions } from './store/database.js';
+export { type DecideManyOptions, decideMany, isDecided, type StreamCommand } from './store/decide-many.js';
 export {
   type Decided,
   type Decider,
@@ -32,6 +33,7 @@ export { metaFrom } from './store/event-meta.js';
 export {
   appendAtEnd,
   appendToStream,
+  appendToStreams,
   ConcurrencyError,
   isUniqueViolation,
   type NewEvent,
@@ -39,6 +41,7 @@ export {
   recordEvents,
   retryOnConflict,
   type StoreScope,
+  type StreamAppend,
 } from './store/event-store.js';
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
 export { openReadPool, type ReadPool } from './store/read-pool.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandClient, Logger } from '@headlesskey/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { coalesceValidates } from './commands/coalesce-validates.js';
+import { coalesceCommands } from './commands/coalesce.js';
 import type { GatewayConfig } from './config.js';
 import { registerContentTypes } from './plugins/content-types.js';
 import { registerCors } from './plugins/cors.js';
@@ -53,7 +53,7 @@ export function buildApp({ config, bus, settings, logger }: BuildAppOptions): Fa
   registerTracing(app);
   registerCors(app, config.cors);
   registerOpenApi(app, config);
-  mountRoutes(app, config, coalesceValidates(bus), settings);
+  mountRoutes(app, config, coalesceCommands(bus), settings);
   return app;
 }
 

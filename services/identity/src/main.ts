@@ -20,7 +20,7 @@ import { identityMigrations } from './schema/migrations.js';
 import { syncSettingsBucket } from './settings/bucket-sync.js';
 import { changeSettingsHandler, getSettingsHandler } from './settings/handlers.js';
 import { resolveSsoAccountHandler } from './sso/resolve-account.js';
-import { getUserHandler } from './user/get-user.js';
+import { getUserHandler, getUsersHandler } from './user/get-user.js';
 import { registerHandler } from './user/register.js';
 
 const SWEEP_MS = 3600_000;
@@ -50,6 +50,7 @@ await runService('identity', async (rt) => {
     .on(identityCommands.register, registerHandler(app))
     .on(identityCommands.login, loginHandler(app))
     .on(identityCommands.getUser, getUserHandler(svc))
+    .on(identityCommands.getUsers, getUsersHandler(svc))
     .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))
     .on(identityCommands.resetPassword, resetPasswordHandler(app))
     .on(identityCommands.changePassword, changePasswordHandler(app))

@@ -6,7 +6,7 @@ import { Keyring } from './keys/keyring.js';
 import { tokensMigrations } from './schema/migrations.js';
 import { issueHandler } from './session/issue.js';
 import { passwordBackstop } from './session/password-backstop.js';
-import { refreshHandler } from './session/refresh.js';
+import { refreshHandler, refreshManyHandler, refreshSessions } from './session/refresh.js';
 import { revokeHandler } from './session/revoke.js';
 import { endSessionHandler, endUserSessionsHandler, listSessionsHandler } from './session/user-sessions.js';
 import { validateHandler, validateManyHandler, validateTokens } from './session/validate.js';
@@ -28,13 +28,15 @@ await runService('tokens', async (rt) => {
   });
   await keyring.signingKey(svc.settings.current().algorithm);
   const validate = validateTokens(svc, config, keyring, logger);
+  const refresh = refreshSessions(svc, config, keyring);
   const remoteKeys = new RemoteKeys();
   const sites = siteHandlers(svc.store, remoteKeys);
   svc.server
     .on(tokensCommands.issue, issueHandler(svc, config, keyring))
     .on(tokensCommands.validate, validateHandler(validate))
     .on(tokensCommands.validateMany, validateManyHandler(validate))
-    .on(tokensCommands.refresh, refreshHandler(svc, config, keyring))
+    .on(tokensCommands.refresh, refreshHandler(refresh))
+    .on(tokensCommands.refreshMany, refreshManyHandler(refresh))
     .on(tokensCommands.revoke, revokeHandler(svc, config, keyring))
     .on(tokensCommands.listSessions, listSessionsHandler(svc))
     .on(tokensCommands.endSession, endSessionHandler(svc))

@@ -17,6 +17,17 @@ export const login = defineCommand('identity', 'login', Type.Composite([TokenBod
 /** The current profile of a user, for `/me` and for refreshed tokens. */
 export const getUser = defineCommand('identity', 'getUser', Type.Object({ user_id: UserId }), UserView);
 
+/** How many users one `getUsers` may ask for. */
+export const GET_USERS_MAX = 256;
+
+/** The current profiles of many users at once; an unknown id is left out of the answer. */
+export const getUsers = defineCommand(
+  'identity',
+  'getUsers',
+  Type.Object({ user_ids: Type.Array(UserId, { minItems: 1, maxItems: GET_USERS_MAX }) }),
+  Type.Object({ users: Type.Array(UserView) }),
+);
+
 /** Queues a reset mail and answers at once, the same whether or not the login exists. */
 export const forgotPassword = defineCommand('identity', 'forgotPassword', Type.Composite([ForgotPasswordBody, Context]), Message);
 

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
 import { ERROR_CODES } from '../errors.js';
 import { IssuedToken, TokenReply, ValidateReply } from '../http/replies.js';
 import { RequestContext, UserView } from '../user.js';
@@ -19,18 +19,21 @@ export const validate = defineCommand('tokens', 'validate', Type.Object({ token:
 /** How many tokens one `validateMany` may carry. */
 export const VALIDATE_MANY_MAX = 256;
 
-/** One token's answer within `validateMany`: the answer `validate` would have given it. */
-export const ValidateOutcome = Type.Union([
-  Type.Object({ ok: Type.Literal(true), data: ValidateReply }),
-  Type.Object({
-    ok: Type.Literal(false),
-    error: Type.Object({
-      code: Type.Union(ERROR_CODES.map((code) => Type.Literal(code))),
-      message: Type.Optional(Type.String()),
-      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+/** One request's answer within a batch command: the answer its single command would have given. */
+const outcomeOf = <T extends TSchema>(data: T) =>
+  Type.Union([
+    Type.Object({ ok: Type.Literal(true), data }),
+    Type.Object({
+      ok: Type.Literal(false),
+      error: Type.Object({
+        code: Type.Union(ERROR_CODES.map((code) => Type.Literal(code))),
+        message: Type.Optional(Type.String()),
+        details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      }),
     }),
-  }),
-]);
+  ]);
+
+export const ValidateOutcome = outcomeOf(ValidateReply);
 
 /**
  * Validates the tokens of many requests at once, each exactly as `validate` would, in the same
@@ -46,6 +49,25 @@ export const validateMany = defineCommand(
 
 /** Rotates the session's token: the presented one dies, a new `jti` is answered. */
 export const refresh = defineCommand('tokens', 'refresh', Type.Object({ token: TokenString, context: RequestContext }), TokenReply);
+
+/** How many refreshes one `refreshMany` may carry. */
+export const REFRESH_MANY_MAX = 128;
+
+export const RefreshOutcome = outcomeOf(TokenReply);
+
+/**
+ * Refreshes many sessions at once, each exactly as `refresh` would, answered in the same order:
+ * the gateway coalesces concurrent refreshes into one of these, and the tokens service decides
+ * them all in one transaction.
+ */
+export const refreshMany = defineCommand(
+  'tokens',
+  'refreshMany',
+  Type.Object({
+    items: Type.Array(Type.Object({ token: TokenString, context: RequestContext }), { minItems: 1, maxItems: REFRESH_MANY_MAX }),
+  }),
+  Type.Object({ results: Type.Array(RefreshOutcome) }),
+);
 
 export const revoke = defineCommand(
   'tokens',

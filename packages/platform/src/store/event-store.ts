@@ -41,6 +41,14 @@ export async function readStream(em: EntityManager, streamId: string, types?: re
   return { version, events: rows.map((r) => ({ type: r.type as EventType, data: r.data })) };
 }
 
+/** Events to append to one stream, right after the version its decision was read at. */
+export interface StreamAppend {
+  streamId: string;
+  expectedVersion: number;
+  events: readonly NewEvent[];
+  meta: EventMeta;
+}
+
 /**
  * Appends events after `expectedVersion` and queues them in the outbox, in the caller's
  * transaction. A unique violation on (stream, version) means someone else wrote first.
@@ -53,21 +61,32 @@ export async function appendToStream(
   events: readonly NewEvent[],
   meta: EventMeta,
 ): Promise<EventEnvelope[]> {
+  return appendToStreams(em, scope, [{ streamId, expectedVersion, events, meta }]);
+}
+
+/**
+ * Appends to several streams at once, in one statement: the events, their outbox rows and the
+ * relay's wake-up. Any stream that moved past its expected version fails the whole append with
+ * `ConcurrencyError`, so the caller's transaction decides everything again or writes nothing.
+ */
+export async function appendToStreams(em: EntityManager, scope: StoreScope, appends: readonly StreamAppend[]): Promise<EventEnvelope[]> {
   const occurredAt = new Date().toISOString();
-  const envelopes = events.map<EventEnvelope>((e, i) => ({
-    id: uuidv7(),
-    type: e.type,
-    stream: streamId,
-    version: expectedVersion + i + 1,
-    occurredAt,
-    data: e.data as Record<string, unknown>,
-    meta: stripUndefined(meta),
-  }));
+  const envelopes = appends.flatMap(({ streamId, expectedVersion, events, meta }) => {
+    const clean = stripUndefined(meta);
+    return events.map<EventEnvelope>((e, i) => ({
+      id: uuidv7(),
+      type: e.type,
+      stream: streamId,
+      version: expectedVersion + i + 1,
+      occurredAt,
+      data: e.data as Record<string, unknown>,
+      meta: clean,
+    }));
+  });
   if (envelopes.length === 0) return envelopes;
   const rows = envelopes.map((e) => ({ ...e, subject: scope.names.event(scope.service, e.type) }));
   try {
-    // One statement, one round trip: the events, their outbox rows and the relay's wake-up. One
-    // JSON parameter: the query builder would expand array bindings into value lists.
+    // One JSON parameter: the query builder would expand array bindings into value lists.
     await em.execute(
       `with x as (select e from jsonb_array_elements(?::jsonb) with ordinality as a(e, n) order by n),
        appended as (
@@ -81,8 +100,10 @@ export async function appendToStream(
       [JSON.stringify(rows)],
     );
   } catch (err) {
-    if (isUniqueViolation(err, 'events_stream_version'))
-      throw new ConcurrencyError(`stream ${streamId} moved past version ${expectedVersion}`);
+    if (isUniqueViolation(err, 'events_stream_version')) {
+      const streams = appends.map((a) => `${a.streamId}@${a.expectedVersion}`).join(', ');
+      throw new ConcurrencyError(`a stream moved past the version it was decided at (${streams})`);
+    }
     throw err;
   }
   return envelopes;

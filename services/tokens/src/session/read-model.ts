@@ -31,6 +31,24 @@ export async function projectSession(
 }
 
 /**
+ * Keeps the `sessions` rows of many rotated (or ended) sessions in step, in one statement. A
+ * session listed twice takes its last state.
+ */
+export async function projectRotations(em: EntityManager, changes: readonly { state: SessionState; ip: string }[]): Promise<void> {
+  const rows = new Map<string, { id: string; jti: string; status: string; ip: string }>();
+  for (const { state, ip } of changes) {
+    if (state.status === 'absent') continue;
+    rows.set(state.sessionId, { id: state.sessionId, jti: state.current.jti, status: state.status, ip });
+  }
+  if (rows.size === 0) return;
+  await em.execute(
+    `update sessions s set current_jti = x.jti, status = x.status, last_seen_at = now(), ip = x.ip
+     from jsonb_to_recordset(?::jsonb) as x(id uuid, jti uuid, status text, ip text) where s.id = x.id`,
+    [JSON.stringify([...rows.values()])],
+  );
+}
+
+/**
  * The user's live sessions, locking the user's slots for the rest of the transaction so that
  * parallel logins past a device limit are decided one after another.
  */

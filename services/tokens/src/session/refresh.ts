@@ -1,42 +1,130 @@
 import { randomUUID } from 'node:crypto';
-import { identityCommands, type TokenReply, type tokensCommands } from '@headlesskey/contracts';
-import { DomainError, retryOnConflict, type WritingService } from '@headlesskey/platform';
+import { identityCommands, type TokenReply, type tokensCommands, type UserView } from '@headlesskey/contracts';
+import { DomainError, decideMany, isDecided, metaFrom, retryOnConflict, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { TokensConfig } from '../config.js';
 import { verifyToken } from '../jwt/verify.js';
 import type { Keyring } from '../keys/keyring.js';
 import { answerToken } from './answer.js';
+import { sessionDecider } from './decider.js';
 import { hookClaims } from './hook-claims.js';
-import { apply } from './issue.js';
+import { deviceOf } from './issue.js';
+import { projectRotations } from './read-model.js';
 import { tokenRejection } from './rejection.js';
+import { type SessionCommand, type SessionState, sessionStream } from './session.js';
 
-type RefreshCommand = Static<typeof tokensCommands.refresh.request>;
+type RefreshItem = Static<typeof tokensCommands.refreshMany.request>['items'][number];
+type Outcome = Static<typeof tokensCommands.RefreshOutcome>;
+
+/** A refresh that passed every check before the session's own decision. */
+interface Checked {
+  index: number;
+  item: RefreshItem;
+  sid: string;
+  jti: string;
+  user: UserView;
+  extra: Record<string, unknown>;
+}
+
+const REUSE = new DomainError('headlesskey_token_revoked', 'Token reuse detected; the session has been ended.', {
+  reason: 'token reuse detected',
+});
+
+const failure = (err: unknown): Outcome => {
+  if (err instanceof DomainError) return { ok: false, error: err.toBody() };
+  throw err;
+};
 
 /**
- * Rotates the session's token. The user is read fresh from identity, so a changed role shows in
- * the new token. Reuse of a rotated token is committed (the session ends, the event is raised)
- * before the refusal is answered.
+ * Rotates the tokens of many sessions, each as a lone refresh would: the users are read fresh
+ * from identity (a changed role shows in the new token), and every session decides its own
+ * refresh — all of them in one transaction. Reuse of a rotated token is committed (the session
+ * ends, the event is raised) before its refusal is answered.
  */
-export function refreshHandler(svc: WritingService, config: TokensConfig, keyring: Keyring) {
-  return async ({ token, context }: RefreshCommand): Promise<TokenReply> => {
-    const verified = await verifyToken(token, keyring, { ...config, allowExpired: true });
-    if (!verified.ok) throw tokenRejection(verified);
-    const { sid, jti, data } = verified.claims;
-    const found = await svc.client.send(identityCommands.getUser, { user_id: data.ID });
-    if (!found.ok) throw new DomainError(found.error.code === 'headlesskey_not_found' ? 'headlesskey_token_revoked' : found.error.code);
-    const extra = await hookClaims(svc, 'refresh', found.data, context);
+export function refreshSessions(svc: WritingService, config: TokensConfig, keyring: Keyring) {
+  return async (items: readonly RefreshItem[]): Promise<Outcome[]> => {
     const settings = svc.settings.current();
     const now = Math.floor(Date.now() / 1000);
-    const next = { jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl };
-    const outcome = await retryOnConflict(svc.store, async (em) => {
-      const command = { type: 'Refresh', presentedJti: jti, token: next, now, grace: settings.refresh_grace } as const;
-      return apply(svc, em, sid, command, context, data.ID);
-    });
-    if (outcome.status !== 'active') {
-      throw new DomainError('headlesskey_token_revoked', 'Token reuse detected; the session has been ended.', {
-        reason: 'token reuse detected',
+    const outcomes: Outcome[] = new Array(items.length);
+    const verified = await Promise.all(items.map((item) => verifyToken(item.token, keyring, { ...config, allowExpired: true })));
+    const userIds = [...new Set(verified.flatMap((v) => (v.ok ? [v.claims.data.ID] : [])))];
+    const users = await usersById(svc, userIds);
+    const checked = await Promise.all(
+      items.map(async (item, index): Promise<Checked | undefined> => {
+        const v = verified[index]!;
+        if (!v.ok) {
+          outcomes[index] = failure(tokenRejection(v));
+          return undefined;
+        }
+        const user = users.get(v.claims.data.ID);
+        if (!user || 'code' in user) {
+          outcomes[index] = failure(new DomainError(user?.code ?? 'headlesskey_token_revoked'));
+          return undefined;
+        }
+        try {
+          const extra = await hookClaims(svc, 'refresh', user, item.context);
+          return { index, item, sid: v.claims.sid, jti: v.claims.jti, user, extra };
+        } catch (err) {
+          outcomes[index] = failure(err);
+          return undefined;
+        }
+      }),
+    );
+    const pending = checked.filter((c): c is Checked => c !== undefined);
+    const tokens = pending.map(() => ({ jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl }));
+    const decided = await retryOnConflict(svc.store, async (em) => {
+      const results = await decideMany(em, {
+        scope: svc.scope,
+        decider: sessionDecider,
+        commands: pending.map((c, i) => ({
+          streamId: sessionStream(c.sid),
+          command: { type: 'Refresh', presentedJti: c.jti, token: tokens[i]!, now, grace: settings.refresh_grace } satisfies SessionCommand,
+          // A refresh comes from the session's own device: it holds the session's token.
+          meta: (before: SessionState) =>
+            metaFrom({ ...c.item.context, device: before.status === 'absent' ? deviceOf(c.item.context) : before.device }, c.user.ID),
+        })),
       });
-    }
-    return { ...(await answerToken(keyring, config, settings, found.data, outcome, now, extra)), user: found.data };
+      await projectRotations(
+        em,
+        results.flatMap((r, i) => (isDecided(r) && r.events.length > 0 ? [{ state: r.state, ip: pending[i]!.item.context.ip }] : [])),
+      );
+      return results;
+    });
+    await Promise.all(
+      pending.map(async (c, i) => {
+        const result = decided[i]!;
+        if (!isDecided(result)) outcomes[c.index] = failure(new DomainError(result.refused, result.message, result.details));
+        else if (result.state.status !== 'active') outcomes[c.index] = failure(REUSE);
+        else {
+          const answer = await answerToken(keyring, config, settings, c.user, result.state, now, c.extra);
+          outcomes[c.index] = { ok: true, data: { ...answer, user: c.user } };
+        }
+      }),
+    );
+    return outcomes;
   };
+}
+
+/** The users of the tokens, or for each the error identity answered instead. */
+async function usersById(svc: WritingService, ids: number[]): Promise<Map<number, UserView | { code: DomainError['code'] }>> {
+  const found = new Map<number, UserView | { code: DomainError['code'] }>();
+  if (ids.length === 0) return found;
+  const reply = await svc.client.send(identityCommands.getUsers, { user_ids: ids });
+  if (!reply.ok) for (const id of ids) found.set(id, { code: reply.error.code });
+  else for (const user of reply.data.users) found.set(user.ID, user);
+  return found;
+}
+
+/** `refresh`: one token, its refusal answered as the command's error. */
+export function refreshHandler(refresh: ReturnType<typeof refreshSessions>) {
+  return async (item: RefreshItem): Promise<TokenReply> => {
+    const [outcome] = await refresh([item]);
+    if (!outcome?.ok) throw outcome ? new DomainError(outcome.error.code, outcome.error.message, outcome.error.details) : REUSE;
+    return outcome.data;
+  };
+}
+
+/** `refreshMany`: each refresh's answer in its place, refusals included. */
+export function refreshManyHandler(refresh: ReturnType<typeof refreshSessions>) {
+  return async ({ items }: Static<typeof tokensCommands.refreshMany.request>) => ({ results: await refresh(items) });
 }
