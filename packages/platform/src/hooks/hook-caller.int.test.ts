@@ -95,4 +95,30 @@ describe('createHookCaller', () => {
     expect(await ask()).toEqual({ status: 'unavailable' });
     expect(performance.now() - started).toBeGreaterThanOrEqual(DEFAULT_SETTINGS.hooks['login.allow']!.timeout_ms - 50);
   });
+
+  describe('callEach', () => {
+    const users = [1, 2, 3].map((ID) => ({ ...user, ID, user_login: `u${ID}` }));
+    const askEach = () => caller.callEach(hooks.loginAllow, users.map((u) => ({ user: u, context })));
+
+    it('skips every request of a batch at once when nobody subscribes', async () => {
+      policy({ timeout_ms: 5000, fail: 'closed' });
+      const started = performance.now();
+      expect(await askEach()).toEqual(users.map(() => ({ status: 'skipped' })));
+      expect(performance.now() - started).toBeLessThan(1000);
+    });
+
+    it('asks the subscriber about each request and answers each in its place', async () => {
+      policy({ timeout_ms: 1000, fail: 'closed' });
+      const seen = await subscribe((msg) => {
+        const { user: asked } = decodeJson(msg.data) as { user: { ID: number } };
+        return asked.ID === 2 ? encodeJson({ allow: false, message: 'Not you.' }) : encodeJson({ allow: true });
+      });
+      expect(await askEach()).toEqual([
+        { status: 'answered', reply: { allow: true } },
+        { status: 'answered', reply: { allow: false, message: 'Not you.' } },
+        { status: 'answered', reply: { allow: true } },
+      ]);
+      expect(seen).toHaveLength(3);
+    });
+  });
 });

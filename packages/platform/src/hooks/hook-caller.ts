@@ -14,7 +14,15 @@ export type HookOutcome<T> = { status: 'answered'; reply: T } | { status: 'skipp
 
 export interface HookCaller {
   call<H extends HookDef>(hook: H, payload: Static<H['request']>): Promise<HookOutcome<Static<H['reply']>>>;
+  /**
+   * Asks the hook about many requests decided together, each answered in its place. The first
+   * is asked alone: when nobody subscribes, the others are skipped without asking, as they
+   * would have been at the same moment; otherwise they are asked at once.
+   */
+  callEach<H extends HookDef>(hook: H, payloads: readonly Static<H['request']>[]): Promise<HookOutcome<Static<H['reply']>>[]>;
 }
+
+const SKIPPED = { status: 'skipped' } as const;
 
 /** A reply bigger than this is a broken one: hook replies end up in tokens and messages. */
 export const MAX_HOOK_REPLY_BYTES = 4096;
@@ -26,30 +34,41 @@ export const MAX_HOOK_REPLY_BYTES = 4096;
  * live setting (`hooks` in settings) says whether it fails open or closed.
  */
 export function createHookCaller(nc: NatsConnection, names: Names, settings: SettingsReader, logger: Logger): HookCaller {
+  /** The outcome, and whether the hook had no subscriber at all. */
+  const ask = async <H extends HookDef>(hook: H, payload: Static<H['request']>) => {
+    const policy = settings.current().hooks[hook.name] ?? DEFAULT_SETTINGS.hooks[hook.name]!;
+    const failed = (reason: string) => {
+      logger.warn({ hook: hook.name, reason, fail: policy.fail }, 'hook failed');
+      return { outcome: policy.fail === 'open' ? SKIPPED : ({ status: 'unavailable' } as const), unsubscribed: false };
+    };
+    let data: Uint8Array;
+    try {
+      const msg = await nc.request(names.hook(hook.name), encodeJson(payload), { timeout: policy.timeout_ms, headers: injectTrace() });
+      data = msg.data;
+    } catch (err) {
+      if (err instanceof RequestError && err.isNoResponders()) return { outcome: SKIPPED, unsubscribed: true };
+      return failed(err instanceof TimeoutError ? 'timeout' : 'request failed');
+    }
+    if (data.length > MAX_HOOK_REPLY_BYTES) return failed('reply too large');
+    let reply: unknown;
+    try {
+      reply = decodeJson(data);
+    } catch {
+      return failed('reply is not JSON');
+    }
+    if (!checker(hook.reply).Check(reply)) return failed('reply breaks the schema');
+    return { outcome: { status: 'answered', reply } as HookOutcome<Static<H['reply']>>, unsubscribed: false };
+  };
   return {
     async call(hook, payload) {
-      const policy = settings.current().hooks[hook.name] ?? DEFAULT_SETTINGS.hooks[hook.name]!;
-      const failed = (reason: string) => {
-        logger.warn({ hook: hook.name, reason, fail: policy.fail }, 'hook failed');
-        return policy.fail === 'open' ? ({ status: 'skipped' } as const) : ({ status: 'unavailable' } as const);
-      };
-      let data: Uint8Array;
-      try {
-        const msg = await nc.request(names.hook(hook.name), encodeJson(payload), { timeout: policy.timeout_ms, headers: injectTrace() });
-        data = msg.data;
-      } catch (err) {
-        if (err instanceof RequestError && err.isNoResponders()) return { status: 'skipped' };
-        return failed(err instanceof TimeoutError ? 'timeout' : 'request failed');
-      }
-      if (data.length > MAX_HOOK_REPLY_BYTES) return failed('reply too large');
-      let reply: unknown;
-      try {
-        reply = decodeJson(data);
-      } catch {
-        return failed('reply is not JSON');
-      }
-      if (!checker(hook.reply).Check(reply)) return failed('reply breaks the schema');
-      return { status: 'answered', reply };
+      return (await ask(hook, payload)).outcome;
+    },
+    async callEach(hook, payloads) {
+      const [first, ...rest] = payloads;
+      if (first === undefined) return [];
+      const asked = await ask(hook, first);
+      if (asked.unsubscribed) return payloads.map(() => SKIPPED);
+      return [asked.outcome, ...(await Promise.all(rest.map(async (p) => (await ask(hook, p)).outcome)))];
     },
   };
 }

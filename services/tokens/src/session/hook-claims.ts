@@ -1,5 +1,6 @@
 import { hooks, type RequestContext, type UserView } from '@headlesskey/contracts';
-import { DomainError, type WritingService } from '@headlesskey/platform';
+import { DomainError, type HookOutcome, type WritingService } from '@headlesskey/platform';
+import type { Static } from '@sinclair/typebox';
 import { extraClaims } from '../jwt/extra-claims.js';
 
 /**
@@ -13,7 +14,28 @@ export async function hookClaims(
   user: UserView,
   context: RequestContext,
 ): Promise<Record<string, unknown>> {
-  const outcome = await svc.hooks.call(hooks.tokenClaims, { grant, user, context });
-  if (outcome.status === 'unavailable') throw new DomainError('headlesskey_unavailable');
+  const claims = claimsOf(await svc.hooks.call(hooks.tokenClaims, { grant, user, context }));
+  if (claims instanceof DomainError) throw claims;
+  return claims;
+}
+
+/**
+ * `hookClaims` for many tokens signed together (refreshes decided in one batch): each gets its
+ * claims, or the refusal it would have got alone.
+ */
+export async function hookClaimsEach(
+  svc: WritingService,
+  grant: 'login' | 'refresh',
+  requests: readonly { user: UserView; context: RequestContext }[],
+): Promise<(Record<string, unknown> | DomainError)[]> {
+  const outcomes = await svc.hooks.callEach(
+    hooks.tokenClaims,
+    requests.map(({ user, context }) => ({ grant, user, context })),
+  );
+  return outcomes.map(claimsOf);
+}
+
+function claimsOf(outcome: HookOutcome<Static<typeof hooks.tokenClaims.reply>>): Record<string, unknown> | DomainError {
+  if (outcome.status === 'unavailable') return new DomainError('headlesskey_unavailable');
   return outcome.status === 'answered' ? extraClaims(outcome.reply.claims) : {};
 }

@@ -7,7 +7,7 @@ import { verifyToken } from '../jwt/verify.js';
 import type { Keyring } from '../keys/keyring.js';
 import { answerToken } from './answer.js';
 import { sessionDecider } from './decider.js';
-import { hookClaims } from './hook-claims.js';
+import { hookClaimsEach } from './hook-claims.js';
 import { deviceOf } from './issue.js';
 import { projectRotations } from './read-model.js';
 import { tokenRejection } from './rejection.js';
@@ -49,27 +49,28 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
     const verified = await Promise.all(items.map((item) => verifyToken(item.token, keyring, { ...config, allowExpired: true })));
     const userIds = [...new Set(verified.flatMap((v) => (v.ok ? [v.claims.data.ID] : [])))];
     const users = await usersById(svc, userIds);
-    const checked = await Promise.all(
-      items.map(async (item, index): Promise<Checked | undefined> => {
-        const v = verified[index]!;
-        if (!v.ok) {
-          outcomes[index] = failure(tokenRejection(v));
-          return undefined;
-        }
-        const user = users.get(v.claims.data.ID);
-        if (!user || 'code' in user) {
-          outcomes[index] = failure(new DomainError(user?.code ?? 'headlesskey_token_revoked'));
-          return undefined;
-        }
-        try {
-          const extra = await hookClaims(svc, 'refresh', user, item.context);
-          return { index, item, sid: v.claims.sid, jti: v.claims.jti, user, extra };
-        } catch (err) {
-          outcomes[index] = failure(err);
-          return undefined;
-        }
-      }),
-    );
+    const known = items.flatMap((item, index) => {
+      const v = verified[index]!;
+      if (!v.ok) {
+        outcomes[index] = failure(tokenRejection(v));
+        return [];
+      }
+      const user = users.get(v.claims.data.ID);
+      if (!user || 'code' in user) {
+        outcomes[index] = failure(new DomainError(user?.code ?? 'headlesskey_token_revoked'));
+        return [];
+      }
+      return [{ index, item, sid: v.claims.sid, jti: v.claims.jti, user, context: item.context }];
+    });
+    const claims = await hookClaimsEach(svc, 'refresh', known);
+    const checked = known.map((k, i): Checked | undefined => {
+      const extra = claims[i]!;
+      if (extra instanceof DomainError) {
+        outcomes[k.index] = failure(extra);
+        return undefined;
+      }
+      return { ...k, extra };
+    });
     const pending = checked.filter((c): c is Checked => c !== undefined);
     const tokens = pending.map(() => ({ jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl }));
     const decided = await retryOnConflict(svc.store, async (em) => {
