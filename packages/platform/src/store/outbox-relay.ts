@@ -61,12 +61,17 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         [BATCH],
       );
       if (rows.length === 0) return;
-      for (const row of rows) {
-        const hdrs = headers();
-        const traceparent = (row.payload.meta as { traceparent?: string } | undefined)?.traceparent;
-        if (traceparent) hdrs.set('traceparent', traceparent);
-        await js.publish(row.subject, encodeJson(row.payload), { msgID: row.event_id, headers: hdrs });
-      }
+      // Sent together, in order, on one connection: the server stores them in that order, and
+      // the acks are awaited together. A failed publish leaves every row for the next drain,
+      // whose re-publishes of the stored ones the stream drops by `Nats-Msg-Id`.
+      await Promise.all(
+        rows.map((row) => {
+          const hdrs = headers();
+          const traceparent = (row.payload.meta as { traceparent?: string } | undefined)?.traceparent;
+          if (traceparent) hdrs.set('traceparent', traceparent);
+          return js.publish(row.subject, encodeJson(row.payload), { msgID: row.event_id, headers: hdrs });
+        }),
+      );
       await db.query('delete from outbox where position = any($1::bigint[])', [rows.map((r) => r.position)]);
       if (rows.length < BATCH) return;
     }
