@@ -47,27 +47,44 @@ export async function writeSnapshot<S>(em: EntityManager, streamId: string, vers
   );
 }
 
-/** `readSnapshotted` for many streams in two statements, whatever their number. */
+/**
+ * `readSnapshotted` for many streams in one statement: each stream's snapshot and the events
+ * after it, read through the (stream, version) index stream by stream — never a scan of the
+ * whole event table, whatever its size.
+ */
 export async function readManySnapshotted<S>(
   em: EntityManager,
   streamIds: readonly string[],
   initial: S,
 ): Promise<Map<string, Snapshotted<S>>> {
-  const ids = JSON.stringify([...new Set(streamIds)]);
-  const snaps = await em.execute<{ stream_id: string; version: number; state: S }[]>(
-    'select stream_id, version, state from snapshots where stream_id in (select jsonb_array_elements_text(?::jsonb))',
-    [ids],
+  const rows = await em.execute<
+    {
+      stream_id: string;
+      snap_version: number | null;
+      state: S | null;
+      type: string | null;
+      data: Record<string, unknown>;
+      version: number | null;
+    }[]
+  >(
+    // `offset 0` keeps the lateral subquery per stream: pulled up, it would be a hash join over all events.
+    `select x.id as stream_id, s.version as snap_version, s.state, e.type, e.data, e.version
+     from jsonb_array_elements_text(?::jsonb) as x(id)
+     left join snapshots s on s.stream_id = x.id
+     left join lateral (
+       select type, data, version from events where stream_id = x.id and version > coalesce(s.version, 0) order by version offset 0
+     ) e on true
+     order by x.id, e.version`,
+    [JSON.stringify([...new Set(streamIds)])],
   );
-  const loaded = new Map<string, Snapshotted<S>>(streamIds.map((id) => [id, { version: 0, state: initial, events: [] }]));
-  for (const snap of snaps) loaded.set(snap.stream_id, { version: snap.version, state: snap.state, events: [] });
-  const rows = await em.execute<{ stream_id: string; type: string; data: Record<string, unknown>; version: number }[]>(
-    `select e.stream_id, e.type, e.data, e.version from events e left join snapshots s on s.stream_id = e.stream_id
-     where e.stream_id in (select jsonb_array_elements_text(?::jsonb)) and e.version > coalesce(s.version, 0)
-     order by e.stream_id, e.version`,
-    [ids],
-  );
+  const loaded = new Map<string, Snapshotted<S>>();
   for (const row of rows) {
-    const stream = loaded.get(row.stream_id)!;
+    let stream = loaded.get(row.stream_id);
+    if (!stream) {
+      stream = { version: row.snap_version ?? 0, state: row.state ?? initial, events: [] };
+      loaded.set(row.stream_id, stream);
+    }
+    if (row.type === null || row.version === null) continue;
     stream.events.push({ type: row.type as EventType, data: row.data });
     stream.version = row.version;
   }
