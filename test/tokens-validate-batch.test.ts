@@ -63,6 +63,8 @@ describe('validate under concurrency', () => {
       if (want === 'valid') expect({ status, code }).toEqual({ status: 200, code: undefined });
       else expect({ status, code }).toEqual({ status: 401, code: want });
     }
+    // Every command the burst sent reached this subscriber before the PONG of a flush.
+    await bus.nc.flush();
     const sent = batches.reduce((sum, n) => sum + n, 0);
     expect(sent).toBe(burst.length);
     expect(batches.length).toBeLessThan(burst.length);
