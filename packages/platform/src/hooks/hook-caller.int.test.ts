@@ -98,7 +98,11 @@ describe('createHookCaller', () => {
 
   describe('callEach', () => {
     const users = [1, 2, 3].map((ID) => ({ ...user, ID, user_login: `u${ID}` }));
-    const askEach = () => caller.callEach(hooks.loginAllow, users.map((u) => ({ user: u, context })));
+    const askEach = () =>
+      caller.callEach(
+        hooks.loginAllow,
+        users.map((u) => ({ user: u, context })),
+      );
 
     it('skips every request of a batch at once when nobody subscribes', async () => {
       policy({ timeout_ms: 5000, fail: 'closed' });

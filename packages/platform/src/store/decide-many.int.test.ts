@@ -19,7 +19,8 @@ interface Count {
 
 const counter = (snapshots: boolean): Decider<Step, Stepped, Count> => ({
   initialState: { n: 0 },
-  decide: (step, { n }) => (n + step.by > (step.max ?? 1000) ? refuse('headlesskey_device_limit') : [{ type: 'settings.changed', data: { by: step.by } }]),
+  decide: (step, { n }) =>
+    n + step.by > (step.max ?? 1000) ? refuse('headlesskey_device_limit') : [{ type: 'settings.changed', data: { by: step.by } }],
   evolve: ({ n }, e) => ({ n: n + e.data.by }),
   snapshots,
 });
