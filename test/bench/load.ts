@@ -2,8 +2,6 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '@headlesskey/platform';
 import autocannon from 'autocannon';
 
-export type Phase = 'warmup' | 'measure';
-
 /** The requests one connection loops over; `connection` counts from 0 within a run. */
 export type RequestsFor = (connection: number) => autocannon.Request[];
 
@@ -13,21 +11,22 @@ export interface LoadTarget {
   /** `http://127.0.0.1:port`; each request names its path. */
   origin: string;
   connections: number;
-  /** Called once for the warm-up and once for the measured run, so each may get fresh state. */
-  requests(phase: Phase): RequestsFor;
+  /** Called once per run: each connection's requests. */
+  requests(): RequestsFor;
 }
 
 export interface Measurement {
   connections: number;
-  /** Wall time of the measured run. */
+  /** The measured window: the run's last seconds. */
   seconds: number;
   /** 2xx responses. */
   ok: number;
   /** 2xx responses per second. */
   rps: number;
-  /** Milliseconds, over every response of the measured run. */
+  /** Milliseconds, over every response in the measured window. */
   p50: number;
   p99: number;
+  /** Non-2xx answers: failures anywhere in the run, and the shed logins of the window. */
   non2xx: number;
   /**
    * Of the non-2xx, the logins identity shed under overload (503, reason `overloaded`): answered
@@ -60,14 +59,16 @@ export const jsonPost = (path: string, body: unknown): autocannon.Request => ({
 });
 
 /**
- * Loads the target for the warm-up, then for `seconds`, and measures the second run only.
+ * Loads the target for the warm-up and the measured seconds in one run, and measures only the
+ * answers that arrive in the last `seconds`: the stack is then in its steady state, with as many
+ * requests in flight as the connections keep there (50 logins fill identity's queue for seconds
+ * before the first answer, which a run measured from a cold start would count as lost time).
  * Latency comes from autocannon's per-response timing (fractions of a millisecond), not its
  * histogram, which keeps whole milliseconds.
  */
 export async function measure(target: LoadTarget, seconds: number, warmupSeconds: number): Promise<Measurement> {
   process.stdout.write(`  ${target.label}@${target.connections} \u2026 `);
-  if (warmupSeconds > 0) await settle(await runOnce(target, 'warmup', warmupSeconds));
-  const m = await runOnce(target, 'measure', seconds);
+  const m = await runOnce(target, warmupSeconds, seconds);
   await settle(m);
   const failed = m.non2xx - m.shed + m.socketErrors;
   process.stdout.write(
@@ -76,48 +77,58 @@ export async function measure(target: LoadTarget, seconds: number, warmupSeconds
   return m;
 }
 
-async function runOnce(target: LoadTarget, phase: Phase, seconds: number): Promise<Measurement> {
+async function runOnce(target: LoadTarget, warmupSeconds: number, seconds: number): Promise<Measurement> {
   if (aborted) throw new Error('the benchmark is stopping');
-  const requestsFor = target.requests(phase);
+  const requestsFor = target.requests();
   const latencies = new Samples();
   let ok = 0;
   let non2xx = 0;
   let firstFailure: string | undefined;
   let shed = 0;
   let connection = 0;
+  const started = performance.now();
+  const windowStart = started + warmupSeconds * 1000;
+  const windowEnd = windowStart + seconds * 1000;
+  const measured = () => {
+    const now = performance.now();
+    return now >= windowStart && now < windowEnd;
+  };
+  // A failure counts wherever it happens; a shed login or a success only inside the window.
   const noteFailure = (status: number, body: string) => {
-    if (status === 503 && body.includes('"reason":"overloaded"')) shed++;
-    else firstFailure ??= `${status} ${body.slice(0, 200)}`;
+    if (status === 503 && body.includes('"reason":"overloaded"')) {
+      if (measured()) shed++;
+    } else {
+      non2xx++;
+      firstFailure ??= `${status} ${body.slice(0, 200)}`;
+    }
   };
   const instance = autocannon({
     url: target.origin,
     connections: target.connections,
-    duration: seconds,
+    duration: warmupSeconds + seconds,
     // The services' own command timeouts decide; the load generator only gives up much later.
     timeout: 30,
     setupClient: (client) => client.setRequests(requestsFor(connection++).map((r) => withFailureNote(r, noteFailure))),
   });
   instance.on('response', (_client, status, _bytes, ms) => {
+    if (!measured()) return;
     latencies.add(ms);
     if (status >= 200 && status < 300) ok++;
-    else non2xx++;
   });
   current = instance;
-  const started = performance.now();
   const result = await instance.then((r) => {
     current = undefined;
     return r;
   });
   if (aborted) throw new Error('the benchmark is stopping');
-  const elapsed = (performance.now() - started) / 1000;
   return {
     connections: target.connections,
-    seconds: elapsed,
+    seconds,
     ok,
-    rps: ok / elapsed,
+    rps: ok / seconds,
     p50: latencies.percentile(50),
     p99: latencies.percentile(99),
-    non2xx,
+    non2xx: non2xx + shed,
     shed,
     socketErrors: result.errors,
     ...(firstFailure ? { firstFailure } : {}),

@@ -172,7 +172,7 @@ Figures from a shared or busy machine are noisy; compare ratios taken in the sam
 - Commit: ${commit(info.repoRoot)}
 - Machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()} ${os.arch()}
 - Node ${process.version}; load average ${loads(info.loadBefore)} at start, ${loads(info.loadAfter)} at the end
-- Settings: ${settings.seconds} s measured per run after ${settings.warmupSeconds} s of warm-up; bcrypt cost ${settings.bcryptCost}; telemetry on at the ${SAMPLING}; \`LOG_LEVEL=warn\`; \`HEADLESSKEY_TRUSTED_PROXIES=127.0.0.1\`; one process per service; libuv threadpool ${Number(process.env.UV_THREADPOOL_SIZE) || 4}
+- Settings: ${settings.seconds} s measured per run, after ${settings.warmupSeconds} s of warm-up in the same run; bcrypt cost ${settings.bcryptCost}; telemetry on at the ${SAMPLING}; \`LOG_LEVEL=warn\`; \`HEADLESSKEY_TRUSTED_PROXIES=127.0.0.1\`; one process per service; libuv threadpool ${Number(process.env.UV_THREADPOOL_SIZE) || 4}
 - Backends: PostgreSQL ${redact(settings.databaseUrl)}, NATS ${redact(settings.natsUrl)}
 
 ## Results
@@ -189,12 +189,12 @@ ${info.serviceLogs.length === 0 ? 'Nothing at warn or above.' : `Lines at warn a
 
 ## How each figure is taken
 
-- Load: autocannon 9 (programmatic API) in the benchmark process, against 127.0.0.1, one run at a time, keep-alive, no pipelining. req/s counts 2xx answers over the measured wall time; p50/p99 are over every answer of the measured run, from autocannon's per-response timing (sub-millisecond). *shed*: logins identity answered 503 (\`reason: overloaded\`) without running bcrypt, because the check could not have ended before the gateway's command timeout — 50 logins at once wait longer than that for the cores; they count neither as 2xx nor as failures.
+- Load: autocannon 9 (programmatic API) in the benchmark process, against 127.0.0.1, one run at a time, keep-alive, no pipelining. Each run loads for the warm-up and the measured seconds without a pause, and only the answers that arrive in its measured window count, so every figure is the steady state's. req/s counts 2xx answers in the window over its length; p50/p99 are over every answer in it, from autocannon's per-response timing (sub-millisecond). A non-2xx answer anywhere in the run is a failure. *shed*: logins identity answered 503 (\`reason: overloaded\`) without running bcrypt, because the check could not have ended before the gateway's command timeout — 50 logins at once wait longer than that for the cores; they count neither as 2xx nor as failures.
 - Stack: every service as its own process (\`startSystem\`, instance \`bench<random>\`, a free port below 32768), dropped afterwards.
 - \`/token/validate\`: one token from a registration, body \`{token}\`, the same token on every connection.
 - \`/token\`: one registered user per connection, each logging in again and again from an address of its own (\`X-Forwarded-For\` from RFC 2544's 198.18.0.0/15, the gateway trusting 127.0.0.1 as its proxy): identity counts logins in flight against the client IP, so 50 concurrent logins from one address are refused with 429 once 20 are in flight.
-- \`/token/refresh\`: one session per connection (logins from distinct \`device\` values, fresh sessions for the warm-up and for the measured run); each request sends the token the previous refresh returned. Any non-2xx counts as a failure.
-- Baselines, each in its own Node process: a Fastify route answering \`{ok:true}\` to the same POST body; a Fastify route verifying the same token re-signed with a secret of ours, with jose exactly as the tokens service checks it (HS256 only, issuer, audience, \`typ\`, required claims, 5 s tolerance, an HMAC CryptoKey imported once); and \`bcrypt.compare\` of the same SHA-384 pre-hash at the same cost, twice the threadpool size in flight, for the same duration.
+- \`/token/refresh\`: one session per connection (logins from distinct \`device\` values); each request sends the token the previous refresh returned. Any non-2xx counts as a failure.
+- Baselines, each in its own Node process: a Fastify route answering \`{ok:true}\` to the same POST body; a Fastify route verifying the same token re-signed with a secret of ours, with jose exactly as the tokens service checks it (HS256 only, issuer, audience, \`typ\`, required claims, 5 s tolerance, an HMAC CryptoKey imported once); and \`bcrypt.compare\` of the same SHA-384 pre-hash at the same cost, twice the threadpool size in flight through the same warm-up, counting the compares that end in the same measured window.
 `;
 }
 

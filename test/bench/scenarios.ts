@@ -1,7 +1,7 @@
 import type { RunningSystem } from '@headlesskey/local';
 import type autocannon from 'autocannon';
 import { type Credentials, openSessions, registerUser, registerUsers } from './fixtures.js';
-import { jsonPost, type LoadTarget, type Measurement, measure, type Phase } from './load.js';
+import { jsonPost, type LoadTarget, type Measurement, measure } from './load.js';
 import type { BenchSettings } from './settings.js';
 
 export interface StackResults {
@@ -37,11 +37,8 @@ export async function runStackScenarios(system: RunningSystem, settings: BenchSe
 
   const refreshUser = await registerUser(system.apiUrl, 'benchrefresh');
   const refresh = await at('refresh', async (connections) => {
-    const pools = {
-      warmup: settings.warmupSeconds > 0 ? await openSessions(system.apiUrl, refreshUser, connections, `warmup${connections}`) : [],
-      measure: await openSessions(system.apiUrl, refreshUser, connections, `measure${connections}`),
-    };
-    return (phase: Phase) => (i) => rotating(`${base}/token/refresh`, tokenOf(pools[phase], i));
+    const tokens = await openSessions(system.apiUrl, refreshUser, connections, `bench${connections}`);
+    return () => (i) => rotating(`${base}/token/refresh`, tokenOf(tokens, i));
   });
 
   return { validate, token: login, refresh };
