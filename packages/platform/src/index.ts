@@ -1,5 +1,5 @@
 export { Migration } from '@mikro-orm/migrations';
-export { type EntityManager, EntitySchema } from '@mikro-orm/postgresql';
+export { EntitySchema } from '@mikro-orm/postgresql';
 export { checker, decodeJson, encodeJson, firstViolation, isValid, type Reply } from './bus/codec.js';
 export { type CommandClient, createCommandClient, DEFAULT_COMMAND_TIMEOUT_MS } from './bus/command-client.js';
 export { type CommandHandler, type CommandMeta, type CommandServer, createCommandServer } from './bus/command-server.js';
@@ -44,6 +44,6 @@ export {
   type StreamAppend,
 } from './store/event-store.js';
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
-export { openReadPool, type ReadPool } from './store/read-pool.js';
+export { type Database, openDatabase, type Sql } from './store/sql.js';
 export { currentTraceparent, extractTrace, injectTrace, inSpan, SpanKind, tracer } from './telemetry/propagation.js';
 export { startTelemetry, type Telemetry } from './telemetry/sdk.js';

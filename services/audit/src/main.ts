@@ -24,7 +24,7 @@ await runService('audit', async ({ config, nc, logger }) => {
   const retention = startRetention({ store, retentionDays, intervalMs: audit.purgeIntervalMs, logger });
   const server = createCommandServer(nc, config.names, 'audit', logger)
     .on(ping('audit'), async () => {
-      await store.em.getConnection().execute('select 1');
+      await store.db.execute('select 1');
       return { service: 'audit', store: true };
     })
     .on(auditCommands.queryLogs, queryLogsHandler(store));

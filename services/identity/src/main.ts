@@ -34,7 +34,7 @@ await runService('identity', async (rt) => {
     config,
     policy: passwordPolicy(svc.settings, config.siteName, common),
     decoyHash: await decoyHash(config.bcryptCost),
-    pepper: await loadResetPepper(svc.store.em.fork(), config.resetPepper, rt.logger),
+    pepper: await loadResetPepper(svc.store.db, config.resetPepper, rt.logger),
     passwordWork: new PasswordWork(config.passwordSlots),
   };
   const bucket = await openSettingsBucket(rt.nc, rt.config.names, rt.config.streamReplicas);
@@ -44,7 +44,7 @@ await runService('identity', async (rt) => {
   if (!mailer) rt.logger.warn('HEADLESSKEY_SMTP_URL is not set: password reset mails will not be sent');
   const worker = startMailWorker({ app, mailer, logger: rt.logger });
   const sweep = setInterval(() => {
-    sweepCounters(svc.store.em.fork()).catch((err) => rt.logger.warn({ err }, 'sweeping attempt counters failed'));
+    sweepCounters(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping attempt counters failed'));
   }, SWEEP_MS);
   svc.server
     .on(identityCommands.register, registerHandler(app))

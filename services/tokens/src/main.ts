@@ -52,7 +52,7 @@ await runService('tokens', async (rt) => {
     .on(ssoCommands.exchange, exchangeHandler({ svc, config, keyring, keys: remoteKeys, logger }));
   svc.server.listen();
   const sweep = setInterval(() => {
-    sweepUsedJtis(svc.store.em.fork()).catch((err) => logger.warn({ err }, 'sweeping exchanged SSO token ids failed'));
+    sweepUsedJtis(svc.store.db).catch((err) => logger.warn({ err }, 'sweeping exchanged SSO token ids failed'));
   }, SWEEP_MS);
   const backstop = await runEventConsumer({
     nc,

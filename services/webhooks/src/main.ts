@@ -55,7 +55,7 @@ await runService('webhooks', async ({ config, nc, logger }) => {
   const log = deliveryLogHandlers(store, worker.wake);
   const server = createCommandServer(nc, config.names, 'webhooks', logger)
     .on(ping('webhooks'), async () => {
-      await store.em.getConnection().execute('select 1');
+      await store.db.execute('select 1');
       return { service: 'webhooks', store: true };
     })
     .on(cmd.createWebhook, endpoints.create)

@@ -9,13 +9,12 @@ import { type SettingsReader, watchSettings } from '../settings/settings-reader.
 import { databaseUrl, openStore, type Store } from '../store/database.js';
 import type { StoreScope } from '../store/event-store.js';
 import { startOutboxRelay } from '../store/outbox-relay.js';
-import { openReadPool, type ReadPool } from '../store/read-pool.js';
 import type { RunningService, ServiceRuntime } from './run-service.js';
 
 export interface WritingService extends RunningService {
   store: Store;
-  /** For point reads on the hot path; see `openReadPool`. */
-  reads: ReadPool;
+  /** The store's plain pool, for named (prepared) point reads on the hot paths. */
+  reads: Store['db']['pool'];
   scope: StoreScope;
   settings: SettingsReader;
   /** Register handlers, then `listen()`. `ping` is already answered (bus and store). */
@@ -52,11 +51,11 @@ export async function openWritingService(
   });
   await ensureEventStream(nc, config.names, config.streamReplicas);
   const settings = await watchSettings(nc, config.names, logger, config.streamReplicas);
-  const reads = openReadPool(databaseUrl(config.databaseUrl, database), opts.poolSize ?? 10);
+  const reads = store.db.pool;
   const relay = startOutboxRelay({ nc, databaseUrl: databaseUrl(config.databaseUrl, database), logger });
   const server = createCommandServer(nc, config.names, service, logger);
   server.on(ping(service), async () => {
-    await store.em.getConnection().execute('select 1');
+    await store.db.execute('select 1');
     return { service, store: true };
   });
   return {
@@ -71,7 +70,6 @@ export async function openWritingService(
       await server.close();
       await relay.stop();
       await settings.stop();
-      await reads.end();
       await store.close();
     },
   };

@@ -66,7 +66,7 @@ describe('openStore', () => {
   it('opens the same database again without re-running a migration or losing data', async () => {
     const database = names.database('identity');
     const first = await open(database);
-    await first.em.fork().execute("insert into read_model (id) values ('kept')");
+    await first.db.execute("insert into read_model (id) values ('kept')");
     await open(database);
     const applied = await query<{ name: string }>(database, 'select name from schema_migrations order by id');
     expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0000_event_store_snapshots', '0001_read_model']);

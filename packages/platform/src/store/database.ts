@@ -6,8 +6,14 @@ import type { Logger } from 'pino';
 import { EventStoreMigration } from './event-store-migration.js';
 import { OutboxMessage, StoredEvent } from './event-store-schema.js';
 import { SnapshotsMigration } from './snapshots.js';
+import { type Database, openDatabase } from './sql.js';
 
-export type Store = MikroORM;
+/** A service's own database: its schema kept by MikroORM's migrator, its statements sent through `db`. */
+export interface Store {
+  /** A pg pool with bound parameters (see `sql.ts`). */
+  db: Database;
+  close(): Promise<void>;
+}
 
 export interface StoreOptions {
   /** A server URL; the database named `database` is created on it when missing. */
@@ -62,7 +68,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
         ...opts.migrations,
       ],
     },
-    pool: { min: 1, max: opts.poolSize ?? 10 },
+    // Only the migrations run through MikroORM's own connections.
+    pool: { min: 1, max: 2 },
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
   });
@@ -73,7 +80,14 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     throw err;
   }
   opts.logger.info({ database: opts.database }, 'store ready');
-  return orm;
+  const db = openDatabase(databaseUrl(opts.serverUrl, opts.database), opts.poolSize ?? 10);
+  return {
+    db,
+    async close() {
+      await db.end();
+      await orm.close();
+    },
+  };
 }
 
 /** Runs `fn` while holding a session advisory lock, so replicas starting together migrate one at a time. */

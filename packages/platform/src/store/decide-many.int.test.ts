@@ -46,14 +46,12 @@ afterAll(async () => {
 });
 
 const run = (decider: Decider<Step, Stepped, Count>, commands: { streamId: string; command: Step }[]) =>
-  store.em.fork().transactional((em) => decideMany(em, { scope, decider, commands: commands.map((c) => ({ ...c, meta })) }));
+  store.db.transaction((tx) => decideMany(tx, { scope, decider, commands: commands.map((c) => ({ ...c, meta })) }));
 
 /** Until some session of this database waits for a lock another transaction holds. */
 async function waitForLockWaiter() {
   for (let i = 0; i < 200; i++) {
-    const rows = await store.em
-      .fork()
-      .execute("select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+    const rows = await store.db.execute("select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
     if (rows.length > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -61,8 +59,7 @@ async function waitForLockWaiter() {
 }
 
 async function versions(streamId: string) {
-  return store.em
-    .fork()
+  return store.db
     .execute<{ version: number }[]>('select version from events where stream_id = ? order by version', [streamId])
     .then((rows) => rows.map((r) => r.version));
 }
@@ -101,8 +98,7 @@ describe.each([true, false])('decideMany (snapshots: %s)', (snapshots) => {
     await run(decider, [{ streamId: id('e'), command: { by: 1 } }]);
     // Another writer takes `e`'s next version first and holds it uncommitted: the batch reads
     // version 1, then waits on that row when it appends, and loses once the writer commits.
-    const other = store.em.fork();
-    const done = other.transactional(async (tx) => {
+    const done = store.db.transaction(async (tx) => {
       await tx.execute(
         `insert into events (id, stream_id, version, type, data, meta, recorded_at) values (gen_random_uuid(), ?, 2, 'settings.changed', '{"by":1}', '{}', now())`,
         [id('e')],

@@ -1,8 +1,8 @@
 import type { EventMeta } from '@headlesskey/contracts';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Decided, type Decider, fold, isRefusal, type Refusal } from './decider.js';
 import { appendToStreams, type NewEvent, readStream, type StoreScope, type StreamAppend } from './event-store.js';
 import { readManySnapshotted, writeSnapshots } from './snapshots.js';
+import type { Sql } from './sql.js';
 
 export interface StreamCommand<C, S> {
   streamId: string;
@@ -27,10 +27,10 @@ export interface DecideManyOptions<C, E extends NewEvent, S> {
  * commands' order; the caller projects them in the same transaction.
  */
 export async function decideMany<C, E extends NewEvent, S>(
-  em: EntityManager,
+  tx: Sql,
   opts: DecideManyOptions<C, E, S>,
 ): Promise<(Decided<E, S> | Refusal)[]> {
-  const streams = await loadStreams(em, opts.decider, [...new Set(opts.commands.map((c) => c.streamId))]);
+  const streams = await loadStreams(tx, opts.decider, [...new Set(opts.commands.map((c) => c.streamId))]);
   const appends = new Map<string, StreamAppend & { events: E[] }>();
   const outcomes = opts.commands.map(({ streamId, command, meta }): Decided<E, S> | Refusal => {
     const stream = streams.get(streamId)!;
@@ -50,11 +50,11 @@ export async function decideMany<C, E extends NewEvent, S>(
     }
     return { events: [...decision], before, state: stream.state };
   });
-  await appendToStreams(em, opts.scope, [...appends.values()]);
+  await appendToStreams(tx, opts.scope, [...appends.values()]);
   if (opts.decider.snapshots) {
     const changed = [...new Set([...appends.values()].map((a) => a.streamId))];
     await writeSnapshots(
-      em,
+      tx,
       changed.map((id) => ({ streamId: id, version: streams.get(id)!.version, state: streams.get(id)!.state })),
     );
   }
@@ -63,15 +63,15 @@ export async function decideMany<C, E extends NewEvent, S>(
 
 export const isDecided = <E, S>(outcome: Decided<E, S> | Refusal): outcome is Decided<E, S> => !('refused' in outcome);
 
-async function loadStreams<C, E extends NewEvent, S>(em: EntityManager, decider: Decider<C, E, S>, ids: string[]) {
+async function loadStreams<C, E extends NewEvent, S>(tx: Sql, decider: Decider<C, E, S>, ids: string[]) {
   const loaded = new Map<string, { version: number; state: S }>();
   if (decider.snapshots) {
-    for (const [id, snap] of await readManySnapshotted(em, ids, decider.initialState))
+    for (const [id, snap] of await readManySnapshotted(tx, ids, decider.initialState))
       loaded.set(id, { version: snap.version, state: (snap.events as E[]).reduce(decider.evolve, snap.state) });
     return loaded;
   }
   for (const id of ids) {
-    const stream = await readStream(em, id, decider.folds);
+    const stream = await readStream(tx, id, decider.folds);
     loaded.set(id, { version: stream.version, state: fold(decider, stream.events as E[]) });
   }
   return loaded;

@@ -1,6 +1,5 @@
 import type { EventMeta } from '@headlesskey/contracts';
 import { Migration } from '@mikro-orm/migrations';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUrls, dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
 import { DomainError } from '../bus/domain-error.js';
@@ -8,6 +7,7 @@ import { createLogger } from '../logging/logger.js';
 import { openStore, type Store } from './database.js';
 import { type Decider, handleCommand, refuse } from './decider.js';
 import type { NewEvent, StoreScope } from './event-store.js';
+import type { Sql } from './sql.js';
 
 /** A tiny list aggregate: each added item is an event; no duplicates; at most `limit` items. */
 type Added = NewEvent<'settings.changed', { item: string }>;
@@ -58,13 +58,13 @@ const add = (streamId: string, command: AddItems, decider = listDecider) =>
   handleCommand({ store, scope, streamId, decider, command, meta });
 
 async function rows(streamId: string) {
-  const em = store.em.fork();
-  const events = await em.execute<{ version: number; item: string }[]>(
+  const db = store.db;
+  const events = await db.execute<{ version: number; item: string }[]>(
     "select version, data->>'item' as item from events where stream_id = ? order by global_position",
     [streamId],
   );
-  const [outbox] = await em.execute<{ n: number }[]>("select count(*)::int as n from outbox where payload->>'stream' = ?", [streamId]);
-  const [projected] = await em.execute<{ n: number }[]>('select count(*)::int as n from list_items where stream_id = ?', [streamId]);
+  const [outbox] = await db.execute<{ n: number }[]>("select count(*)::int as n from outbox where payload->>'stream' = ?", [streamId]);
+  const [projected] = await db.execute<{ n: number }[]>('select count(*)::int as n from list_items where stream_id = ?', [streamId]);
   return { events, outbox: outbox?.n, projected: projected?.n };
 }
 
@@ -164,15 +164,15 @@ describe('handleCommand', () => {
   });
 
   it('projects in the same transaction as the append', async () => {
-    const project = async (em: EntityManager, events: readonly Added[]) => {
-      for (const e of events) await em.execute('insert into list_items (stream_id, item) values (?, ?)', ['list-3', e.data.item]);
+    const project = async (tx: Sql, events: readonly Added[]) => {
+      for (const e of events) await tx.execute('insert into list_items (stream_id, item) values (?, ?)', ['list-3', e.data.item]);
     };
     await handleCommand({ store, scope, streamId: 'list-3', decider: listDecider, command: { items: ['a', 'b'] }, meta, project });
     expect(await rows('list-3')).toMatchObject({ outbox: 2, projected: 2 });
 
     // The projection writes its rows, then fails: the events, outbox rows and projected rows all roll back.
-    const failing = async (em: EntityManager, events: readonly Added[]) => {
-      await project(em, events);
+    const failing = async (tx: Sql, events: readonly Added[]) => {
+      await project(tx, events);
       throw new Error('read model broke');
     };
     const run = handleCommand({
@@ -217,9 +217,7 @@ describe('snapshots', () => {
   const snapshotted: Decider<AddItems, Added, Items> = { ...listDecider, snapshots: true };
   const snapshotOf = async (streamId: string) =>
     (
-      await store.em
-        .fork()
-        .execute<{ version: number; state: Items }[]>('select version, state from snapshots where stream_id = ?', [streamId])
+      await store.db.execute<{ version: number; state: Items }[]>('select version, state from snapshots where stream_id = ?', [streamId])
     )[0];
 
   it('keeps the folded state beside the events and decides from it', async () => {
@@ -234,7 +232,7 @@ describe('snapshots', () => {
     for (const item of ['a', 'b']) await add('snap-2', { items: [item] }, snapshotted);
     await add('snap-2', { items: ['c'] }); // written without a snapshot: the snapshot is now behind
     expect((await add('snap-2', { items: ['d'] }, snapshotted)).before).toEqual(['a', 'b', 'c']);
-    await store.em.fork().execute('delete from snapshots where stream_id = ?', ['snap-2']);
+    await store.db.execute('delete from snapshots where stream_id = ?', ['snap-2']);
     expect((await add('snap-2', { items: ['e'] }, snapshotted)).before).toEqual(['a', 'b', 'c', 'd']);
   });
 

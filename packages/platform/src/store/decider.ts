@@ -1,9 +1,9 @@
 import type { ErrorCode, EventMeta } from '@headlesskey/contracts';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../bus/domain-error.js';
 import type { Store } from './database.js';
 import { appendToStream, type NewEvent, readStream, retryOnConflict, type StoreScope } from './event-store.js';
-import { readSnapshotted, writeSnapshot } from './snapshots.js';
+import { readManySnapshotted, writeSnapshot } from './snapshots.js';
+import type { Sql } from './sql.js';
 
 /** A refusal is a decision too: the command is answered with this code and nothing is written. */
 export interface Refusal {
@@ -48,7 +48,7 @@ export interface DecideOptions<C, E extends NewEvent, S> {
   command: C;
   meta: EventMeta;
   /** Updates the read models in the same transaction as the append. */
-  project?: (em: EntityManager, events: readonly E[], state: S) => Promise<void>;
+  project?: (tx: Sql, events: readonly E[], state: S) => Promise<void>;
 }
 
 export interface HandleOptions<C, E extends NewEvent, S> extends DecideOptions<C, E, S> {
@@ -66,26 +66,23 @@ export interface Decided<E, S> {
  * Read, decide, append, project — inside the caller's transaction, so one transaction can
  * decide on several streams. A refusal throws its DomainError; a lost race, ConcurrencyError.
  */
-export async function decideInTransaction<C, E extends NewEvent, S>(
-  em: EntityManager,
-  opts: DecideOptions<C, E, S>,
-): Promise<Decided<E, S>> {
-  const { version, before } = await load(em, opts);
+export async function decideInTransaction<C, E extends NewEvent, S>(tx: Sql, opts: DecideOptions<C, E, S>): Promise<Decided<E, S>> {
+  const { version, before } = await load(tx, opts);
   const decision = opts.decider.decide(opts.command, before);
   if (isRefusal(decision)) throw new DomainError(decision.refused, decision.message, decision.details);
-  await appendToStream(em, opts.scope, opts.streamId, version, decision, opts.meta);
+  await appendToStream(tx, opts.scope, opts.streamId, version, decision, opts.meta);
   const state = decision.reduce(opts.decider.evolve, before);
-  if (opts.decider.snapshots && decision.length > 0) await writeSnapshot(em, opts.streamId, version + decision.length, state);
-  await opts.project?.(em, decision, state);
+  if (opts.decider.snapshots && decision.length > 0) await writeSnapshot(tx, opts.streamId, version + decision.length, state);
+  await opts.project?.(tx, decision, state);
   return { events: [...decision], before, state };
 }
 
-async function load<C, E extends NewEvent, S>(em: EntityManager, opts: DecideOptions<C, E, S>): Promise<{ version: number; before: S }> {
+async function load<C, E extends NewEvent, S>(tx: Sql, opts: DecideOptions<C, E, S>): Promise<{ version: number; before: S }> {
   if (opts.decider.snapshots) {
-    const snap = await readSnapshotted(em, opts.streamId, opts.decider.initialState);
+    const snap = (await readManySnapshotted(tx, [opts.streamId], opts.decider.initialState)).get(opts.streamId)!;
     return { version: snap.version, before: (snap.events as E[]).reduce(opts.decider.evolve, snap.state) };
   }
-  const stream = await readStream(em, opts.streamId, opts.decider.folds);
+  const stream = await readStream(tx, opts.streamId, opts.decider.folds);
   return { version: stream.version, before: fold(opts.decider, stream.events as E[]) };
 }
 
@@ -94,5 +91,5 @@ async function load<C, E extends NewEvent, S>(em: EntityManager, opts: DecideOpt
  * makes the command decide again on the newer state; it never overwrites.
  */
 export function handleCommand<C, E extends NewEvent, S>(opts: HandleOptions<C, E, S>): Promise<Decided<E, S>> {
-  return retryOnConflict(opts.store, (em) => decideInTransaction(em, opts));
+  return retryOnConflict(opts.store, (tx) => decideInTransaction(tx, opts));
 }

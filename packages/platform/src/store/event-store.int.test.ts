@@ -43,18 +43,18 @@ afterAll(async () => {
 const count = (streamId: string, by: number) => handleCommand({ store, scope, streamId, decider: counter, command: { by }, meta });
 
 async function versions(streamId: string): Promise<{ version: number; type: string }[]> {
-  return store.em.fork().execute('select version, type from events where stream_id = ? order by global_position', [streamId]);
+  return store.db.execute('select version, type from events where stream_id = ? order by global_position', [streamId]);
 }
 
 describe('appendToStream', () => {
   it('gives each event a UUIDv7 id and queues the same envelope in the outbox, on the event’s subject', async () => {
     const { events } = await count('count-1', 5);
     expect(events).toHaveLength(1);
-    const em = store.em.fork();
-    const [stored] = await em.execute<{ id: string; meta: unknown; recorded_at: string | Date }[]>(
+    const db = store.db;
+    const [stored] = await db.execute<{ id: string; meta: unknown; recorded_at: string | Date }[]>(
       "select id, meta, recorded_at from events where stream_id = 'count-1'",
     );
-    const outbox = await em.execute<{ event_id: string; subject: string; payload: Record<string, unknown> }[]>(
+    const outbox = await db.execute<{ event_id: string; subject: string; payload: Record<string, unknown> }[]>(
       "select event_id, subject, payload from outbox where payload->>'stream' = 'count-1'",
     );
     expect(stored?.id).toMatch(UUID_V7);
@@ -79,7 +79,7 @@ describe('appendToStream', () => {
   });
 
   it('returns the envelopes it wrote, with distinct ids and consecutive versions', async () => {
-    const written = await store.em.fork().transactional((em) => appendToStream(em, scope, 'count-2', 0, [failed, failed, failed], meta));
+    const written = await store.db.transaction((tx) => appendToStream(tx, scope, 'count-2', 0, [failed, failed, failed], meta));
     expect(written.map((e) => e.version)).toEqual([1, 2, 3]);
     expect(new Set(written.map((e) => e.id)).size).toBe(3);
     for (const e of written) expect(e.id).toMatch(UUID_V7);
@@ -87,17 +87,15 @@ describe('appendToStream', () => {
 
   it('refuses a stale expected version with ConcurrencyError and keeps nothing of the attempt', async () => {
     await count('count-3', 1);
-    const stale = store.em.fork().transactional((em) => appendToStream(em, scope, 'count-3', 0, [failed], meta));
+    const stale = store.db.transaction((tx) => appendToStream(tx, scope, 'count-3', 0, [failed], meta));
     await expect(stale).rejects.toBeInstanceOf(ConcurrencyError);
     expect(await versions('count-3')).toEqual([{ version: 1, type: 'settings.changed' }]);
-    const [outbox] = await store.em
-      .fork()
-      .execute<{ n: number }[]>("select count(*)::int as n from outbox where payload->>'stream' = 'count-3'");
+    const [outbox] = await store.db.execute<{ n: number }[]>("select count(*)::int as n from outbox where payload->>'stream' = 'count-3'");
     expect(outbox?.n).toBe(1);
   });
 
   it('writes nothing for no events', async () => {
-    const written = await store.em.fork().transactional((em) => appendToStream(em, scope, 'count-4', 0, [], meta));
+    const written = await store.db.transaction((tx) => appendToStream(tx, scope, 'count-4', 0, [], meta));
     expect(written).toEqual([]);
     expect(await versions('count-4')).toEqual([]);
   });
@@ -107,14 +105,14 @@ describe('recordEvents', () => {
   it('appends at the end of the stream, whatever its version', async () => {
     await count('count-5', 1);
     await count('count-5', 2);
-    const recorded = await recordEvents(store.em, scope, 'count-5', [failed], meta);
+    const recorded = await recordEvents(store, scope, 'count-5', [failed], meta);
     expect(recorded.map((e) => e.version)).toEqual([3]);
-    await recordEvents(store.em, scope, 'count-5', [failed, failed], meta);
+    await recordEvents(store, scope, 'count-5', [failed, failed], meta);
     expect((await versions('count-5')).map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('lands concurrent recordings on one stream without losing one', async () => {
-    await Promise.all(Array.from({ length: 4 }, () => recordEvents(store.em, scope, 'count-6', [failed], meta)));
+    await Promise.all(Array.from({ length: 4 }, () => recordEvents(store, scope, 'count-6', [failed], meta)));
     expect((await versions('count-6')).map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 });
@@ -122,15 +120,15 @@ describe('recordEvents', () => {
 describe('readStream', () => {
   it('narrowed by `folds`, returns only those events but the stream’s real version', async () => {
     await count('count-7', 2);
-    await recordEvents(store.em, scope, 'count-7', [failed], meta);
+    await recordEvents(store, scope, 'count-7', [failed], meta);
     await count('count-7', 3);
-    await recordEvents(store.em, scope, 'count-7', [failed], meta);
+    await recordEvents(store, scope, 'count-7', [failed], meta);
 
-    const all = await readStream(store.em.fork(), 'count-7');
+    const all = await readStream(store.db, 'count-7');
     expect(all.version).toBe(4);
     expect(all.events.map((e) => e.type)).toEqual(['settings.changed', 'auth.login.failed', 'settings.changed', 'auth.login.failed']);
 
-    const narrowed = await readStream(store.em.fork(), 'count-7', counter.folds);
+    const narrowed = await readStream(store.db, 'count-7', counter.folds);
     expect(narrowed).toEqual({
       version: 4,
       events: [
@@ -146,13 +144,13 @@ describe('readStream', () => {
   });
 
   it('gives version 0 and no events for a stream never written, narrowed or not', async () => {
-    expect(await readStream(store.em.fork(), 'nobody')).toEqual({ version: 0, events: [] });
-    expect(await readStream(store.em.fork(), 'nobody', ['settings.changed'])).toEqual({ version: 0, events: [] });
+    expect(await readStream(store.db, 'nobody')).toEqual({ version: 0, events: [] });
+    expect(await readStream(store.db, 'nobody', ['settings.changed'])).toEqual({ version: 0, events: [] });
   });
 
   it('keeps the real version when none of the stream’s events is folded', async () => {
-    await recordEvents(store.em, scope, 'count-8', [failed, failed], meta);
-    expect(await readStream(store.em.fork(), 'count-8', counter.folds)).toEqual({ version: 2, events: [] });
+    await recordEvents(store, scope, 'count-8', [failed, failed], meta);
+    expect(await readStream(store.db, 'count-8', counter.folds)).toEqual({ version: 2, events: [] });
     expect((await count('count-8', 1)).state).toBe(1);
     expect((await versions('count-8')).map((r) => r.version)).toEqual([1, 2, 3]);
   });

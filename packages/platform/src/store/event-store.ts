@@ -1,6 +1,6 @@
 import type { EventEnvelope, EventMeta, EventType, Names, ServiceName } from '@headlesskey/contracts';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
+import type { Database, Sql } from './sql.js';
 
 /** A fact a decider produced, before the store gives it an id, a stream position and metadata. */
 export interface NewEvent<T extends EventType = EventType, D extends object = object> {
@@ -24,8 +24,8 @@ export interface LoadedStream {
 }
 
 /** Reads one stream in order; `types` narrows it to the events a write model folds. */
-export async function readStream(em: EntityManager, streamId: string, types?: readonly string[]): Promise<LoadedStream> {
-  const rows = await em.execute<{ type: string; data: Record<string, unknown>; version: number }[]>(
+export async function readStream(tx: Sql, streamId: string, types?: readonly string[]): Promise<LoadedStream> {
+  const rows = await tx.execute<{ type: string; data: Record<string, unknown>; version: number }[]>(
     types
       ? 'select type, data, version from events where stream_id = ? and type in (select jsonb_array_elements_text(?::jsonb)) order by version'
       : 'select type, data, version from events where stream_id = ? order by version',
@@ -33,7 +33,7 @@ export async function readStream(em: EntityManager, streamId: string, types?: re
   );
   let version = rows.at(-1)?.version ?? 0;
   if (types) {
-    const [last] = await em.execute<{ v: number }[]>('select coalesce(max(version), 0)::int as v from events where stream_id = ?', [
+    const [last] = await tx.execute<{ v: number }[]>('select coalesce(max(version), 0)::int as v from events where stream_id = ?', [
       streamId,
     ]);
     version = last?.v ?? 0;
@@ -54,14 +54,14 @@ export interface StreamAppend {
  * transaction. A unique violation on (stream, version) means someone else wrote first.
  */
 export async function appendToStream(
-  em: EntityManager,
+  tx: Sql,
   scope: StoreScope,
   streamId: string,
   expectedVersion: number,
   events: readonly NewEvent[],
   meta: EventMeta,
 ): Promise<EventEnvelope[]> {
-  return appendToStreams(em, scope, [{ streamId, expectedVersion, events, meta }]);
+  return appendToStreams(tx, scope, [{ streamId, expectedVersion, events, meta }]);
 }
 
 /**
@@ -69,7 +69,7 @@ export async function appendToStream(
  * relay's wake-up. Any stream that moved past its expected version fails the whole append with
  * `ConcurrencyError`, so the caller's transaction decides everything again or writes nothing.
  */
-export async function appendToStreams(em: EntityManager, scope: StoreScope, appends: readonly StreamAppend[]): Promise<EventEnvelope[]> {
+export async function appendToStreams(tx: Sql, scope: StoreScope, appends: readonly StreamAppend[]): Promise<EventEnvelope[]> {
   const occurredAt = new Date().toISOString();
   const envelopes = appends.flatMap(({ streamId, expectedVersion, events, meta }) => {
     const clean = stripUndefined(meta);
@@ -87,7 +87,7 @@ export async function appendToStreams(em: EntityManager, scope: StoreScope, appe
   const rows = envelopes.map((e) => ({ ...e, subject: scope.names.event(scope.service, e.type) }));
   try {
     // One JSON parameter: the query builder would expand array bindings into value lists.
-    await em.execute(
+    await tx.execute(
       `with x as (select e from jsonb_array_elements(?::jsonb) with ordinality as a(e, n) order by n),
        appended as (
          insert into events (id, stream_id, version, type, data, meta, recorded_at)
@@ -126,24 +126,24 @@ function stripUndefined<T extends object>(value: T): T {
  * transaction again (`retryOnConflict`), so the facts commit with what caused them or not at all.
  */
 export async function appendAtEnd(
-  em: EntityManager,
+  tx: Sql,
   scope: StoreScope,
   streamId: string,
   events: readonly NewEvent[],
   meta: EventMeta,
 ): Promise<EventEnvelope[]> {
   if (events.length === 0) return [];
-  const [row] = await em.execute<{ v: number }[]>('select coalesce(max(version), 0)::int as v from events where stream_id = ?', [streamId]);
-  return appendToStream(em, scope, streamId, row?.v ?? 0, events, meta);
+  const [row] = await tx.execute<{ v: number }[]>('select coalesce(max(version), 0)::int as v from events where stream_id = ?', [streamId]);
+  return appendToStream(tx, scope, streamId, row?.v ?? 0, events, meta);
 }
 
 const MAX_ATTEMPTS = 5;
 
 /** Runs `work` in a transaction, again from the start when a concurrent append wins the race. */
-export async function retryOnConflict<T>(store: { em: EntityManager }, work: (em: EntityManager) => Promise<T>): Promise<T> {
+export async function retryOnConflict<T>(store: { db: Database }, work: (tx: Sql) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await store.em.fork().transactional(work);
+      return await store.db.transaction(work);
     } catch (err) {
       if (!(err instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw err;
     }
@@ -152,11 +152,11 @@ export async function retryOnConflict<T>(store: { em: EntityManager }, work: (em
 
 /** `appendAtEnd` in a transaction of its own, tried again while other writers move the end. */
 export function recordEvents(
-  em: EntityManager,
+  store: { db: Database },
   scope: StoreScope,
   streamId: string,
   events: readonly NewEvent[],
   meta: EventMeta,
 ): Promise<EventEnvelope[]> {
-  return retryOnConflict({ em }, (tx) => appendAtEnd(tx, scope, streamId, events, meta));
+  return retryOnConflict(store, (tx) => appendAtEnd(tx, scope, streamId, events, meta));
 }

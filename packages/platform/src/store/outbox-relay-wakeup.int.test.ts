@@ -67,7 +67,7 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 10
 
 const streamCount = async () => (await jsm.streams.info(names.eventStream)).state.messages;
 const outboxCount = async () => Number((await admin.query('select count(*) as n from outbox')).rows[0].n);
-const record = (streamId: string) => recordEvents(store.em, scope, streamId, [{ type: 'token.issued', data: {} }], {});
+const record = (streamId: string) => recordEvents(store, scope, streamId, [{ type: 'token.issued', data: {} }], {});
 
 /** Which relay session holds the advisory lock, if any. */
 async function lockHolder(): Promise<string | undefined> {

@@ -55,14 +55,12 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 10
 const streamCount = async () => (await jsm.streams.info(names.eventStream)).state.messages;
 
 async function outbox() {
-  return store.em
-    .fork()
-    .execute<{ event_id: string; subject: string; payload: Record<string, unknown> }[]>(
-      'select event_id, subject, payload from outbox order by position',
-    );
+  return store.db.execute<{ event_id: string; subject: string; payload: Record<string, unknown> }[]>(
+    'select event_id, subject, payload from outbox order by position',
+  );
 }
 
-const record = (streamId: string, events: NewEvent[], meta: EventMeta = {}) => recordEvents(store.em, scope, streamId, events, meta);
+const record = (streamId: string, events: NewEvent[], meta: EventMeta = {}) => recordEvents(store, scope, streamId, events, meta);
 
 /** Records one event and lets a relay put it on the stream; returns the stored message. */
 async function publishedEvent(streamId: string) {
@@ -125,13 +123,11 @@ describe('outbox relay', () => {
     const published = await publishedEvent('session-crash');
     const before = await streamCount();
     // What a relay dying between publish and delete leaves: a row whose event is already on the stream.
-    await store.em
-      .fork()
-      .execute('insert into outbox (event_id, subject, payload) values (?, ?, ?::jsonb)', [
-        published.header.get('Nats-Msg-Id'),
-        published.subject,
-        published.string(),
-      ]);
+    await store.db.execute('insert into outbox (event_id, subject, payload) values (?, ?, ?::jsonb)', [
+      published.header.get('Nats-Msg-Id'),
+      published.subject,
+      published.string(),
+    ]);
 
     const relay = startRelay();
     await until('the outbox is empty', async () => (await outbox()).length === 0);

@@ -1,7 +1,7 @@
 import type { EventType } from '@headlesskey/contracts';
 import { Migration } from '@mikro-orm/migrations';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { NewEvent } from './event-store.js';
+import type { Sql } from './sql.js';
 
 /** Long-lived streams (a session refreshed all day) keep their folded state beside the events. */
 export class SnapshotsMigration extends Migration {
@@ -21,26 +21,8 @@ export interface Snapshotted<S> {
   events: NewEvent[];
 }
 
-/**
- * Reads the stream's snapshot and only the events after it. A snapshot is a cache of `fold`:
- * dropping the table loses nothing but time.
- */
-export async function readSnapshotted<S>(em: EntityManager, streamId: string, initial: S): Promise<Snapshotted<S>> {
-  const [snap] = await em.execute<{ version: number; state: S }[]>('select version, state from snapshots where stream_id = ?', [streamId]);
-  const after = snap?.version ?? 0;
-  const rows = await em.execute<{ type: string; data: Record<string, unknown>; version: number }[]>(
-    'select type, data, version from events where stream_id = ? and version > ? order by version',
-    [streamId, after],
-  );
-  return {
-    version: rows.at(-1)?.version ?? after,
-    state: snap ? snap.state : initial,
-    events: rows.map((r) => ({ type: r.type as EventType, data: r.data })),
-  };
-}
-
-export async function writeSnapshot<S>(em: EntityManager, streamId: string, version: number, state: S): Promise<void> {
-  await em.execute(
+export async function writeSnapshot<S>(tx: Sql, streamId: string, version: number, state: S): Promise<void> {
+  await tx.execute(
     `insert into snapshots (stream_id, version, state) values (?, ?, ?::jsonb)
      on conflict (stream_id) do update set version = excluded.version, state = excluded.state`,
     [streamId, version, JSON.stringify(state)],
@@ -48,16 +30,12 @@ export async function writeSnapshot<S>(em: EntityManager, streamId: string, vers
 }
 
 /**
- * `readSnapshotted` for many streams in one statement: each stream's snapshot and the events
- * after it, read through the (stream, version) index stream by stream — never a scan of the
- * whole event table, whatever its size.
+ * Reads each stream's snapshot and only the events after it, in one statement, through the
+ * (stream, version) index stream by stream — never a scan of the whole event table, whatever its
+ * size. A snapshot is a cache of `fold`: dropping the table loses nothing but time.
  */
-export async function readManySnapshotted<S>(
-  em: EntityManager,
-  streamIds: readonly string[],
-  initial: S,
-): Promise<Map<string, Snapshotted<S>>> {
-  const rows = await em.execute<
+export async function readManySnapshotted<S>(tx: Sql, streamIds: readonly string[], initial: S): Promise<Map<string, Snapshotted<S>>> {
+  const rows = await tx.execute<
     {
       stream_id: string;
       snap_version: number | null;
@@ -91,12 +69,9 @@ export async function readManySnapshotted<S>(
   return loaded;
 }
 
-export async function writeSnapshots<S>(
-  em: EntityManager,
-  snapshots: readonly { streamId: string; version: number; state: S }[],
-): Promise<void> {
+export async function writeSnapshots<S>(tx: Sql, snapshots: readonly { streamId: string; version: number; state: S }[]): Promise<void> {
   if (snapshots.length === 0) return;
-  await em.execute(
+  await tx.execute(
     `insert into snapshots (stream_id, version, state)
      select s->>'streamId', (s->>'version')::int, s->'state' from jsonb_array_elements(?::jsonb) as a(s)
      on conflict (stream_id) do update set version = excluded.version, state = excluded.state`,

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@headlesskey/platform';
+import type { Sql } from '@headlesskey/platform';
 import type { ActivityEntry } from './entry.js';
 
 /** Which table readers see (`live`), and which one a rebuild is filling, if any. */
@@ -24,8 +24,8 @@ export function writeTargets(versions: Versions): string[] {
  * Reads the version pointer. `share` (the projector) and `update` (a rebuild starting or
  * swapping) conflict, so once a rebuild has committed `building`, every later write sees it.
  */
-export async function readVersions(em: EntityManager, lock?: 'share' | 'update'): Promise<Versions> {
-  const rows = await em.execute<{ live: number; building: number | null }[]>(
+export async function readVersions(tx: Sql, lock?: 'share' | 'update'): Promise<Versions> {
+  const rows = await tx.execute<{ live: number; building: number | null }[]>(
     `select live, building from activity_log_versions${lock ? ` for ${lock}` : ''}`,
   );
   const row = rows[0];
@@ -40,7 +40,7 @@ const NAMES = COLUMNS.split(', ')
   .join(', ');
 
 /** Writes entries once each (by event id), in one statement. */
-export async function insertEntries(em: EntityManager, table: string, entries: readonly ActivityEntry[]): Promise<void> {
+export async function insertEntries(tx: Sql, table: string, entries: readonly ActivityEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map((e) => ({
     event_id: e.eventId,
@@ -57,17 +57,17 @@ export async function insertEntries(em: EntityManager, table: string, entries: r
     trace_id: e.traceId,
     data: e.data,
   }));
-  await em.execute(
+  await tx.execute(
     `insert into ${table} (${NAMES}) select ${NAMES} from jsonb_to_recordset(?::jsonb) as x(${COLUMNS}) on conflict (event_id) do nothing`,
     [JSON.stringify(rows)],
   );
 }
 
 /** Remembers the logins events name, for entries that carry only a user id. */
-export async function rememberUsers(em: EntityManager, entries: readonly ActivityEntry[]): Promise<void> {
+export async function rememberUsers(tx: Sql, entries: readonly ActivityEntry[]): Promise<void> {
   const users = entries.filter((e) => e.userId !== null && e.login !== null).map((e) => ({ user_id: e.userId, login: e.login }));
   if (users.length === 0) return;
-  await em.execute(
+  await tx.execute(
     `insert into audit_users (user_id, login) select user_id, login from jsonb_to_recordset(?::jsonb) as x(user_id integer, login text)
      on conflict (user_id) do nothing`,
     [JSON.stringify(users)],
@@ -75,8 +75,8 @@ export async function rememberUsers(em: EntityManager, entries: readonly Activit
 }
 
 /** Writes entries to every target table and remembers their users, in the caller's transaction. */
-export async function projectEntries(em: EntityManager, entries: readonly ActivityEntry[]): Promise<void> {
-  const versions = await readVersions(em, 'share');
-  for (const table of writeTargets(versions)) await insertEntries(em, table, entries);
-  await rememberUsers(em, entries);
+export async function projectEntries(tx: Sql, entries: readonly ActivityEntry[]): Promise<void> {
+  const versions = await readVersions(tx, 'share');
+  for (const table of writeTargets(versions)) await insertEntries(tx, table, entries);
+  await rememberUsers(tx, entries);
 }

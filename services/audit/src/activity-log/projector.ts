@@ -10,7 +10,7 @@ import { projectEntries } from './projection.js';
  * (dead-lettered); a failing store is thrown, and retried.
  */
 export function activityProjector(store: Store, retentionDays: () => number) {
-  const write = (entries: readonly ActivityEntry[]) => store.em.fork().transactional((em) => projectEntries(em, entries));
+  const write = (entries: readonly ActivityEntry[]) => store.db.transaction((tx) => projectEntries(tx, entries));
 
   return async (events: readonly EventEnvelope[]): Promise<Outcome[]> => {
     const outcomes: Outcome[] = [];

@@ -1,5 +1,5 @@
 import { EventEnvelope, type Names } from '@headlesskey/contracts';
-import { checker, decodeJson, type EntityManager, type Logger, type Store } from '@headlesskey/platform';
+import { checker, decodeJson, type Logger, type Sql, type Store } from '@headlesskey/platform';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type ActivityEntry, InvalidEvent, isExpired, toActivityEntry } from './entry.js';
 import { isRefusedData } from './failure.js';
@@ -56,24 +56,24 @@ export async function rebuildActivityLog(opts: RebuildOptions): Promise<RebuildR
 }
 
 async function startBuilding(store: Store): Promise<{ version: number; previous: number }> {
-  return store.em.fork().transactional(async (em) => {
-    const versions = await readVersions(em, 'update');
+  return store.db.transaction(async (tx) => {
+    const versions = await readVersions(tx, 'update');
     if (versions.building !== null) {
-      const [row] = await em.execute<{ fresh: boolean }[]>(
+      const [row] = await tx.execute<{ fresh: boolean }[]>(
         `select coalesce(building_heartbeat > now() - interval '${STALE_SECONDS} seconds', false) as fresh from activity_log_versions`,
       );
       if (row?.fresh) throw new Error(`a rebuild of version ${versions.building} is already running`);
-      await em.execute(`drop table if exists ${tableName(versions.building)}`);
+      await tx.execute(`drop table if exists ${tableName(versions.building)}`);
     }
     const version = Math.max(versions.live, versions.building ?? 0) + 1;
-    await em.execute(`create table ${tableName(version)} (like ${tableName(versions.live)} including all)`);
-    await em.execute('update activity_log_versions set building = ?, building_heartbeat = now()', [version]);
+    await tx.execute(`create table ${tableName(version)} (like ${tableName(versions.live)} including all)`);
+    await tx.execute('update activity_log_versions set building = ?, building_heartbeat = now()', [version]);
     return { version, previous: versions.live };
   });
 }
 
 async function heartbeat(store: Store, version: number): Promise<void> {
-  await store.em.getConnection().execute('update activity_log_versions set building_heartbeat = now() where building = ?', [version]);
+  await store.db.execute('update activity_log_versions set building_heartbeat = now() where building = ?', [version]);
 }
 
 /** Reads the stream from its first event up to its end as of now, and writes what it finds. */
@@ -122,9 +122,9 @@ function entryOf(bytes: Uint8Array, nowMs: number, retentionDays: number): Activ
 
 /** Writes a batch; when the store refuses one entry of it, writes them one by one without it. */
 async function write(store: Store, table: string, entries: ActivityEntry[]): Promise<number> {
-  const put = (em: EntityManager, some: ActivityEntry[]) => insertEntries(em, table, some).then(() => rememberUsers(em, some));
+  const put = (tx: Sql, some: ActivityEntry[]) => insertEntries(tx, table, some).then(() => rememberUsers(tx, some));
   try {
-    await store.em.fork().transactional((em) => put(em, entries));
+    await store.db.transaction((tx) => put(tx, entries));
     return entries.length;
   } catch (err) {
     if (!isRefusedData(err)) throw err;
@@ -132,7 +132,7 @@ async function write(store: Store, table: string, entries: ActivityEntry[]): Pro
   let written = 0;
   for (const entry of entries) {
     try {
-      await store.em.fork().transactional((em) => put(em, [entry]));
+      await store.db.transaction((tx) => put(tx, [entry]));
       written++;
     } catch (err) {
       if (!isRefusedData(err)) throw err;
@@ -142,20 +142,20 @@ async function write(store: Store, table: string, entries: ActivityEntry[]): Pro
 }
 
 async function swap(store: Store, version: number, previous: number): Promise<void> {
-  await store.em.fork().transactional(async (em) => {
-    const versions = await readVersions(em, 'update');
+  await store.db.transaction(async (tx) => {
+    const versions = await readVersions(tx, 'update');
     if (versions.building !== version) throw new Error(`version ${version} is no longer the one being built`);
-    await em.execute('update activity_log_versions set live = ?, building = null, building_heartbeat = null', [version]);
-    await em.execute(`create or replace view activity_log as select * from ${tableName(version)}`);
+    await tx.execute('update activity_log_versions set live = ?, building = null, building_heartbeat = null', [version]);
+    await tx.execute(`create or replace view activity_log as select * from ${tableName(version)}`);
   });
-  await store.em.getConnection().execute(`drop table if exists ${tableName(previous)}`);
+  await store.db.execute(`drop table if exists ${tableName(previous)}`);
 }
 
 async function abandon(store: Store, version: number): Promise<void> {
-  await store.em.fork().transactional(async (em) => {
-    const versions = await readVersions(em, 'update');
+  await store.db.transaction(async (tx) => {
+    const versions = await readVersions(tx, 'update');
     if (versions.building !== version) return;
-    await em.execute('update activity_log_versions set building = null, building_heartbeat = null');
-    await em.execute(`drop table if exists ${tableName(version)}`);
+    await tx.execute('update activity_log_versions set building = null, building_heartbeat = null');
+    await tx.execute(`drop table if exists ${tableName(version)}`);
   });
 }

@@ -29,15 +29,15 @@ const LOCK = 'audit_retention';
 export async function purgeOnce(store: Store, cutoff: Date): Promise<number | null> {
   let total = 0;
   for (;;) {
-    const deleted = await store.em.fork().transactional(async (em) => {
-      const [lock] = await em.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(hashtext(?)) as locked', [LOCK]);
+    const deleted = await store.db.transaction(async (tx) => {
+      const [lock] = await tx.execute<{ locked: boolean }[]>('select pg_try_advisory_xact_lock(hashtext(?)) as locked', [LOCK]);
       if (!lock?.locked) return null;
-      const versions = await readVersions(em, 'share');
+      const versions = await readVersions(tx, 'share');
       let n = 0;
       for (const version of [versions.live, versions.building]) {
         if (version === null) continue;
         const table = tableName(version);
-        const rows = await em.execute<{ event_id: string }[]>(
+        const rows = await tx.execute<{ event_id: string }[]>(
           `delete from ${table} where event_id in (select event_id from ${table} where occurred_at < ? limit ${BATCH}) returning event_id`,
           [cutoff.toISOString()],
         );

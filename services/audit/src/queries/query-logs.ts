@@ -26,7 +26,7 @@ export function queryLogsHandler(store: Store) {
     const parsed = parseLogQuery(query);
     if ('invalid' in parsed) throw new DomainError('rest_invalid_param', undefined, { params: parsed.invalid });
     const { sql, params } = logPageSql(parsed.filter);
-    const rows = await store.em.getConnection().execute<Row[]>(sql, params);
+    const rows = await store.db.execute<Row[]>(sql, params);
     const page = rows.slice(0, parsed.filter.limit);
     const last = page.at(-1);
     const more = rows.length > parsed.filter.limit && last !== undefined;

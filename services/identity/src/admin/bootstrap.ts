@@ -9,7 +9,7 @@ import { createUser } from '../user/register.js';
  */
 export async function bootstrapAdministrator(app: Identity, logger: Logger): Promise<void> {
   const admin = app.config.admin;
-  if (!admin || (await hasAdministrator(app.svc.store.em.fork()))) return;
+  if (!admin || (await hasAdministrator(app.svc.store.db))) return;
   const context = { ip: '127.0.0.1', userAgent: 'headlesskey-bootstrap', requestId: 'bootstrap' };
   try {
     const user = await createUser(app, { username: admin.login, email: admin.email, password: admin.password, context }, ['administrator']);

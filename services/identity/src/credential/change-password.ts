@@ -25,7 +25,7 @@ const INCORRECT = 'The current password is incorrect.';
 export function changePasswordHandler(app: Identity) {
   const { svc } = app;
   return async (cmd: ChangeCommand, { deadline }: CommandMeta): Promise<{ message: string }> => {
-    const found = await findWithCredential(svc.store.em.fork(), cmd.user_id);
+    const found = await findWithCredential(svc.store.db, cmd.user_id);
     if (!found) throw new DomainError('headlesskey_not_found', 'No such user.');
     const { user } = found;
     app.policy.assertAcceptable(cmd.new_password, { username: user.user_login, email: user.user_email });
@@ -46,17 +46,17 @@ export function changePasswordHandler(app: Identity) {
     }
     // No deadline: the current password is proven, so the change is no longer shed.
     const passwordHash = await app.passwordWork.run(undefined, () => hashPassword(cmd.new_password, app.config.bcryptCost));
-    await retryOnConflict(svc.store, async (em) => {
+    await retryOnConflict(svc.store, async (tx) => {
       const at = Date.now();
-      await decideInTransaction(em, {
+      await decideInTransaction(tx, {
         ...ctx,
         streamId: credentialStream(user.ID),
         decider: credentialDecider,
         command: { type: 'ChangePassword', userId: user.ID, at },
       });
-      await setPasswordHash(em, user.ID, passwordHash, new Date(at));
-      await voidReset(em, user.ID);
-      await settle(em, ctx, pass, 'success');
+      await setPasswordHash(tx, user.ID, passwordHash, new Date(at));
+      await voidReset(tx, user.ID);
+      await settle(tx, ctx, pass, 'success');
     });
     await endAllSessions(svc, user.ID, 'password_changed', cmd.context);
     return { message: CHANGED };

@@ -1,10 +1,10 @@
 import type { Role } from '@headlesskey/contracts';
-import type { EntityManager } from '@headlesskey/platform';
+import type { Sql } from '@headlesskey/platform';
 import type { UserWithCredential } from '../user/read-model.js';
 
 /** A user by id with the stored hash: the caller of `/change-password`. */
-export async function findWithCredential(em: EntityManager, userId: number): Promise<UserWithCredential | undefined> {
-  const [row] = await em.execute<
+export async function findWithCredential(tx: Sql, userId: number): Promise<UserWithCredential | undefined> {
+  const [row] = await tx.execute<
     { id: number; user_login: string; user_email: string; display_name: string; roles: Role[]; password_hash: string }[]
   >(
     `select u.id, u.user_login, u.user_email, u.display_name, u.roles, c.password_hash
@@ -19,6 +19,6 @@ export async function findWithCredential(em: EntityManager, userId: number): Pro
 }
 
 /** Replaces the hash, in the transaction that records why. */
-export async function setPasswordHash(em: EntityManager, userId: number, passwordHash: string, at: Date): Promise<void> {
-  await em.execute('update credentials set password_hash = ?, changed_at = ? where user_id = ?', [passwordHash, at, userId]);
+export async function setPasswordHash(tx: Sql, userId: number, passwordHash: string, at: Date): Promise<void> {
+  await tx.execute('update credentials set password_hash = ?, changed_at = ? where user_id = ?', [passwordHash, at, userId]);
 }

@@ -2,9 +2,9 @@ import type { EventMeta } from '@headlesskey/contracts';
 import {
   appendAtEnd,
   type DomainError,
-  type EntityManager,
   type NewEvent,
   retryOnConflict,
+  type Sql,
   type Store,
   type StoreScope,
 } from '@headlesskey/platform';
@@ -48,8 +48,8 @@ export interface Pass {
  * is counted), before any password is checked. Throws the refusal of a locked throttle.
  */
 export function openGate(store: Store, throttles: readonly Throttle[]): Promise<Pass> {
-  return retryOnConflict(store, async (em) => {
-    const { now, counters } = await countersFor(em, throttles);
+  return retryOnConflict(store, async (tx) => {
+    const { now, counters } = await countersFor(tx, throttles);
     const next = new Map<string, Counter>();
     const passed: (Throttle & { armed: boolean })[] = [];
     for (const throttle of throttles) {
@@ -60,17 +60,17 @@ export function openGate(store: Store, throttles: readonly Throttle[]): Promise<
       if (throttle.counts === 'before') next.set(throttle.key, counter);
       passed.push({ ...throttle, armed: verdict.armed });
     }
-    await saveCounters(em, next);
+    await saveCounters(tx, next);
     return { throttles: passed };
   });
 }
 
 /** Locks the counters that count before the check; only reads those that count after it. */
-async function countersFor(em: EntityManager, throttles: readonly Throttle[]): Promise<LockedCounters> {
+async function countersFor(tx: Sql, throttles: readonly Throttle[]): Promise<LockedCounters> {
   const before = throttles.filter((t) => t.counts === 'before').map((t) => t.key);
   const after = throttles.filter((t) => t.counts === 'after').map((t) => t.key);
-  const locked = before.length > 0 ? await lockCounters(em, before) : undefined;
-  const read = after.length > 0 ? await readCounters(em, after) : undefined;
+  const locked = before.length > 0 ? await lockCounters(tx, before) : undefined;
+  const read = after.length > 0 ? await readCounters(tx, after) : undefined;
   return {
     now: Math.max(locked?.now ?? 0, read?.now ?? 0),
     counters: new Map([...(locked?.counters ?? []), ...(read?.counters ?? [])]),
@@ -83,7 +83,7 @@ async function countersFor(em: EntityManager, throttles: readonly Throttle[]): P
  * the same transaction, so a counted failure and its `auth.login.failed` commit together.
  */
 export async function settle(
-  em: EntityManager,
+  tx: Sql,
   ctx: FactContext,
   pass: Pass,
   outcome: 'failure' | 'success',
@@ -92,7 +92,7 @@ export async function settle(
   // Only what changes is locked: a success leaves an IP's row alone.
   const changing = pass.throttles.filter((t) => commandFor(t, outcome, 0) !== undefined);
   const { now, counters } = await lockCounters(
-    em,
+    tx,
     changing.map((t) => t.key),
   );
   const next = new Map<string, Counter>();
@@ -106,8 +106,8 @@ export async function settle(
       raised.push(throttle.lockedFacts(new Date(verdict.until), Math.ceil(verdict.durationMs / 1000)));
     }
   }
-  await saveCounters(em, next);
-  for (const { stream, events } of raised) await appendAtEnd(em, ctx.scope, stream, events, ctx.meta);
+  await saveCounters(tx, next);
+  for (const { stream, events } of raised) await appendAtEnd(tx, ctx.scope, stream, events, ctx.meta);
 }
 
 /** `settle` in a transaction of its own. */
@@ -118,12 +118,12 @@ export function settleNow(
   outcome: 'failure' | 'success',
   facts: readonly StreamFacts[] = [],
 ): Promise<void> {
-  return retryOnConflict(store, (em) => settle(em, ctx, pass, outcome, facts));
+  return retryOnConflict(store, (tx) => settle(tx, ctx, pass, outcome, facts));
 }
 
 /** Clears counters outright (an administrator's unlock, a completed reset); says whether any was locked. */
-export async function clearCounters(em: EntityManager, keys: readonly string[]): Promise<boolean> {
-  const { now, counters } = await lockCounters(em, keys);
+export async function clearCounters(tx: Sql, keys: readonly string[]): Promise<boolean> {
+  const { now, counters } = await lockCounters(tx, keys);
   const next = new Map<string, Counter>();
   let wasLocked = false;
   for (const key of keys) {
@@ -131,7 +131,7 @@ export async function clearCounters(em: EntityManager, keys: readonly string[]):
     wasLocked ||= current.lockedUntil !== null && current.lockedUntil > now;
     next.set(key, decideCounter({ type: 'Clear', at: now }, current, { maxAttempts: 1, windowMs: 1, lockoutMs: 1 }).counter);
   }
-  await saveCounters(em, next);
+  await saveCounters(tx, next);
   return wasLocked;
 }
 

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@headlesskey/platform';
+import type { Sql } from '@headlesskey/platform';
 import type { Counter } from './counter.js';
 
 interface CounterRow {
@@ -21,11 +21,11 @@ export interface LockedCounters {
  * key order so that two transactions over the same keys never deadlock. Replicas and restarts all
  * see one count: concurrent attempts on a key queue here, one decision at a time.
  */
-export async function lockCounters(em: EntityManager, keys: readonly string[]): Promise<LockedCounters> {
+export async function lockCounters(tx: Sql, keys: readonly string[]): Promise<LockedCounters> {
   const sorted = [...new Set(keys)].sort();
   // Nothing to lock, and no decision will read the time.
   if (sorted.length === 0) return { now: Number.NaN, counters: new Map() };
-  const rows = await em.execute<CounterRow[]>(
+  const rows = await tx.execute<CounterRow[]>(
     `insert into attempt_counters (key)
      select k from jsonb_array_elements_text(?::jsonb) as k order by k
      on conflict (key) do update set key = excluded.key
@@ -46,8 +46,8 @@ export async function lockCounters(em: EntityManager, keys: readonly string[]): 
  * Reads counters without locking them, for a throttle that only looks for a lock before the
  * secret is checked (an IP): honest logins sharing an address never queue on its row.
  */
-export async function readCounters(em: EntityManager, keys: readonly string[]): Promise<LockedCounters> {
-  const rows = await em.execute<CounterRow[]>(
+export async function readCounters(tx: Sql, keys: readonly string[]): Promise<LockedCounters> {
+  const rows = await tx.execute<CounterRow[]>(
     `select k.key, c.failures, c.streak,
        (extract(epoch from c.window_start) * 1000)::float8 as window_start,
        (extract(epoch from c.locked_until) * 1000)::float8 as locked_until,
@@ -68,7 +68,7 @@ export async function readCounters(em: EntityManager, keys: readonly string[]): 
 }
 
 /** Writes decided counters back, in the transaction that locked them. */
-export async function saveCounters(em: EntityManager, counters: ReadonlyMap<string, Counter>): Promise<void> {
+export async function saveCounters(tx: Sql, counters: ReadonlyMap<string, Counter>): Promise<void> {
   if (counters.size === 0) return;
   const rows = [...counters].map(([key, c]) => ({
     key,
@@ -77,7 +77,7 @@ export async function saveCounters(em: EntityManager, counters: ReadonlyMap<stri
     locked_until: c.lockedUntil,
     streak: c.streak,
   }));
-  await em.execute(
+  await tx.execute(
     `update attempt_counters c
      set failures = x.failures, streak = x.streak, updated_at = now(),
        window_start = to_timestamp(x.window_start / 1000.0), locked_until = to_timestamp(x.locked_until / 1000.0)
@@ -88,8 +88,8 @@ export async function saveCounters(em: EntityManager, counters: ReadonlyMap<stri
 }
 
 /** Forgets counters nobody has touched for two days: by then none of them holds a lock or a streak. */
-export async function sweepCounters(em: EntityManager): Promise<number> {
-  const rows = await em.execute<{ key: string }[]>(
+export async function sweepCounters(tx: Sql): Promise<number> {
+  const rows = await tx.execute<{ key: string }[]>(
     `delete from attempt_counters
      where updated_at < now() - interval '2 days' and (locked_until is null or locked_until < now() - interval '1 day')
      returning key`,

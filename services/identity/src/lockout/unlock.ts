@@ -15,10 +15,10 @@ type UnlockCommand = Static<typeof identityCommands.unlockUser.request>;
 export function unlockUserHandler(app: Identity) {
   const { svc } = app;
   return async (cmd: UnlockCommand): Promise<{ unlocked: boolean }> => {
-    const user = await findById(svc.store.em.fork(), cmd.user_id);
+    const user = await findById(svc.store.db, cmd.user_id);
     if (!user) throw new DomainError('headlesskey_not_found', 'No such user.');
-    const unlocked = await retryOnConflict(svc.store, (em) =>
-      clearCounters(em, [accountKey(user.ID, user.user_login), otpKey(user.ID, user.user_login)]),
+    const unlocked = await retryOnConflict(svc.store, (tx) =>
+      clearCounters(tx, [accountKey(user.ID, user.user_login), otpKey(user.ID, user.user_login)]),
     );
     return { unlocked };
   };

@@ -25,7 +25,7 @@ const INVALID = 'Invalid username or password.';
 export function loginHandler(app: Identity) {
   const { svc } = app;
   return async (cmd: LoginCommand, { deadline }: CommandMeta): Promise<TokenReply> => {
-    const found = await findByIdentifier(svc.store.em.fork(), cmd.username);
+    const found = await findByIdentifier(svc.store.db, cmd.username);
     const settings = svc.settings.current();
     const userId = found?.user.ID;
     const { pass, matched } = await app.passwordWork.run(deadline, async () => {

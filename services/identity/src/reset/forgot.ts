@@ -17,7 +17,7 @@ const SENT = 'Password reset email sent.';
  */
 export function forgotPasswordHandler(app: Identity, queued: () => void) {
   return async (cmd: ForgotCommand): Promise<{ message: string }> => {
-    await enqueueMailJob(app.svc.store.em.fork(), {
+    await enqueueMailJob(app.svc.store.db, {
       id: randomUUID(),
       loginKey: identifierKey(cmd.login),
       delivery: cmd.delivery,

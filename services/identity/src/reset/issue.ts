@@ -30,14 +30,14 @@ export async function issueReset(app: Identity, job: MailJob, now = Date.now()):
   const { svc } = app;
   const expiresAt = job.requestedAt + RESET_TTL_MS[job.delivery];
   if (now >= expiresAt) return undefined;
-  const found = await findByIdentifier(svc.store.em.fork(), job.loginKey);
+  const found = await findByIdentifier(svc.store.db, job.loginKey);
   // An account provisioned for an SSO site whose tokens carry no email has nowhere to be mailed.
   if (!found?.user.user_email) return undefined;
   const { user } = found;
   if (job.attempts === 1 && !(await withinMailLimit(app, user.ID))) return undefined;
   const secret = newResetSecret(job.delivery);
-  const issued = await retryOnConflict(svc.store, async (em) => {
-    const { state } = await decideInTransaction(em, {
+  const issued = await retryOnConflict(svc.store, async (tx) => {
+    const { state } = await decideInTransaction(tx, {
       scope: svc.scope,
       streamId: credentialStream(user.ID),
       decider: credentialDecider,
@@ -53,7 +53,7 @@ export async function issueReset(app: Identity, job: MailJob, now = Date.now()):
     });
     if (state.status !== 'pending' || state.pending.requestId !== job.id) return false;
     const digest = resetDigest(app.pepper, { delivery: job.delivery, userId: user.ID, requestId: job.id }, secret);
-    await saveReset(em, { userId: user.ID, requestId: job.id, delivery: job.delivery, digest, expiresAt });
+    await saveReset(tx, { userId: user.ID, requestId: job.id, delivery: job.delivery, digest, expiresAt });
     return true;
   });
   if (!issued) return undefined;

@@ -1,5 +1,5 @@
 import type { EventMeta, ResetDelivery } from '@headlesskey/contracts';
-import type { EntityManager } from '@headlesskey/platform';
+import type { Sql } from '@headlesskey/platform';
 
 /** A reset request waiting for its mail. It holds no secret: the secret is made when the mail is. */
 export interface MailJob {
@@ -15,8 +15,8 @@ export interface MailJob {
 }
 
 /** Queues a job: one insert, the whole of what a request does. */
-export async function enqueueMailJob(em: EntityManager, job: Pick<MailJob, 'id' | 'loginKey' | 'delivery' | 'meta'>): Promise<void> {
-  await em.execute('insert into reset_mail_jobs (id, login_key, delivery, meta) values (?, ?, ?, ?::jsonb)', [
+export async function enqueueMailJob(tx: Sql, job: Pick<MailJob, 'id' | 'loginKey' | 'delivery' | 'meta'>): Promise<void> {
+  await tx.execute('insert into reset_mail_jobs (id, login_key, delivery, meta) values (?, ?, ?, ?::jsonb)', [
     job.id,
     job.loginKey,
     job.delivery,
@@ -28,8 +28,8 @@ export async function enqueueMailJob(em: EntityManager, job: Pick<MailJob, 'id' 
  * Leases the oldest due job for `leaseSeconds`: other replicas skip it, and if this one dies
  * mid-send the job comes due again when the lease runs out, so no request is lost.
  */
-export async function claimMailJob(em: EntityManager, leaseSeconds: number): Promise<MailJob | undefined> {
-  const [row] = await em.execute<
+export async function claimMailJob(tx: Sql, leaseSeconds: number): Promise<MailJob | undefined> {
+  const [row] = await tx.execute<
     { id: string; login_key: string; delivery: ResetDelivery; meta: EventMeta; requested_at: number; attempts: number }[]
   >(
     `update reset_mail_jobs set attempts = attempts + 1, not_before = now() + make_interval(secs => ?)
@@ -48,11 +48,11 @@ export async function claimMailJob(em: EntityManager, leaseSeconds: number): Pro
   };
 }
 
-export async function completeMailJob(em: EntityManager, id: string): Promise<void> {
-  await em.execute('delete from reset_mail_jobs where id = ?', [id]);
+export async function completeMailJob(tx: Sql, id: string): Promise<void> {
+  await tx.execute('delete from reset_mail_jobs where id = ?', [id]);
 }
 
 /** Puts a job back for a later try, after its mail could not be handed to the SMTP server. */
-export async function deferMailJob(em: EntityManager, id: string, delayMs: number): Promise<void> {
-  await em.execute('update reset_mail_jobs set not_before = now() + make_interval(secs => ?) where id = ?', [delayMs / 1000, id]);
+export async function deferMailJob(tx: Sql, id: string, delayMs: number): Promise<void> {
+  await tx.execute('update reset_mail_jobs set not_before = now() + make_interval(secs => ?) where id = ?', [delayMs / 1000, id]);
 }

@@ -51,7 +51,7 @@ export function startMailWorker(opts: MailWorkerOptions): MailWorker {
     while (!stopping) {
       pending = false;
       try {
-        const job = await claimMailJob(opts.app.svc.store.em.fork(), LEASE_SECONDS);
+        const job = await claimMailJob(opts.app.svc.store.db, LEASE_SECONDS);
         if (job) {
           await handle(opts, job);
           continue;
@@ -77,21 +77,21 @@ export function startMailWorker(opts: MailWorkerOptions): MailWorker {
 }
 
 async function handle({ app, mailer, logger }: MailWorkerOptions, job: MailJob): Promise<void> {
-  const em = app.svc.store.em.fork();
+  const db = app.svc.store.db;
   if (!mailer) {
     logger.warn({ request: job.id }, 'no SMTP server configured (HEADLESSKEY_SMTP_URL): a password reset request was dropped');
-    return completeMailJob(em, job.id);
+    return completeMailJob(db, job.id);
   }
   try {
     const mail = await issueReset(app, job);
     if (mail) await mailer.send(mail.to, mail.content);
-    await completeMailJob(em, job.id);
+    await completeMailJob(db, job.id);
   } catch (err) {
     if (job.attempts >= MAX_ATTEMPTS) {
       logger.error({ err, request: job.id }, 'giving up on a password reset mail');
-      return completeMailJob(em, job.id);
+      return completeMailJob(db, job.id);
     }
     logger.warn({ err, request: job.id, attempt: job.attempts }, 'password reset mail failed; will retry');
-    await deferMailJob(em, job.id, Math.min(2 ** job.attempts * 1000, 300_000));
+    await deferMailJob(db, job.id, Math.min(2 ** job.attempts * 1000, 300_000));
   }
 }

@@ -29,7 +29,7 @@ export function resetPasswordHandler(app: Identity) {
   const { svc } = app;
   return async (cmd: ResetCommand): Promise<{ message: string }> => {
     const presented = presentedSecret(cmd);
-    const target = await findResetTarget(svc.store.em.fork(), cmd.login);
+    const target = await findResetTarget(svc.store.db, cmd.login);
     app.policy.assertAcceptable(cmd.password, ownerOf(target, cmd.login));
     const userId = target?.user.ID;
     const meta = metaFrom(cmd.context, userId);
@@ -41,19 +41,19 @@ export function resetPasswordHandler(app: Identity) {
       throw invalidReset();
     }
     const passwordHash = await app.passwordWork.run(undefined, () => hashPassword(cmd.password, app.config.bcryptCost));
-    await retryOnConflict(svc.store, async (em) => {
-      if (!(await consumeReset(em, userId, reset.requestId))) throw invalidReset();
+    await retryOnConflict(svc.store, async (tx) => {
+      if (!(await consumeReset(tx, userId, reset.requestId))) throw invalidReset();
       const at = Date.now();
-      await decideInTransaction(em, {
+      await decideInTransaction(tx, {
         scope: svc.scope,
         streamId: credentialStream(userId),
         decider: credentialDecider,
         command: { type: 'ResetPassword', userId, requestId: reset.requestId, at },
         meta,
       });
-      await setPasswordHash(em, userId, passwordHash, new Date(at));
+      await setPasswordHash(tx, userId, passwordHash, new Date(at));
       // Proving the mailbox is proof enough: the account's lockout and wrong-code count end here.
-      await clearCounters(em, [accountKey(userId, cmd.login), otpKey(userId, cmd.login)]);
+      await clearCounters(tx, [accountKey(userId, cmd.login), otpKey(userId, cmd.login)]);
     });
     await endAllSessions(svc, userId, 'password_reset', cmd.context);
     return { message: UPDATED };

@@ -1,5 +1,5 @@
 import type { ResetDelivery, Role, UserView } from '@headlesskey/contracts';
-import type { EntityManager } from '@headlesskey/platform';
+import type { Sql } from '@headlesskey/platform';
 import { identifierKey } from '../user/canonical.js';
 
 /** The one outstanding key or code of a user, as a digest (see `resetDigest`). */
@@ -12,8 +12,8 @@ export interface StoredReset {
 }
 
 /** Stores the digest of a new secret; the user's older one, if any, is overwritten and so void. */
-export async function saveReset(em: EntityManager, reset: StoredReset): Promise<void> {
-  await em.execute(
+export async function saveReset(tx: Sql, reset: StoredReset): Promise<void> {
+  await tx.execute(
     `insert into password_resets (user_id, request_id, delivery, digest, expires_at) values (?, ?, ?, ?, to_timestamp(? / 1000.0))
      on conflict (user_id) do update set request_id = excluded.request_id, delivery = excluded.delivery,
        digest = excluded.digest, expires_at = excluded.expires_at`,
@@ -27,8 +27,8 @@ export interface ResetTarget {
 }
 
 /** The user a reset names (by login or email, canonically) with their outstanding reset, in one query. */
-export async function findResetTarget(em: EntityManager, login: string): Promise<ResetTarget | undefined> {
-  const [row] = await em.execute<
+export async function findResetTarget(tx: Sql, login: string): Promise<ResetTarget | undefined> {
+  const [row] = await tx.execute<
     {
       id: number;
       user_login: string;
@@ -60,8 +60,8 @@ export async function findResetTarget(em: EntityManager, login: string): Promise
  * Takes the reset out of the table if it is still the one that was checked. Of parallel uses of
  * one key, the row lock lets exactly one delete it; the others find nothing.
  */
-export async function consumeReset(em: EntityManager, userId: number, requestId: string): Promise<boolean> {
-  const rows = await em.execute<{ user_id: number }[]>(
+export async function consumeReset(tx: Sql, userId: number, requestId: string): Promise<boolean> {
+  const rows = await tx.execute<{ user_id: number }[]>(
     'delete from password_resets where user_id = ? and request_id = ? and expires_at > now() returning user_id',
     [userId, requestId],
   );
@@ -69,6 +69,6 @@ export async function consumeReset(em: EntityManager, userId: number, requestId:
 }
 
 /** A changed password voids any outstanding reset. */
-export async function voidReset(em: EntityManager, userId: number): Promise<void> {
-  await em.execute('delete from password_resets where user_id = ?', [userId]);
+export async function voidReset(tx: Sql, userId: number): Promise<void> {
+  await tx.execute('delete from password_resets where user_id = ?', [userId]);
 }

@@ -9,9 +9,9 @@ import { readStoredSettings } from './read-model.js';
  * two replicas syncing after two changes can never leave the older values last.
  */
 export async function syncSettingsBucket(store: Store, bucket: SettingsBucket): Promise<void> {
-  await store.em.fork().transactional(async (em) => {
-    await em.execute("select pg_advisory_xact_lock(hashtext('settings_bucket'))");
-    const stored = await readStoredSettings(em);
+  await store.db.transaction(async (tx) => {
+    await tx.execute("select pg_advisory_xact_lock(hashtext('settings_bucket'))");
+    const stored = await readStoredSettings(tx);
     for (const [name, value] of Object.entries(stored)) {
       if (!isDeepStrictEqual(await bucket.read(name), value)) await bucket.write(name, value);
     }

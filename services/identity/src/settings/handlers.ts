@@ -12,7 +12,7 @@ type ChangeSettingsCommand = Static<typeof identityCommands.changeSettings.reque
 
 /** `GET /settings`: the stored settings over the defaults, as the store has them now. */
 export function getSettingsHandler(app: Identity) {
-  return async (): Promise<Settings> => effectiveSettings(await readStoredSettings(app.svc.store.em.fork()));
+  return async (): Promise<Settings> => effectiveSettings(await readStoredSettings(app.svc.store.db));
 }
 
 /**
@@ -29,9 +29,9 @@ export function changeSettingsHandler(app: Identity, bucket: SettingsBucket) {
       decider: settingsDecider,
       command: { type: 'ChangeSettings', patch: cmd.settings, actor: cmd.actor },
       meta: metaFrom(cmd.context, cmd.actor.user_id),
-      project: async (em, events, next) => {
+      project: async (tx, events, next) => {
         const names = new Set(events.flatMap((event) => event.data.changes.map((change) => change.setting)));
-        await saveSettings(em, [...names], next.values);
+        await saveSettings(tx, [...names], next.values);
       },
     });
     await syncSettingsBucket(svc.store, bucket);

@@ -1,5 +1,5 @@
 import type { Role } from '@headlesskey/contracts';
-import type { EntityManager } from '@headlesskey/platform';
+import type { Sql } from '@headlesskey/platform';
 import { identifierKey } from '../user/canonical.js';
 
 export interface RemoteUserKey {
@@ -8,17 +8,17 @@ export interface RemoteUserKey {
 }
 
 /** Serialises the exchanges of one remote user, so two first exchanges make one account. */
-export async function lockRemoteUser(em: EntityManager, { siteKey, remoteSub }: RemoteUserKey): Promise<void> {
-  await em.execute("select pg_advisory_xact_lock(hashtext('sso-link'), hashtext(? || chr(10) || ?))", [siteKey, remoteSub]);
+export async function lockRemoteUser(tx: Sql, { siteKey, remoteSub }: RemoteUserKey): Promise<void> {
+  await tx.execute("select pg_advisory_xact_lock(hashtext('sso-link'), hashtext(? || chr(10) || ?))", [siteKey, remoteSub]);
 }
 
 /** Drops the links of an earlier site that had the same key: its users are not this site's. */
-export async function voidEarlierSite(em: EntityManager, siteKey: string, siteId: string): Promise<void> {
-  await em.execute('delete from sso_links where site_key = ? and site_id <> ?', [siteKey, siteId]);
+export async function voidEarlierSite(tx: Sql, siteKey: string, siteId: string): Promise<void> {
+  await tx.execute('delete from sso_links where site_key = ? and site_id <> ?', [siteKey, siteId]);
 }
 
-export async function linkedUserId(em: EntityManager, { siteKey, remoteSub }: RemoteUserKey): Promise<number | undefined> {
-  const [row] = await em.execute<{ user_id: number }[]>('select user_id from sso_links where site_key = ? and remote_sub = ?', [
+export async function linkedUserId(tx: Sql, { siteKey, remoteSub }: RemoteUserKey): Promise<number | undefined> {
+  const [row] = await tx.execute<{ user_id: number }[]>('select user_id from sso_links where site_key = ? and remote_sub = ?', [
     siteKey,
     remoteSub,
   ]);
@@ -26,10 +26,10 @@ export async function linkedUserId(em: EntityManager, { siteKey, remoteSub }: Re
 }
 
 export async function insertLink(
-  em: EntityManager,
+  tx: Sql,
   link: RemoteUserKey & { siteId: string; userId: number; how: 'email' | 'provisioned' },
 ): Promise<void> {
-  await em.execute('insert into sso_links (site_key, remote_sub, site_id, user_id, how) values (?, ?, ?, ?, ?)', [
+  await tx.execute('insert into sso_links (site_key, remote_sub, site_id, user_id, how) values (?, ?, ?, ?, ?)', [
     link.siteKey,
     link.remoteSub,
     link.siteId,
@@ -39,8 +39,8 @@ export async function insertLink(
 }
 
 /** The account whose email this is, and whether it already stands for a user of the site. */
-export async function emailOwner(em: EntityManager, email: string, siteKey: string) {
-  const [row] = await em.execute<{ id: number; roles: Role[]; linked: boolean }[]>(
+export async function emailOwner(tx: Sql, email: string, siteKey: string) {
+  const [row] = await tx.execute<{ id: number; roles: Role[]; linked: boolean }[]>(
     `select u.id, u.roles, exists (select 1 from sso_links l where l.site_key = ? and l.user_id = u.id) as linked
      from user_identifiers i join users u on u.id = i.user_id
      where i.key = ? and i.kind = 'email'`,
@@ -50,15 +50,15 @@ export async function emailOwner(em: EntityManager, email: string, siteKey: stri
 }
 
 /** Whether a login or email is reserved, by anyone, as either. */
-export async function identifierTaken(em: EntityManager, value: string): Promise<boolean> {
-  const rows = await em.execute('select 1 from user_identifiers where key = ?', [identifierKey(value)]);
+export async function identifierTaken(tx: Sql, value: string): Promise<boolean> {
+  const rows = await tx.execute('select 1 from user_identifiers where key = ?', [identifierKey(value)]);
   return rows.length > 0;
 }
 
 /** The first of `candidates` nobody has reserved. */
-export async function firstFreeLogin(em: EntityManager, candidates: readonly string[]): Promise<string | undefined> {
+export async function firstFreeLogin(tx: Sql, candidates: readonly string[]): Promise<string | undefined> {
   for (const login of candidates) {
-    if (!(await identifierTaken(em, login))) return login;
+    if (!(await identifierTaken(tx, login))) return login;
   }
   return undefined;
 }

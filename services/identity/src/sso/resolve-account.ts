@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { identityCommands, UserView } from '@headlesskey/contracts';
-import { DomainError, decideInTransaction, type EntityManager, metaFrom, retryOnConflict } from '@headlesskey/platform';
+import { DomainError, decideInTransaction, metaFrom, retryOnConflict, type Sql } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { Identity } from '../identity.js';
 import { hashPassword } from '../passwords/hashing.js';
@@ -26,7 +26,7 @@ export function resolveSsoAccountHandler(app: Identity) {
   return async (cmd: ResolveCommand): Promise<Resolved> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await retryOnConflict(app.svc.store, (em) => resolve(app, em, cmd));
+        return await retryOnConflict(app.svc.store, (tx) => resolve(app, tx, cmd));
       } catch (err) {
         // Another account took the chosen login between the check and the insert: choose again.
         const lostRace = err instanceof DomainError && err.code === 'headlesskey_user_exists';
@@ -36,17 +36,17 @@ export function resolveSsoAccountHandler(app: Identity) {
   };
 }
 
-async function resolve(app: Identity, em: EntityManager, cmd: ResolveCommand): Promise<Resolved> {
+async function resolve(app: Identity, tx: Sql, cmd: ResolveCommand): Promise<Resolved> {
   const key = { siteKey: cmd.site_key, remoteSub: cmd.remote_sub };
-  await lockRemoteUser(em, key);
-  await voidEarlierSite(em, cmd.site_key, cmd.site_id);
-  const linked = await linkedUserId(em, key);
-  if (linked !== undefined) return { user: await existing(em, linked), link: 'existing' };
+  await lockRemoteUser(tx, key);
+  await voidEarlierSite(tx, cmd.site_key, cmd.site_id);
+  const linked = await linkedUserId(tx, key);
+  if (linked !== undefined) return { user: await existing(tx, linked), link: 'existing' };
   const email = cmd.email === undefined ? undefined : canonicalEmail(cmd.email);
   const plan = planAccount({
     email,
-    emailOwner: email === undefined ? undefined : await emailOwner(em, email, cmd.site_key),
-    emailTaken: email === undefined ? false : await identifierTaken(em, email),
+    emailOwner: email === undefined ? undefined : await emailOwner(tx, email, cmd.site_key),
+    emailTaken: email === undefined ? false : await identifierTaken(tx, email),
     provision: cmd.provision,
     linkByEmail: cmd.link_by_email,
   });
@@ -54,11 +54,11 @@ async function resolve(app: Identity, em: EntityManager, cmd: ResolveCommand): P
     case 'refuse':
       throw new DomainError(plan.code, plan.message);
     case 'link':
-      await insertLink(em, { ...key, siteId: cmd.site_id, userId: plan.userId, how: 'email' });
-      return { user: await existing(em, plan.userId), link: 'email' };
+      await insertLink(tx, { ...key, siteId: cmd.site_id, userId: plan.userId, how: 'email' });
+      return { user: await existing(tx, plan.userId), link: 'email' };
     case 'provision': {
-      const user = await provision(app, em, cmd, email);
-      await insertLink(em, { ...key, siteId: cmd.site_id, userId: user.ID, how: 'provisioned' });
+      const user = await provision(app, tx, cmd, email);
+      await insertLink(tx, { ...key, siteId: cmd.site_id, userId: user.ID, how: 'provisioned' });
       return { user, link: 'provisioned' };
     }
     default:
@@ -66,8 +66,8 @@ async function resolve(app: Identity, em: EntityManager, cmd: ResolveCommand): P
   }
 }
 
-async function existing(em: EntityManager, userId: number): Promise<UserView> {
-  const user = await findById(em, userId);
+async function existing(tx: Sql, userId: number): Promise<UserView> {
+  const user = await findById(tx, userId);
   if (!user) throw new Error(`linked user ${userId} does not exist`);
   return user;
 }
@@ -77,16 +77,16 @@ async function existing(em: EntityManager, userId: number): Promise<UserView> {
  * site). It gets a credential nobody knows, so a password login costs the same as for anyone and
  * never succeeds until the user sets a password through a reset.
  */
-async function provision(app: Identity, em: EntityManager, cmd: ResolveCommand, email: string | undefined): Promise<UserView> {
+async function provision(app: Identity, tx: Sql, cmd: ResolveCommand, email: string | undefined): Promise<UserView> {
   const candidates = loginCandidates(cmd.login, cmd.site_key, cmd.remote_sub, randomBytes(3).toString('hex'));
-  const login = await firstFreeLogin(em, candidates);
+  const login = await firstFreeLogin(tx, candidates);
   if (!login) throw new DomainError('headlesskey_user_exists', 'No free login for the new account.');
   const passwordHash = await app.passwordWork.run(undefined, () =>
     hashPassword(randomBytes(32).toString('base64url'), app.config.bcryptCost),
   );
-  const id = await nextUserId(em);
+  const id = await nextUserId(tx);
   const at = new Date();
-  const { state } = await decideInTransaction(em, {
+  const { state } = await decideInTransaction(tx, {
     scope: app.svc.scope,
     streamId: userStream(id),
     decider: userDecider,

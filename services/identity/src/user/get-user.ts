@@ -6,7 +6,7 @@ import { findById } from './read-model.js';
 /** The current profile of a user: `/me`, and the `user` of a refreshed token. */
 export function getUserHandler(svc: WritingService) {
   return async ({ user_id }: Static<typeof identityCommands.getUser.request>): Promise<UserView> => {
-    const user = await findById(svc.store.em.fork(), user_id);
+    const user = await findById(svc.store.db, user_id);
     if (!user) throw new DomainError('headlesskey_not_found', 'No such user.');
     return user;
   };

@@ -1,5 +1,5 @@
 import type { Role, UserView } from '@headlesskey/contracts';
-import { DomainError, type EntityManager, isUniqueViolation } from '@headlesskey/platform';
+import { DomainError, isUniqueViolation, type Sql } from '@headlesskey/platform';
 import { identifierKey } from './canonical.js';
 import type { UserState } from './user.js';
 
@@ -14,8 +14,8 @@ export interface UserWithCredential {
  * Writes a new user, its reserved login and email keys and its credential, or refuses a taken key.
  * An account without an email (provisioned for a site whose tokens carry none) reserves its login only.
  */
-export async function insertUser(em: EntityManager, user: ActiveUser, passwordHash: string, at: Date): Promise<void> {
-  await em.execute('insert into users (id, user_login, user_email, display_name, roles, registered_at) values (?, ?, ?, ?, ?::jsonb, ?)', [
+export async function insertUser(tx: Sql, user: ActiveUser, passwordHash: string, at: Date): Promise<void> {
+  await tx.execute('insert into users (id, user_login, user_email, display_name, roles, registered_at) values (?, ?, ?, ?, ?::jsonb, ?)', [
     user.id,
     user.login,
     user.email,
@@ -25,19 +25,19 @@ export async function insertUser(em: EntityManager, user: ActiveUser, passwordHa
   ]);
   try {
     const keys = [[identifierKey(user.login), 'login'], ...(user.email ? [[identifierKey(user.email), 'email']] : [])];
-    await em.execute(`insert into user_identifiers (key, user_id, kind) values ${keys.map(() => '(?, ?, ?)').join(', ')}`, [
+    await tx.execute(`insert into user_identifiers (key, user_id, kind) values ${keys.map(() => '(?, ?, ?)').join(', ')}`, [
       ...keys.flatMap(([key, kind]) => [key, user.id, kind]),
     ]);
   } catch (err) {
     if (isUniqueViolation(err)) throw new DomainError('headlesskey_user_exists', 'Sorry, that username or email already exists!');
     throw err;
   }
-  await em.execute('insert into credentials (user_id, password_hash, changed_at) values (?, ?, ?)', [user.id, passwordHash, at]);
+  await tx.execute('insert into credentials (user_id, password_hash, changed_at) values (?, ?, ?)', [user.id, passwordHash, at]);
 }
 
 /** Finds a user by login or email (either spelling the user typed), with the stored hash. */
-export async function findByIdentifier(em: EntityManager, identifier: string): Promise<UserWithCredential | undefined> {
-  const [row] = await em.execute<
+export async function findByIdentifier(tx: Sql, identifier: string): Promise<UserWithCredential | undefined> {
+  const [row] = await tx.execute<
     { id: number; user_login: string; user_email: string; display_name: string; roles: Role[]; password_hash: string }[]
   >(
     `select u.id, u.user_login, u.user_email, u.display_name, u.roles, c.password_hash
@@ -52,21 +52,21 @@ export async function findByIdentifier(em: EntityManager, identifier: string): P
   };
 }
 
-export async function findById(em: EntityManager, id: number): Promise<UserView | undefined> {
-  const [row] = await em.execute<{ id: number; user_login: string; user_email: string; display_name: string; roles: Role[] }[]>(
+export async function findById(tx: Sql, id: number): Promise<UserView | undefined> {
+  const [row] = await tx.execute<{ id: number; user_login: string; user_email: string; display_name: string; roles: Role[] }[]>(
     'select id, user_login, user_email, display_name, roles from users where id = ?',
     [id],
   );
   return row && { ID: row.id, user_login: row.user_login, user_email: row.user_email, display_name: row.display_name, roles: row.roles };
 }
 
-export async function hasAdministrator(em: EntityManager): Promise<boolean> {
-  const rows = await em.execute(`select 1 from users where roles @> '["administrator"]'::jsonb limit 1`);
+export async function hasAdministrator(tx: Sql): Promise<boolean> {
+  const rows = await tx.execute(`select 1 from users where roles @> '["administrator"]'::jsonb limit 1`);
   return rows.length > 0;
 }
 
-export async function nextUserId(em: EntityManager): Promise<number> {
-  const [row] = await em.execute<{ id: number }[]>("select nextval('user_ids')::int as id");
+export async function nextUserId(tx: Sql): Promise<number> {
+  const [row] = await tx.execute<{ id: number }[]>("select nextval('user_ids')::int as id");
   if (!row) throw new Error('user id sequence returned nothing');
   return row.id;
 }

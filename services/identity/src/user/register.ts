@@ -37,7 +37,7 @@ export async function createUser(
   app.policy.assertAcceptable(cmd.password, { username: login, email });
   await vet?.({ login, email, displayName });
   const passwordHash = await app.passwordWork.run(deadline, () => hashPassword(cmd.password, config.bcryptCost));
-  const id = await nextUserId(svc.store.em.fork());
+  const id = await nextUserId(svc.store.db);
   const at = new Date();
   const { state } = await handleCommand({
     store: svc.store,
@@ -46,8 +46,8 @@ export async function createUser(
     decider: userDecider,
     command: { type: 'Register', id, login, email, displayName, roles },
     meta: metaFrom(cmd.context, id),
-    project: async (em, _events, next) => {
-      if (next.status === 'active') await insertUser(em, next, passwordHash, at);
+    project: async (tx, _events, next) => {
+      if (next.status === 'active') await insertUser(tx, next, passwordHash, at);
     },
   });
   if (state.status !== 'active') throw new Error('registration left no active user');

@@ -53,7 +53,7 @@ export class Keyring {
   }
 
   private async load(): Promise<void> {
-    const rows = await this.store.em.getConnection().execute<KeyRow[]>(
+    const rows = await this.store.db.execute<KeyRow[]>(
       `select kid, alg, material, retired_at is not null as retired, extract(epoch from verify_until)::float8 as verify_until
          from signing_keys where verify_until is null or verify_until > now()`,
     );
@@ -114,14 +114,14 @@ export class Keyring {
     if (this.configured.some((k) => k.alg === alg)) {
       throw new DomainError('headlesskey_forbidden', `The ${alg} key comes from the environment; replace it there to rotate it.`);
     }
-    const retired = await this.store.em.fork().transactional(async (em) => {
-      const rows = await em.execute<{ kid: string }[]>(
+    const retired = await this.store.db.transaction(async (tx) => {
+      const rows = await tx.execute<{ kid: string }[]>(
         `update signing_keys set retired_at = now(), verify_until = now() + make_interval(secs => ?)
          where alg = ? and origin = 'generated' and retired_at is null returning kid`,
         [overlapSeconds, alg],
       );
       const { kid, stored } = generateMaterial(alg);
-      await em.execute("insert into signing_keys (kid, alg, material, origin) values (?, ?, ?::jsonb, 'generated')", [
+      await tx.execute("insert into signing_keys (kid, alg, material, origin) values (?, ?, ?::jsonb, 'generated')", [
         kid,
         alg,
         JSON.stringify(stored),
@@ -142,13 +142,10 @@ export class Keyring {
   private async insertGenerated(alg: Algorithm): Promise<void> {
     const { kid, stored } = generateMaterial(alg);
     // Replicas racing: the unique index on live generated keys lets exactly one insert land.
-    await this.store.em
-      .getConnection()
-      .execute("insert into signing_keys (kid, alg, material, origin) values (?, ?, ?::jsonb, 'generated') on conflict do nothing", [
-        kid,
-        alg,
-        JSON.stringify(stored),
-      ]);
+    await this.store.db.execute(
+      "insert into signing_keys (kid, alg, material, origin) values (?, ?, ?::jsonb, 'generated') on conflict do nothing",
+      [kid, alg, JSON.stringify(stored)],
+    );
     this.announce();
   }
 }

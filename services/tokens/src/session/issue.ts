@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IssuedToken, RequestContext, Settings, tokensCommands, UserView } from '@headlesskey/contracts';
-import {
-  DomainError,
-  decideInTransaction,
-  type EntityManager,
-  metaFrom,
-  retryOnConflict,
-  type WritingService,
-} from '@headlesskey/platform';
+import { DomainError, decideInTransaction, metaFrom, retryOnConflict, type Sql, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { TokensConfig } from '../config.js';
 import type { Keyring } from '../keys/keyring.js';
@@ -33,7 +26,7 @@ export function issueHandler(svc: WritingService, config: TokensConfig, keyring:
     const settings = svc.settings.current();
     const now = Math.floor(Date.now() / 1000);
     const extra = await hookClaims(svc, 'login', user, context);
-    const session = await retryOnConflict(svc.store, (em) => openSession(svc, em, { user, context, settings, now }));
+    const session = await retryOnConflict(svc.store, (tx) => openSession(svc, tx, { user, context, settings, now }));
     return answerToken(keyring, config, settings, user, session, now, extra);
   };
 }
@@ -51,32 +44,32 @@ export interface OpenSession {
  * taken under the user's lock, and the session's first token decided. An SSO exchange opens its
  * session this way too, in the transaction that accepts the remote token.
  */
-export async function openSession(svc: WritingService, em: EntityManager, { user, context, settings, now }: OpenSession) {
+export async function openSession(svc: WritingService, tx: Sql, { user, context, settings, now }: OpenSession) {
   const token = { jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl };
   const refreshUntil = now + settings.refresh_ttl;
   const device = deviceOf(context);
-  const plan = planLogin(await lockLiveSessions(em, user.ID), device, settings.device_limit, settings.device_policy);
+  const plan = planLogin(await lockLiveSessions(tx, user.ID), device, settings.device_limit, settings.device_policy);
   if (plan.kind === 'reject') throw new DomainError('headlesskey_device_limit', 'Device limit reached. Log out on another device first.');
-  for (const evicted of plan.kind === 'open' ? plan.evict : []) await apply(svc, em, evicted, { type: 'Evict' }, context, user.ID);
+  for (const evicted of plan.kind === 'open' ? plan.evict : []) await apply(svc, tx, evicted, { type: 'Evict' }, context, user.ID);
   const sessionId = plan.kind === 'reopen' ? plan.sessionId : randomUUID();
   const command: SessionCommand =
     plan.kind === 'reopen'
       ? { type: 'Reopen', token, refreshUntil }
       : { type: 'Open', sessionId, userId: user.ID, device, token, refreshUntil };
-  return apply(svc, em, sessionId, command, context, user.ID);
+  return apply(svc, tx, sessionId, command, context, user.ID);
 }
 
 /** Decides one command on one session inside the caller's transaction and projects it. */
 export async function apply(
   svc: WritingService,
-  em: EntityManager,
+  tx: Sql,
   sessionId: string,
   command: SessionCommand,
   context: RequestContext,
   actor: number,
 ) {
-  const device = await requestingDevice(em, sessionId, command, context);
-  const { state } = await decideInTransaction(em, {
+  const device = await requestingDevice(tx, sessionId, command, context);
+  const { state } = await decideInTransaction(tx, {
     scope: svc.scope,
     streamId: sessionStream(sessionId),
     decider: sessionDecider,
@@ -93,8 +86,8 @@ export async function apply(
  * (it holds the session's token, and sends no device of its own); anything else from the device
  * the request names, as a login would.
  */
-async function requestingDevice(em: EntityManager, sessionId: string, command: SessionCommand, context: RequestContext) {
+async function requestingDevice(tx: Sql, sessionId: string, command: SessionCommand, context: RequestContext) {
   if (command.type !== 'Refresh' && command.type !== 'Revoke') return deviceOf(context);
-  const rows = await em.execute<{ device: string }[]>('select device from sessions where id = ?', [sessionId]);
+  const rows = await tx.execute<{ device: string }[]>('select device from sessions where id = ?', [sessionId]);
   return rows[0]?.device ?? deviceOf(context);
 }

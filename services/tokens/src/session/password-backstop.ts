@@ -20,8 +20,8 @@ export function passwordBackstop(svc: WritingService) {
       userAgent: event.meta.userAgent ?? '',
       requestId: event.meta.correlationId ?? event.id,
     };
-    for (const id of await activeSessionIds(svc.store.em.fork(), userId, event.occurredAt)) {
-      await retryOnConflict(svc.store, (em) => apply(svc, em, id, { type: 'End', reason }, context, userId));
+    for (const id of await activeSessionIds(svc.store.db, userId, event.occurredAt)) {
+      await retryOnConflict(svc.store, (tx) => apply(svc, tx, id, { type: 'End', reason }, context, userId));
     }
     return ack;
   };

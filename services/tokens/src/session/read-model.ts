@@ -1,10 +1,10 @@
-import type { EntityManager } from '@headlesskey/platform';
+import type { Sql } from '@headlesskey/platform';
 import type { LiveSession } from './device-slots.js';
 import type { SessionEvent, SessionState } from './session.js';
 
 /** Keeps the `sessions` table in step with a session's events, in the same transaction. */
 export async function projectSession(
-  em: EntityManager,
+  tx: Sql,
   events: readonly SessionEvent[],
   state: SessionState,
   ip: string,
@@ -13,7 +13,7 @@ export async function projectSession(
   if (state.status === 'absent' || events.length === 0) return;
   const opened = events.some((e) => e.type === 'token.issued');
   if (opened) {
-    await em.execute(
+    await tx.execute(
       `insert into sessions (id, user_id, device, ip, user_agent, created_at, opened_at, last_seen_at, refresh_until, current_jti, status)
        values (?, ?, ?, ?, ?, now(), now(), now(), to_timestamp(?), ?, 'active')
        on conflict (id) do update set ip = excluded.ip, user_agent = excluded.user_agent, last_seen_at = now(), opened_at = now(),
@@ -22,7 +22,7 @@ export async function projectSession(
     );
     return;
   }
-  await em.execute('update sessions set current_jti = ?, status = ?, last_seen_at = now(), ip = ? where id = ?', [
+  await tx.execute('update sessions set current_jti = ?, status = ?, last_seen_at = now(), ip = ? where id = ?', [
     state.current.jti,
     state.status,
     ip,
@@ -34,14 +34,14 @@ export async function projectSession(
  * Keeps the `sessions` rows of many rotated (or ended) sessions in step, in one statement. A
  * session listed twice takes its last state.
  */
-export async function projectRotations(em: EntityManager, changes: readonly { state: SessionState; ip: string }[]): Promise<void> {
+export async function projectRotations(tx: Sql, changes: readonly { state: SessionState; ip: string }[]): Promise<void> {
   const rows = new Map<string, { id: string; jti: string; status: string; ip: string }>();
   for (const { state, ip } of changes) {
     if (state.status === 'absent') continue;
     rows.set(state.sessionId, { id: state.sessionId, jti: state.current.jti, status: state.status, ip });
   }
   if (rows.size === 0) return;
-  await em.execute(
+  await tx.execute(
     `update sessions s set current_jti = x.jti, status = x.status, last_seen_at = now(), ip = x.ip
      from jsonb_to_recordset(?::jsonb) as x(id uuid, jti uuid, status text, ip text) where s.id = x.id`,
     [JSON.stringify([...rows.values()])],
@@ -52,9 +52,9 @@ export async function projectRotations(em: EntityManager, changes: readonly { st
  * The user's live sessions, locking the user's slots for the rest of the transaction so that
  * parallel logins past a device limit are decided one after another.
  */
-export async function lockLiveSessions(em: EntityManager, userId: number): Promise<LiveSession[]> {
-  await em.execute("select pg_advisory_xact_lock(hashtext('device-slots'), ?)", [userId]);
-  const rows = await em.execute<{ id: string; device: string; last_seen: number }[]>(
+export async function lockLiveSessions(tx: Sql, userId: number): Promise<LiveSession[]> {
+  await tx.execute("select pg_advisory_xact_lock(hashtext('device-slots'), ?)", [userId]);
+  const rows = await tx.execute<{ id: string; device: string; last_seen: number }[]>(
     "select id, device, extract(epoch from last_seen_at)::float8 as last_seen from sessions where user_id = ? and status = 'active' and refresh_until > now()",
     [userId],
   );
@@ -62,8 +62,8 @@ export async function lockLiveSessions(em: EntityManager, userId: number): Promi
 }
 
 /** The user's live sessions; with `openedBefore`, only those logged into (first or again) before it. */
-export async function activeSessionIds(em: EntityManager, userId: number, openedBefore?: string): Promise<string[]> {
-  const rows = await em.execute<{ id: string }[]>(
+export async function activeSessionIds(tx: Sql, userId: number, openedBefore?: string): Promise<string[]> {
+  const rows = await tx.execute<{ id: string }[]>(
     `select id from sessions where user_id = ? and status = 'active' and refresh_until > now()
      and (?::timestamptz is null or opened_at < ?::timestamptz)`,
     [userId, openedBefore ?? null, openedBefore ?? null],

@@ -73,8 +73,8 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
     });
     const pending = checked.filter((c): c is Checked => c !== undefined);
     const tokens = pending.map(() => ({ jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl }));
-    const decided = await retryOnConflict(svc.store, async (em) => {
-      const results = await decideMany(em, {
+    const decided = await retryOnConflict(svc.store, async (tx) => {
+      const results = await decideMany(tx, {
         scope: svc.scope,
         decider: sessionDecider,
         commands: pending.map((c, i) => ({
@@ -86,7 +86,7 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
         })),
       });
       await projectRotations(
-        em,
+        tx,
         results.flatMap((r, i) => (isDecided(r) && r.events.length > 0 ? [{ state: r.state, ip: pending[i]!.item.context.ip }] : [])),
       );
       return results;

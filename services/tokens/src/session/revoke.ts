@@ -18,11 +18,9 @@ export function revokeHandler(svc: WritingService, config: TokensConfig, keyring
     const verified = await verifyToken(token, keyring, { ...config, allowExpired: true });
     if (!verified.ok) throw tokenRejection(verified);
     const { sid, jti, data } = verified.claims;
-    const known = await svc.store.em
-      .getConnection()
-      .execute<{ n: number }>('select count(*)::int as n from sessions where id = ?', [sid], 'get');
-    if (known.n > 0) {
-      await retryOnConflict(svc.store, (em) => apply(svc, em, sid, { type: 'Revoke', presentedJti: jti }, context, data.ID));
+    const [known] = await svc.store.db.execute<{ n: number }[]>('select count(*)::int as n from sessions where id = ?', [sid]);
+    if (known && known.n > 0) {
+      await retryOnConflict(svc.store, (tx) => apply(svc, tx, sid, { type: 'Revoke', presentedJti: jti }, context, data.ID));
     }
     return { message: 'Token revoked successfully.' };
   };

@@ -9,7 +9,7 @@ type Req<K extends 'listSessions' | 'endSession' | 'endUserSessions'> = Static<(
 /** `GET /sessions`: the caller's devices, most recently seen first. */
 export function listSessionsHandler(svc: WritingService) {
   return async ({ user_id, current_session }: Req<'listSessions'>) => {
-    const rows = await svc.store.em.getConnection().execute<{ id: string; device: string; ip: string; created: Date; last_seen: Date }[]>(
+    const rows = await svc.store.db.execute<{ id: string; device: string; ip: string; created: Date; last_seen: Date }[]>(
       `select id, device, ip, created_at as created, last_seen_at as last_seen from sessions
        where user_id = ? and status = 'active' and refresh_until > now() order by last_seen_at desc`,
       [user_id],
@@ -30,15 +30,12 @@ export function listSessionsHandler(svc: WritingService) {
 /** `DELETE /sessions/{id}`: ends one of the caller's sessions; someone else's is not found. */
 export function endSessionHandler(svc: WritingService) {
   return async ({ user_id, session_id, context }: Req<'endSession'>) => {
-    const owned = await svc.store.em
-      .getConnection()
-      .execute<{ n: number }>(
-        "select count(*)::int as n from sessions where id = ? and user_id = ? and status = 'active'",
-        [session_id, user_id],
-        'get',
-      );
-    if (owned.n === 0) throw new DomainError('headlesskey_not_found', 'No such session.');
-    await retryOnConflict(svc.store, (em) => apply(svc, em, session_id, { type: 'End', reason: 'user' }, context, user_id));
+    const [owned] = await svc.store.db.execute<{ n: number }[]>(
+      "select count(*)::int as n from sessions where id = ? and user_id = ? and status = 'active'",
+      [session_id, user_id],
+    );
+    if (!owned || owned.n === 0) throw new DomainError('headlesskey_not_found', 'No such session.');
+    await retryOnConflict(svc.store, (tx) => apply(svc, tx, session_id, { type: 'End', reason: 'user' }, context, user_id));
     return { ended: true };
   };
 }
@@ -46,9 +43,9 @@ export function endSessionHandler(svc: WritingService) {
 /** Ends every live session of a user before answering, so their tokens fail the next validate. */
 export function endUserSessionsHandler(svc: WritingService) {
   return async ({ user_id, reason, context }: Req<'endUserSessions'>) => {
-    const ids = await activeSessionIds(svc.store.em.fork(), user_id);
+    const ids = await activeSessionIds(svc.store.db, user_id);
     for (const id of ids) {
-      await retryOnConflict(svc.store, (em) => apply(svc, em, id, { type: 'End', reason }, context, user_id));
+      await retryOnConflict(svc.store, (tx) => apply(svc, tx, id, { type: 'End', reason }, context, user_id));
     }
     return { ended: ids.length };
   };

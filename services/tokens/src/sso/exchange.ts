@@ -46,7 +46,7 @@ export function exchangeHandler(deps: ExchangeDeps) {
 async function exchange(deps: ExchangeDeps, cmd: ExchangeCommand, seen: { remoteSub: string | null }): Promise<TokenReply> {
   const { svc, config, keyring } = deps;
   const now = Math.floor(Date.now() / 1000);
-  const site = await findSite(svc.store.em.fork(), cmd.site_key);
+  const site = await findSite(svc.store.db, cmd.site_key);
   if (!site) throw new DomainError('headlesskey_sso_unknown_site', undefined, { reason: 'unknown site' });
   const refused = checkExchangeRequest({ secret: site.secret, token: cmd.token, signature: cmd.signature, timestamp: cmd.timestamp, now });
   if (refused) throw refusal(refused);
@@ -56,14 +56,14 @@ async function exchange(deps: ExchangeDeps, cmd: ExchangeCommand, seen: { remote
   if (isRefused(remote)) throw refusal(remote);
   seen.remoteSub = remote.sub;
   const settings = svc.settings.current();
-  const { user, session, link, extra } = await retryOnConflict(svc.store, async (em) => {
-    if (!(await claimJti(em, site.site_key, remote.jti, remote.expiresAt))) {
+  const { user, session, link, extra } = await retryOnConflict(svc.store, async (tx) => {
+    if (!(await claimJti(tx, site.site_key, remote.jti, remote.expiresAt))) {
       throw new DomainError('headlesskey_sso_replay', undefined, { reason: 'token already exchanged' });
     }
     const account = await resolveAccount(svc, site, remote, cmd);
     // As a login's: asked before the session opens, so a hook that fails closed leaves none.
     const extra = await hookClaims(svc, 'login', account.user, cmd.context);
-    const opened = await openSession(svc, em, { user: account.user, context: cmd.context, settings, now });
+    const opened = await openSession(svc, tx, { user: account.user, context: cmd.context, settings, now });
     const data = {
       site_key: site.site_key,
       remote_sub: remote.sub,
@@ -73,7 +73,7 @@ async function exchange(deps: ExchangeDeps, cmd: ExchangeCommand, seen: { remote
       jti: opened.current.jti,
       link: account.link,
     };
-    await appendExchanged(svc, em, data, cmd.context);
+    await appendExchanged(svc, tx, data, cmd.context);
     return { user: account.user, session: opened, link: account.link, extra };
   });
   deps.logger.debug({ site_key: site.site_key, user_id: user.ID, link }, 'sso exchange');

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@headlesskey/platform';
+import type { Sql } from '@headlesskey/platform';
 
 /** Past a token's `exp` (and the verifier's skew) it is refused anyway: its row may go. */
 const KEEP_AFTER_EXPIRY_SECONDS = 60;
@@ -8,8 +8,8 @@ const KEEP_AFTER_EXPIRY_SECONDS = 60;
  * exchanged before. A concurrent exchange of the same token waits on the row and then gets
  * `false` once the first commits, or takes it if the first rolled back.
  */
-export async function claimJti(em: EntityManager, siteKey: string, jti: string, expiresAt: number): Promise<boolean> {
-  const rows = await em.execute(
+export async function claimJti(tx: Sql, siteKey: string, jti: string, expiresAt: number): Promise<boolean> {
+  const rows = await tx.execute(
     'insert into sso_used_jtis (site_key, jti, expires_at) values (?, ?, to_timestamp(?)) on conflict do nothing returning 1',
     [siteKey, jti, expiresAt],
   );
@@ -17,6 +17,6 @@ export async function claimJti(em: EntityManager, siteKey: string, jti: string, 
 }
 
 /** Forgets the ids of tokens that have expired. */
-export async function sweepUsedJtis(em: EntityManager): Promise<void> {
-  await em.execute("delete from sso_used_jtis where expires_at < now() - ? * interval '1 second'", [KEEP_AFTER_EXPIRY_SECONDS]);
+export async function sweepUsedJtis(tx: Sql): Promise<void> {
+  await tx.execute("delete from sso_used_jtis where expires_at < now() - ? * interval '1 second'", [KEEP_AFTER_EXPIRY_SECONDS]);
 }

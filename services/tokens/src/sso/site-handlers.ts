@@ -20,26 +20,25 @@ function configOf(checked: Checked) {
 
 /** The admin API of connected sites. A shared secret is made here and shown once: at creation or rotation. */
 export function siteHandlers(store: Store, keys: RemoteKeys) {
-  const em = () => store.em.fork();
   return {
     async create({ site_key, ...input }: ssoCommands.CreateSsoSiteBody): Promise<ssoCommands.CreatedSsoSite> {
       const config = configOf(checkSiteConfig(input));
       const secret = newSiteSecret();
-      const row = await insertSite(em(), { site_key, id: randomUUID(), secret, config });
+      const row = await insertSite(store.db, { site_key, id: randomUUID(), secret, config });
       if (!row) throw new DomainError('rest_invalid_param', undefined, { params: { site_key: 'site_key is already connected.' } });
       return { ...toSiteView(row), secret };
     },
     async list(): Promise<{ sites: ssoCommands.SsoSiteView[] }> {
-      return { sites: (await listSites(em())).map(toSiteView) };
+      return { sites: (await listSites(store.db)).map(toSiteView) };
     },
     async get({ site_key }: ByKey): Promise<ssoCommands.SsoSiteView> {
-      const row = await findSite(em(), site_key);
+      const row = await findSite(store.db, site_key);
       if (!row) throw notFound();
       return toSiteView(row);
     },
     async update({ site_key, ...patch }: ByKey & ssoCommands.UpdateSsoSiteBody): Promise<ssoCommands.SsoSiteView> {
       // Read, merge and write under the row's lock, so two PATCHes never mix their halves.
-      const row = await store.em.fork().transactional(async (tx) => {
+      const row = await store.db.transaction(async (tx) => {
         await tx.execute('select 1 from sso_sites where site_key = ? for update', [site_key]);
         const stored = await findSite(tx, site_key);
         if (!stored) throw notFound();
@@ -51,11 +50,11 @@ export function siteHandlers(store: Store, keys: RemoteKeys) {
     },
     async rotateSecret({ site_key }: ByKey): Promise<{ site_key: string; secret: string }> {
       const secret = newSiteSecret();
-      if (!(await replaceSecret(em(), site_key, secret))) throw notFound();
+      if (!(await replaceSecret(store.db, site_key, secret))) throw notFound();
       return { site_key, secret };
     },
     async remove({ site_key }: ByKey): Promise<{ site_key: string; deleted: true }> {
-      if (!(await deleteSite(em(), site_key))) throw notFound();
+      if (!(await deleteSite(store.db, site_key))) throw notFound();
       keys.forget(site_key);
       return { site_key, deleted: true };
     },

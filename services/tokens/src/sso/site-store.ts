@@ -1,4 +1,4 @@
-import type { EntityManager } from '@headlesskey/platform';
+import type { Sql } from '@headlesskey/platform';
 import type { SiteConfig, SiteRow } from './site.js';
 
 const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${column}`;
@@ -23,10 +23,10 @@ const configValues = (config: SiteConfig) => CONFIG_COLUMNS.map((column) => conf
 
 /** Inserts a site; `undefined` when its key is taken. */
 export async function insertSite(
-  em: EntityManager,
+  tx: Sql,
   site: { site_key: string; id: string; secret: string; config: SiteConfig },
 ): Promise<SiteRow | undefined> {
-  const rows = await em.execute<SiteRow[]>(
+  const rows = await tx.execute<SiteRow[]>(
     `insert into sso_sites (site_key, id, secret, ${CONFIG_COLUMNS.join(', ')})
      values (?, ?, ?, ${CONFIG_COLUMNS.map(() => '?').join(', ')})
      on conflict (site_key) do nothing returning ${ROW}`,
@@ -35,18 +35,18 @@ export async function insertSite(
   return rows[0];
 }
 
-export function listSites(em: EntityManager): Promise<SiteRow[]> {
-  return em.execute<SiteRow[]>(`select ${ROW} from sso_sites order by site_key`);
+export function listSites(tx: Sql): Promise<SiteRow[]> {
+  return tx.execute<SiteRow[]>(`select ${ROW} from sso_sites order by site_key`);
 }
 
-export async function findSite(em: EntityManager, siteKey: string): Promise<SiteRow | undefined> {
-  const [row] = await em.execute<SiteRow[]>(`select ${ROW} from sso_sites where site_key = ?`, [siteKey]);
+export async function findSite(tx: Sql, siteKey: string): Promise<SiteRow | undefined> {
+  const [row] = await tx.execute<SiteRow[]>(`select ${ROW} from sso_sites where site_key = ?`, [siteKey]);
   return row;
 }
 
 /** Replaces a site's whole configuration (already merged with what was stored and checked). */
-export async function updateSite(em: EntityManager, siteKey: string, config: SiteConfig): Promise<SiteRow | undefined> {
-  const [row] = await em.execute<SiteRow[]>(
+export async function updateSite(tx: Sql, siteKey: string, config: SiteConfig): Promise<SiteRow | undefined> {
+  const [row] = await tx.execute<SiteRow[]>(
     `update sso_sites set ${CONFIG_COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = clock_timestamp()
      where site_key = ? returning ${ROW}`,
     [...configValues(config), siteKey],
@@ -54,14 +54,14 @@ export async function updateSite(em: EntityManager, siteKey: string, config: Sit
   return row;
 }
 
-export async function deleteSite(em: EntityManager, siteKey: string): Promise<boolean> {
-  const rows = await em.execute('delete from sso_sites where site_key = ? returning site_key', [siteKey]);
+export async function deleteSite(tx: Sql, siteKey: string): Promise<boolean> {
+  const rows = await tx.execute('delete from sso_sites where site_key = ? returning site_key', [siteKey]);
   return rows.length > 0;
 }
 
 /** Replaces the shared secret; `false` when no site has the key. */
-export async function replaceSecret(em: EntityManager, siteKey: string, secret: string): Promise<boolean> {
-  const rows = await em.execute('update sso_sites set secret = ?, updated_at = clock_timestamp() where site_key = ? returning site_key', [
+export async function replaceSecret(tx: Sql, siteKey: string, secret: string): Promise<boolean> {
+  const rows = await tx.execute('update sso_sites set secret = ?, updated_at = clock_timestamp() where site_key = ? returning site_key', [
     secret,
     siteKey,
   ]);

@@ -19,7 +19,7 @@ export interface ClaimedDelivery {
 
 /** Endpoints with deliveries due now, the longest-waiting first. */
 export async function dueEndpoints(store: Store, limit: number): Promise<string[]> {
-  const rows = await store.em.getConnection().execute<{ endpoint_id: string }[]>(
+  const rows = await store.db.execute<{ endpoint_id: string }[]>(
     `select d.endpoint_id from deliveries d join endpoints e on e.id = d.endpoint_id and e.enabled
      where d.status = 'pending' and d.next_attempt_at <= now() and (d.locked_until is null or d.locked_until <= now())
      group by d.endpoint_id order by min(d.next_attempt_at) limit ?`,
@@ -41,8 +41,8 @@ export async function claimForEndpoint(
   perEndpoint: number,
   leaseMs: number,
 ): Promise<ClaimedDelivery[]> {
-  return store.em.fork().transactional(async (em) => {
-    const [endpoint] = await em.execute<
+  return store.db.transaction(async (tx) => {
+    const [endpoint] = await tx.execute<
       {
         url: string;
         enabled: boolean;
@@ -57,13 +57,13 @@ export async function claimForEndpoint(
       [endpointId],
     );
     if (!endpoint?.enabled) return [];
-    const [flight] = await em.execute<{ n: number }[]>(
+    const [flight] = await tx.execute<{ n: number }[]>(
       `select count(*)::int as n from deliveries where endpoint_id = ? and status = 'pending' and locked_until > now()`,
       [endpointId],
     );
     const free = Math.min(max, perEndpoint - (flight?.n ?? 0));
     if (free <= 0) return [];
-    const rows = await em.execute<
+    const rows = await tx.execute<
       { id: string; message_id: string; event_id: string; event_type: string; body: string; attempts: number; claim_token: string }[]
     >(
       `update deliveries set attempts = attempts + 1, locked_until = now() + ? * interval '1 millisecond',
@@ -98,7 +98,7 @@ export async function claimForEndpoint(
  */
 export async function msUntilNextDue(store: Store, maxMs: number): Promise<number> {
   // Two index lookups rather than a scan of every pending row: a dead endpoint's backlog can be long.
-  const [row] = await store.em.getConnection().execute<{ ms: number | string | null }[]>(
+  const [row] = await store.db.execute<{ ms: number | string | null }[]>(
     `select extract(epoch from least(
        (select min(next_attempt_at) from deliveries where status = 'pending' and next_attempt_at > now()),
        (select min(locked_until) from deliveries where locked_until > now())

@@ -17,7 +17,7 @@ interface Endpoint {
  * so every attempt sends the same bytes under the same `webhook-id` (the event id).
  */
 export function deliveryEnqueuer(store: Store, onQueued: () => void) {
-  const db = () => store.em.getConnection();
+  const db = () => store.db;
 
   const enqueue = async (events: readonly EventEnvelope[], endpoints: readonly Endpoint[]): Promise<number> => {
     const rows = events.flatMap((event) =>

@@ -1,5 +1,5 @@
 import type { webhooksCommands } from '@headlesskey/contracts';
-import { DomainError, decodeCursor, type EntityManager, encodeCursor, type Store } from '@headlesskey/platform';
+import { DomainError, decodeCursor, encodeCursor, type Sql, type Store } from '@headlesskey/platform';
 import { iso } from '../schema/sql.js';
 import { pageSize } from './page-size.js';
 
@@ -41,8 +41,8 @@ export function deliveryLogHandlers(store: Store, onRedeliver: () => void) {
       if (limit === undefined) invalid.per_page = 'per_page must be between 1 (inclusive) and 100 (inclusive).';
       if (query.cursor !== undefined && !after) invalid.cursor = 'cursor must be the next_cursor of an earlier page.';
       if (Object.keys(invalid).length > 0) throw new DomainError('rest_invalid_param', undefined, { params: invalid });
-      const em = store.em.fork();
-      await assertEndpoint(em, query.id);
+      const db = store.db;
+      await assertEndpoint(db, query.id);
       const where = ['d.endpoint_id = ?'];
       const params: unknown[] = [query.id];
       if (query.status) {
@@ -53,7 +53,7 @@ export function deliveryLogHandlers(store: Store, onRedeliver: () => void) {
         where.push('(d.created_at, d.id) < (?::timestamptz, ?::uuid)');
         params.push(after.at, after.id);
       }
-      const rows = await em.execute<Row[]>(`${SELECT} where ${where.join(' and ')} order by d.created_at desc, d.id desc limit ?`, [
+      const rows = await db.execute<Row[]>(`${SELECT} where ${where.join(' and ')} order by d.created_at desc, d.id desc limit ?`, [
         ...params,
         limit! + 1,
       ]);
@@ -67,24 +67,24 @@ export function deliveryLogHandlers(store: Store, onRedeliver: () => void) {
 
     /** Due again now, with a fresh schedule; the `webhook-id` stays, so a receiver can tell it is the same message. */
     async redeliver({ id, delivery_id }: { id: string; delivery_id: string }): Promise<webhooksCommands.DeliveryView> {
-      const em = store.em.fork();
-      await assertEndpoint(em, id);
-      const updated = await em.execute<{ id: string }[]>(
+      const db = store.db;
+      await assertEndpoint(db, id);
+      const updated = await db.execute<{ id: string }[]>(
         `update deliveries set status = 'pending', attempts = 0, next_attempt_at = now(), locked_until = null, claim_token = null,
            delivered_at = null, updated_at = now()
          where id = ? and endpoint_id = ? returning id`,
         [delivery_id, id],
       );
       if (updated.length === 0) throw notFound('delivery of this endpoint');
-      const [row] = await em.execute<Row[]>(`${SELECT} where d.id = ?`, [delivery_id]);
+      const [row] = await db.execute<Row[]>(`${SELECT} where d.id = ?`, [delivery_id]);
       onRedeliver();
       return toDeliveryView(row!);
     },
   };
 }
 
-async function assertEndpoint(em: EntityManager, id: string): Promise<void> {
-  const rows = await em.execute('select 1 from endpoints where id = ?', [id]);
+async function assertEndpoint(db: Sql, id: string): Promise<void> {
+  const rows = await db.execute('select 1 from endpoints where id = ?', [id]);
   if (rows.length === 0) throw notFound('webhook endpoint');
 }
 

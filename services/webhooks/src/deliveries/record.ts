@@ -11,8 +11,8 @@ import type { SendResult } from './send.js';
 export async function recordAttempt(store: Store, claimed: ClaimedDelivery, result: SendResult, next: NextStep): Promise<boolean> {
   const statusCode = result.kind === 'response' ? result.status : null;
   const error = next.status === 'delivered' ? null : next.error;
-  return store.em.fork().transactional(async (em) => {
-    const updated = await em.execute<{ id: string }[]>(
+  return store.db.transaction(async (tx) => {
+    const updated = await tx.execute<{ id: string }[]>(
       `update deliveries set status = ?,
          next_attempt_at = case when ? = 'pending' then now() + ? * interval '1 millisecond' else null end,
          delivered_at = case when ? = 'delivered' then now() else delivered_at end,
@@ -30,13 +30,13 @@ export async function recordAttempt(store: Store, claimed: ClaimedDelivery, resu
       ],
     );
     if (updated.length === 0) return false;
-    await em.execute('insert into delivery_attempts (delivery_id, status_code, error, duration_ms) values (?, ?, ?, ?)', [
+    await tx.execute('insert into delivery_attempts (delivery_id, status_code, error, duration_ms) values (?, ?, ?, ?)', [
       claimed.id,
       statusCode,
       error,
       Math.min(result.durationMs, 2_147_483_647),
     ]);
-    if (next.status === 'dead' && next.disableEndpoint) await disableEndpoint(em, claimed.endpointId, 'gone');
+    if (next.status === 'dead' && next.disableEndpoint) await disableEndpoint(tx, claimed.endpointId, 'gone');
     return true;
   });
 }

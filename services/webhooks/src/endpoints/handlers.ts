@@ -17,7 +17,6 @@ const notFound = () => new DomainError('headlesskey_not_found', 'No webhook endp
 
 /** The admin API of endpoints: the SSRF guard checks every URL before it is kept. */
 export function endpointHandlers(store: Store, config: WebhooksConfig, resolve?: Resolver) {
-  const em = () => store.em.fork();
   const guardedUrl = async (url: string): Promise<string> => {
     const verdict = await checkTarget(url, { allowPrivate: config.allowPrivate, resolve });
     if (!verdict.ok) throw new DomainError('rest_invalid_param', undefined, { params: { url: verdict.reason } });
@@ -27,7 +26,7 @@ export function endpointHandlers(store: Store, config: WebhooksConfig, resolve?:
   return {
     async create(body: webhooksCommands.CreateWebhookBody): Promise<webhooksCommands.CreatedWebhook> {
       const secret = newSecret();
-      const row = await insertEndpoint(em(), {
+      const row = await insertEndpoint(store.db, {
         id: randomUUID(),
         url: await guardedUrl(body.url),
         description: body.description ?? '',
@@ -38,15 +37,15 @@ export function endpointHandlers(store: Store, config: WebhooksConfig, resolve?:
       return { ...toWebhookView(row), secret };
     },
     async list(): Promise<{ webhooks: webhooksCommands.WebhookView[] }> {
-      return { webhooks: (await listEndpoints(em())).map(toWebhookView) };
+      return { webhooks: (await listEndpoints(store.db)).map(toWebhookView) };
     },
     async get({ id }: ById): Promise<webhooksCommands.WebhookView> {
-      const row = await findEndpoint(em(), id);
+      const row = await findEndpoint(store.db, id);
       if (!row) throw notFound();
       return toWebhookView(row);
     },
     async update({ id, ...patch }: ById & webhooksCommands.UpdateWebhookBody): Promise<webhooksCommands.WebhookView> {
-      const row = await updateEndpoint(em(), id, {
+      const row = await updateEndpoint(store.db, id, {
         url: patch.url === undefined ? undefined : await guardedUrl(patch.url),
         description: patch.description,
         events: patch.events === undefined ? undefined : normalizeEvents(patch.events),
@@ -56,12 +55,12 @@ export function endpointHandlers(store: Store, config: WebhooksConfig, resolve?:
       return toWebhookView(row);
     },
     async remove({ id }: ById): Promise<{ id: string; deleted: true }> {
-      if (!(await deleteEndpoint(em(), id))) throw notFound();
+      if (!(await deleteEndpoint(store.db, id))) throw notFound();
       return { id, deleted: true };
     },
     async rotate({ id }: ById): Promise<{ id: string; secret: string; previous_secret_expires_at: string }> {
       const secret = newSecret();
-      const expires = await rotateSecret(em(), id, secret, config.secretOverlapSeconds);
+      const expires = await rotateSecret(store.db, id, secret, config.secretOverlapSeconds);
       if (!expires) throw notFound();
       return { id, secret, previous_secret_expires_at: expires };
     },

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@headlesskey/platform';
+import type { Sql } from '@headlesskey/platform';
 import { iso } from '../schema/sql.js';
 
 /** An endpoint as stored, secrets included: never sent anywhere as it is. */
@@ -36,26 +36,26 @@ export interface EndpointPatch {
   enabled?: boolean;
 }
 
-export async function insertEndpoint(em: EntityManager, e: NewEndpoint): Promise<EndpointRow> {
-  const [row] = await em.execute<EndpointRow[]>(
+export async function insertEndpoint(tx: Sql, e: NewEndpoint): Promise<EndpointRow> {
+  const [row] = await tx.execute<EndpointRow[]>(
     `insert into endpoints (id, url, description, events, enabled, secret) values (?, ?, ?, ?::jsonb, ?, ?) returning ${ROW}`,
     [e.id, e.url, e.description, JSON.stringify(e.events), e.enabled, e.secret],
   );
   return row!;
 }
 
-export function listEndpoints(em: EntityManager): Promise<EndpointRow[]> {
-  return em.execute<EndpointRow[]>(`select ${ROW} from endpoints order by created_at, id`);
+export function listEndpoints(tx: Sql): Promise<EndpointRow[]> {
+  return tx.execute<EndpointRow[]>(`select ${ROW} from endpoints order by created_at, id`);
 }
 
-export async function findEndpoint(em: EntityManager, id: string): Promise<EndpointRow | undefined> {
-  const [row] = await em.execute<EndpointRow[]>(`select ${ROW} from endpoints where id = ?`, [id]);
+export async function findEndpoint(tx: Sql, id: string): Promise<EndpointRow | undefined> {
+  const [row] = await tx.execute<EndpointRow[]>(`select ${ROW} from endpoints where id = ?`, [id]);
   return row;
 }
 
 /** Changes what the patch names; setting `enabled` either way clears why the service had disabled it. */
-export async function updateEndpoint(em: EntityManager, id: string, patch: EndpointPatch): Promise<EndpointRow | undefined> {
-  const [row] = await em.execute<EndpointRow[]>(
+export async function updateEndpoint(tx: Sql, id: string, patch: EndpointPatch): Promise<EndpointRow | undefined> {
+  const [row] = await tx.execute<EndpointRow[]>(
     `update endpoints set
        url = coalesce(?, url),
        description = coalesce(?, description),
@@ -77,14 +77,14 @@ export async function updateEndpoint(em: EntityManager, id: string, patch: Endpo
 }
 
 /** Its deliveries and their attempts go with it. */
-export async function deleteEndpoint(em: EntityManager, id: string): Promise<boolean> {
-  const rows = await em.execute<{ id: string }[]>('delete from endpoints where id = ? returning id', [id]);
+export async function deleteEndpoint(tx: Sql, id: string): Promise<boolean> {
+  const rows = await tx.execute<{ id: string }[]>('delete from endpoints where id = ? returning id', [id]);
   return rows.length > 0;
 }
 
 /** The current secret becomes the previous one, which keeps signing for `overlapSeconds`. */
-export async function rotateSecret(em: EntityManager, id: string, secret: string, overlapSeconds: number): Promise<string | undefined> {
-  const [row] = await em.execute<{ previous_secret_expires_at: string }[]>(
+export async function rotateSecret(tx: Sql, id: string, secret: string, overlapSeconds: number): Promise<string | undefined> {
+  const [row] = await tx.execute<{ previous_secret_expires_at: string }[]>(
     `update endpoints set previous_secret = secret, previous_secret_expires_at = now() + ? * interval '1 second',
        secret = ?, updated_at = now()
      where id = ? returning ${iso('previous_secret_expires_at')} as previous_secret_expires_at`,
@@ -94,6 +94,6 @@ export async function rotateSecret(em: EntityManager, id: string, secret: string
 }
 
 /** Called after a 410 Gone: the endpoint stops receiving until an administrator enables it again. */
-export async function disableEndpoint(em: EntityManager, id: string, reason: string): Promise<void> {
-  await em.execute('update endpoints set enabled = false, disabled_reason = ?, updated_at = now() where id = ?', [reason, id]);
+export async function disableEndpoint(tx: Sql, id: string, reason: string): Promise<void> {
+  await tx.execute('update endpoints set enabled = false, disabled_reason = ?, updated_at = now() where id = ?', [reason, id]);
 }
