@@ -73,6 +73,25 @@ describe('openStore', () => {
     expect(await query(database, 'select id from read_model')).toEqual([{ id: 'kept' }]);
   });
 
+  it('commits a transaction that resolves, rolls back one that throws, and binds parameters as values', async () => {
+    const database = names.database('webhooks');
+    const store = await open(database);
+    await store.db.transaction((tx) => tx.execute('insert into read_model (id) values (?)', ["it's ?; drop table read_model"]));
+    const thrown = store.db.transaction(async (tx) => {
+      await tx.execute('insert into read_model (id) values (?)', ['rolled back']);
+      throw new Error('changed my mind');
+    });
+    await expect(thrown).rejects.toThrow('changed my mind');
+    expect(await store.db.execute('select id from read_model order by id')).toEqual([{ id: "it's ?; drop table read_model" }]);
+    // Every connection went back to the pool, none left inside a transaction.
+    expect(store.db.pool.idleCount).toBe(store.db.pool.totalCount);
+    expect(
+      await store.db.execute('select count(*)::int as n from pg_stat_activity where datname = current_database() and state like ?', [
+        'idle in transaction%',
+      ]),
+    ).toEqual([{ n: 0 }]);
+  });
+
   it('lets two replicas open a fresh database at the same time', async () => {
     const database = names.database('tokens');
     const opened = await Promise.allSettled([open(database, slowMigrations), open(database, slowMigrations)]);
