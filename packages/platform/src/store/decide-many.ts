@@ -1,7 +1,15 @@
 import type { EventMeta } from '@headlesskey/contracts';
 import { type Decided, type Decider, fold, isRefusal, type Refusal } from './decider.js';
-import { appendToStreams, type NewEvent, readStream, type StoreScope, type StreamAppend } from './event-store.js';
-import { readManySnapshotted, writeSnapshots } from './snapshots.js';
+import {
+  type AlsoWrite,
+  appendToStreams,
+  ConcurrencyError,
+  type NewEvent,
+  readStream,
+  type StoreScope,
+  type StreamAppend,
+} from './event-store.js';
+import { readManySnapshotted, snapshotsWrite } from './snapshots.js';
 import type { Sql } from './sql.js';
 
 export interface StreamCommand<C, S> {
@@ -11,36 +19,69 @@ export interface StreamCommand<C, S> {
   meta: EventMeta | ((before: S) => EventMeta);
 }
 
+/** The streams as read: each one's version and folded state. */
+export type LoadedStreams<S> = Map<string, { version: number; state: S }>;
+
 export interface DecideManyOptions<C, E extends NewEvent, S> {
   scope: StoreScope;
   decider: Decider<C, E, S>;
   commands: readonly StreamCommand<C, S>[];
+  /** The read model's update for what was decided, written in the same statement as the events. */
+  project?: (decided: readonly (Decided<E, S> | Refusal)[]) => AlsoWrite | undefined;
+  /** The streams, read already (`readStreams`) while the caller did other work: the first attempt decides on them. */
+  read?: Promise<LoadedStreams<S>>;
 }
 
+const MAX_ATTEMPTS = 5;
+
 /**
- * Many commands on many streams of one aggregate, decided in the caller's transaction with a
- * fixed number of statements however many there are: the streams are read together, each
- * command is decided on its own stream's state (a second command on a stream sees the first
- * one's events), and every event is appended in one statement. A refusal answers its own
- * command and writes nothing for it; a lost race on any stream throws `ConcurrencyError` and
- * the transaction, run again, decides them all on the newer state. The answers are in the
- * commands' order; the caller projects them in the same transaction.
+ * Many commands on many streams of one aggregate, in two statements however many there are:
+ * one read of every stream, then one write of every event, their outbox rows, the snapshots and
+ * the read model's update — one atomic statement, so no transaction is held open in between.
+ * Each command is decided on its own stream's state (a second command on a stream sees the first
+ * one's events); a refusal answers its own command and writes nothing for it. When any stream
+ * moved since it was read, nothing is written and all of them are read and decided again.
+ * The answers are in the commands' order.
  */
 export async function decideMany<C, E extends NewEvent, S>(
-  tx: Sql,
+  db: Sql,
   opts: DecideManyOptions<C, E, S>,
 ): Promise<(Decided<E, S> | Refusal)[]> {
-  const streams = await loadStreams(tx, opts.decider, [...new Set(opts.commands.map((c) => c.streamId))]);
-  const appends = new Map<string, StreamAppend & { events: E[] }>();
+  const ids = [...new Set(opts.commands.map((c) => c.streamId))];
+  for (let attempt = 1; ; attempt++) {
+    const streams = attempt === 1 && opts.read ? await opts.read : await readStreams(db, opts.decider, ids);
+    const { outcomes, appends, finals } = decideAll(opts, streams);
+    // Each changed stream's snapshot is its state after all of its commands.
+    const snapshots = opts.decider.snapshots
+      ? [...new Set(appends.map((a) => a.streamId))].map((id) => ({ streamId: id, ...finals.get(id)! }))
+      : [];
+    const projection = opts.project?.(outcomes);
+    const also = [...(snapshots.length > 0 ? [snapshotsWrite(snapshots)] : []), ...(projection ? [projection] : [])];
+    try {
+      await appendToStreams(db, opts.scope, appends, also);
+      return outcomes;
+    } catch (err) {
+      if (!(err instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw err;
+    }
+  }
+}
+
+export const isDecided = <E, S>(outcome: Decided<E, S> | Refusal): outcome is Decided<E, S> => !('refused' in outcome);
+
+/** Decides every command on the streams as read, folding each stream forward as it goes. */
+function decideAll<C, E extends NewEvent, S>(opts: DecideManyOptions<C, E, S>, read: LoadedStreams<S>) {
+  const finals = new Map([...read].map(([id, s]) => [id, { ...s }]));
+  const appends: (StreamAppend & { events: E[] })[] = [];
   const outcomes = opts.commands.map(({ streamId, command, meta }): Decided<E, S> | Refusal => {
-    const stream = streams.get(streamId)!;
+    const stream = finals.get(streamId) ?? { version: 0, state: opts.decider.initialState };
+    finals.set(streamId, stream);
     const decision = opts.decider.decide(command, stream.state);
     if (isRefusal(decision)) return decision;
     const before = stream.state;
     stream.state = decision.reduce(opts.decider.evolve, before);
     if (decision.length > 0) {
-      // A stream's second command appends after its first: one append per stream and meta.
-      appends.set(`${streamId}#${appends.size}`, {
+      // A stream's second command appends after its first.
+      appends.push({
         streamId,
         expectedVersion: stream.version,
         events: [...decision],
@@ -50,28 +91,23 @@ export async function decideMany<C, E extends NewEvent, S>(
     }
     return { events: [...decision], before, state: stream.state };
   });
-  await appendToStreams(tx, opts.scope, [...appends.values()]);
-  if (opts.decider.snapshots) {
-    const changed = [...new Set([...appends.values()].map((a) => a.streamId))];
-    await writeSnapshots(
-      tx,
-      changed.map((id) => ({ streamId: id, version: streams.get(id)!.version, state: streams.get(id)!.state })),
-    );
-  }
-  return outcomes;
+  return { outcomes, appends, finals };
 }
 
-export const isDecided = <E, S>(outcome: Decided<E, S> | Refusal): outcome is Decided<E, S> => !('refused' in outcome);
-
-async function loadStreams<C, E extends NewEvent, S>(tx: Sql, decider: Decider<C, E, S>, ids: string[]) {
-  const loaded = new Map<string, { version: number; state: S }>();
+/** Every stream's version and folded state: its snapshot and the events after it, or all its events. */
+export async function readStreams<C, E extends NewEvent, S>(
+  db: Sql,
+  decider: Decider<C, E, S>,
+  ids: readonly string[],
+): Promise<LoadedStreams<S>> {
+  const loaded: LoadedStreams<S> = new Map();
   if (decider.snapshots) {
-    for (const [id, snap] of await readManySnapshotted(tx, ids, decider.initialState))
+    for (const [id, snap] of await readManySnapshotted(db, ids, decider.initialState))
       loaded.set(id, { version: snap.version, state: (snap.events as E[]).reduce(decider.evolve, snap.state) });
     return loaded;
   }
   for (const id of ids) {
-    const stream = await readStream(tx, id, decider.folds);
+    const stream = await readStream(db, id, decider.folds);
     loaded.set(id, { version: stream.version, state: fold(decider, stream.events as E[]) });
   }
   return loaded;

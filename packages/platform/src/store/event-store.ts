@@ -65,11 +65,26 @@ export async function appendToStream(
 }
 
 /**
- * Appends to several streams at once, in one statement: the events, their outbox rows and the
- * relay's wake-up. Any stream that moved past its expected version fails the whole append with
- * `ConcurrencyError`, so the caller's transaction decides everything again or writes nothing.
+ * A data-modifying statement to run in the same statement as an append, such as the read model
+ * update that goes with the events: `?` placeholders, bound in order to `params`.
  */
-export async function appendToStreams(tx: Sql, scope: StoreScope, appends: readonly StreamAppend[]): Promise<EventEnvelope[]> {
+export interface AlsoWrite {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Appends to several streams at once, in one statement: the events, their outbox rows, the
+ * relay's wake-up and whatever `also` writes. One statement is one atomic commit even outside a
+ * transaction. Any stream that moved past its expected version fails the whole of it with
+ * `ConcurrencyError`: nothing is written, and the caller decides everything again.
+ */
+export async function appendToStreams(
+  tx: Sql,
+  scope: StoreScope,
+  appends: readonly StreamAppend[],
+  also: readonly AlsoWrite[] = [],
+): Promise<EventEnvelope[]> {
   const occurredAt = new Date().toISOString();
   const envelopes = appends.flatMap(({ streamId, expectedVersion, events, meta }) => {
     const clean = stripUndefined(meta);
@@ -86,7 +101,7 @@ export async function appendToStreams(tx: Sql, scope: StoreScope, appends: reado
   if (envelopes.length === 0) return envelopes;
   const rows = envelopes.map((e) => ({ ...e, subject: scope.names.event(scope.service, e.type) }));
   try {
-    // One JSON parameter: the query builder would expand array bindings into value lists.
+    // One JSON parameter for all the events, whatever their number.
     await tx.execute(
       `with x as (select e from jsonb_array_elements(?::jsonb) with ordinality as a(e, n) order by n),
        appended as (
@@ -96,8 +111,9 @@ export async function appendToStreams(tx: Sql, scope: StoreScope, appends: reado
        queued as (
          insert into outbox (event_id, subject, payload)
          select (e->>'id')::uuid, e->>'subject', e - 'subject' from x)
+       ${also.map((w, i) => `, also${i} as (${w.sql})`).join('\n')}
        select pg_notify('outbox', '')`,
-      [JSON.stringify(rows)],
+      [JSON.stringify(rows), ...also.flatMap((w) => w.params)],
     );
   } catch (err) {
     if (isUniqueViolation(err, 'events_stream_version')) {

@@ -1,6 +1,6 @@
 import type { EventType } from '@headlesskey/contracts';
 import { Migration } from '@mikro-orm/migrations';
-import type { NewEvent } from './event-store.js';
+import type { AlsoWrite, NewEvent } from './event-store.js';
 import type { Sql } from './sql.js';
 
 /** Long-lived streams (a session refreshed all day) keep their folded state beside the events. */
@@ -69,12 +69,12 @@ export async function readManySnapshotted<S>(tx: Sql, streamIds: readonly string
   return loaded;
 }
 
-export async function writeSnapshots<S>(tx: Sql, snapshots: readonly { streamId: string; version: number; state: S }[]): Promise<void> {
-  if (snapshots.length === 0) return;
-  await tx.execute(
-    `insert into snapshots (stream_id, version, state)
-     select s->>'streamId', (s->>'version')::int, s->'state' from jsonb_array_elements(?::jsonb) as a(s)
-     on conflict (stream_id) do update set version = excluded.version, state = excluded.state`,
-    [JSON.stringify(snapshots)],
-  );
+/** The upsert of many streams' snapshots, to run with their append (see `AlsoWrite`). */
+export function snapshotsWrite<S>(snapshots: readonly { streamId: string; version: number; state: S }[]): AlsoWrite {
+  return {
+    sql: `insert into snapshots (stream_id, version, state)
+      select s->>'streamId', (s->>'version')::int, s->'state' from jsonb_array_elements(?::jsonb) as a(s)
+      on conflict (stream_id) do update set version = excluded.version, state = excluded.state`,
+    params: [JSON.stringify(snapshots)],
+  };
 }

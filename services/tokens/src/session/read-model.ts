@@ -1,4 +1,4 @@
-import type { Sql } from '@headlesskey/platform';
+import type { AlsoWrite, Sql } from '@headlesskey/platform';
 import type { LiveSession } from './device-slots.js';
 import type { SessionEvent, SessionState } from './session.js';
 
@@ -31,21 +31,21 @@ export async function projectSession(
 }
 
 /**
- * Keeps the `sessions` rows of many rotated (or ended) sessions in step, in one statement. A
- * session listed twice takes its last state.
+ * The `sessions` rows of many rotated (or ended) sessions, kept in step by the statement that
+ * appends their events. A session listed twice takes its last state.
  */
-export async function projectRotations(tx: Sql, changes: readonly { state: SessionState; ip: string }[]): Promise<void> {
+export function rotationsWrite(changes: readonly { state: SessionState; ip: string }[]): AlsoWrite | undefined {
   const rows = new Map<string, { id: string; jti: string; status: string; ip: string }>();
   for (const { state, ip } of changes) {
     if (state.status === 'absent') continue;
     rows.set(state.sessionId, { id: state.sessionId, jti: state.current.jti, status: state.status, ip });
   }
-  if (rows.size === 0) return;
-  await tx.execute(
-    `update sessions s set current_jti = x.jti, status = x.status, last_seen_at = now(), ip = x.ip
-     from jsonb_to_recordset(?::jsonb) as x(id uuid, jti uuid, status text, ip text) where s.id = x.id`,
-    [JSON.stringify([...rows.values()])],
-  );
+  if (rows.size === 0) return undefined;
+  return {
+    sql: `update sessions s set current_jti = r.jti, status = r.status, last_seen_at = now(), ip = r.ip
+      from jsonb_to_recordset(?::jsonb) as r(id uuid, jti uuid, status text, ip text) where s.id = r.id`,
+    params: [JSON.stringify([...rows.values()])],
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { identityCommands, type TokenReply, type tokensCommands, type UserView } from '@headlesskey/contracts';
-import { DomainError, decideMany, isDecided, metaFrom, retryOnConflict, type WritingService } from '@headlesskey/platform';
+import { DomainError, decideMany, isDecided, metaFrom, readStreams, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { TokensConfig } from '../config.js';
 import { verifyToken } from '../jwt/verify.js';
@@ -9,7 +9,7 @@ import { answerToken } from './answer.js';
 import { sessionDecider } from './decider.js';
 import { hookClaimsEach } from './hook-claims.js';
 import { deviceOf } from './issue.js';
-import { projectRotations } from './read-model.js';
+import { rotationsWrite } from './read-model.js';
 import { tokenRejection } from './rejection.js';
 import { type SessionCommand, type SessionState, sessionStream } from './session.js';
 
@@ -48,6 +48,10 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
     const outcomes: Outcome[] = new Array(items.length);
     const verified = await Promise.all(items.map((item) => verifyToken(item.token, keyring, { ...config, allowExpired: true })));
     const userIds = [...new Set(verified.flatMap((v) => (v.ok ? [v.claims.data.ID] : [])))];
+    // The sessions are read while identity answers for the users.
+    const sids = [...new Set(verified.flatMap((v) => (v.ok ? [sessionStream(v.claims.sid)] : [])))];
+    const read = readStreams(svc.store.db, sessionDecider, sids);
+    read.catch(() => {});
     const users = await usersById(svc, userIds);
     const known = items.flatMap((item, index) => {
       const v = verified[index]!;
@@ -73,23 +77,21 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
     });
     const pending = checked.filter((c): c is Checked => c !== undefined);
     const tokens = pending.map(() => ({ jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl }));
-    const decided = await retryOnConflict(svc.store, async (tx) => {
-      const results = await decideMany(tx, {
-        scope: svc.scope,
-        decider: sessionDecider,
-        commands: pending.map((c, i) => ({
-          streamId: sessionStream(c.sid),
-          command: { type: 'Refresh', presentedJti: c.jti, token: tokens[i]!, now, grace: settings.refresh_grace } satisfies SessionCommand,
-          // A refresh comes from the session's own device: it holds the session's token.
-          meta: (before: SessionState) =>
-            metaFrom({ ...c.item.context, device: before.status === 'absent' ? deviceOf(c.item.context) : before.device }, c.user.ID),
-        })),
-      });
-      await projectRotations(
-        tx,
-        results.flatMap((r, i) => (isDecided(r) && r.events.length > 0 ? [{ state: r.state, ip: pending[i]!.item.context.ip }] : [])),
-      );
-      return results;
+    const decided = await decideMany(svc.store.db, {
+      scope: svc.scope,
+      decider: sessionDecider,
+      read,
+      commands: pending.map((c, i) => ({
+        streamId: sessionStream(c.sid),
+        command: { type: 'Refresh', presentedJti: c.jti, token: tokens[i]!, now, grace: settings.refresh_grace } satisfies SessionCommand,
+        // A refresh comes from the session's own device: it holds the session's token.
+        meta: (before: SessionState) =>
+          metaFrom({ ...c.item.context, device: before.status === 'absent' ? deviceOf(c.item.context) : before.device }, c.user.ID),
+      })),
+      project: (results) =>
+        rotationsWrite(
+          results.flatMap((r, i) => (isDecided(r) && r.events.length > 0 ? [{ state: r.state, ip: pending[i]!.item.context.ip }] : [])),
+        ),
     });
     await Promise.all(
       pending.map(async (c, i) => {
