@@ -66,7 +66,8 @@ export async function appendToStream(
 
 /**
  * A data-modifying statement to run in the same statement as an append, such as the read model
- * update that goes with the events: `?` placeholders, bound in order to `params`.
+ * update that goes with the events: `?` placeholders, bound in order to `params`. It goes with
+ * events: an append of none writes nothing, this included.
  */
 export interface AlsoWrite {
   sql: string;

@@ -38,8 +38,8 @@ const failure = (err: unknown): Outcome => {
 /**
  * Rotates the tokens of many sessions, each as a lone refresh would: the users are read fresh
  * from identity (a changed role shows in the new token), and every session decides its own
- * refresh — all of them in one transaction. Reuse of a rotated token is committed (the session
- * ends, the event is raised) before its refusal is answered.
+ * refresh — all of them in one read and one atomic write (`decideMany`). Reuse of a rotated token
+ * is committed (the session ends, the event is raised) before its refusal is answered.
  */
 export function refreshSessions(svc: WritingService, config: TokensConfig, keyring: Keyring) {
   return async (items: readonly RefreshItem[]): Promise<Outcome[]> => {
