@@ -2,22 +2,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestSystem } from './support/system.js';
 import {
   type Bus,
+  batchSizes,
   claimsOf,
-  freshDevice,
   type Issued,
-  loggedIn,
-  login,
   refresh,
   register,
   resign,
   revoke,
+  sessionsOf,
   validate,
   withTokensSystem,
 } from './support/tokens.js';
 
 /**
  * A busy gateway coalesces concurrent refreshes into `refreshMany` commands, decided in one
- * transaction. Whatever batch a refresh lands in, its answer is its own: rotations, racing tabs,
+ * read and one write. Whatever batch a refresh lands in, its answer is its own: rotations, racing tabs,
  * reuse, ended sessions, expired and forged tokens side by side each get what they would alone.
  */
 describe('refresh under concurrency', () => {
@@ -30,19 +29,8 @@ describe('refresh under concurrency', () => {
     bus = opened;
   });
   beforeAll(async () => {
-    batches = [];
-    bus.nc.subscribe(system.names.command('tokens', 'refreshMany'), {
-      callback: (_err, msg) => batches.push((JSON.parse(new TextDecoder().decode(msg.data)) as { items: unknown[] }).items.length),
-    });
-    await bus.nc.flush();
+    batches = await batchSizes(bus, system, 'refreshMany');
   });
-
-  /** Sessions of one user, one login after the other (logins in flight count toward the attempt limit). */
-  async function sessionsOf(user: Awaited<ReturnType<typeof register>>, count: number): Promise<Issued[]> {
-    const opened = [];
-    for (let i = 0; i < count; i++) opened.push(await loggedIn(login(system, user, freshDevice())));
-    return opened;
-  }
 
   async function rotated(token: string): Promise<Issued> {
     const reply = await refresh(system, token);
@@ -52,7 +40,7 @@ describe('refresh under concurrency', () => {
 
   it('answers each refresh of a burst as if it came alone, in fewer commands than requests', async () => {
     const user = await register(system);
-    const [racing, reused, ended, expiredOne, ...live] = await sessionsOf(user, 12);
+    const [racing, reused, ended, expiredOne, ...live] = await sessionsOf(system, user, 12);
     // The grandparent of the current token: reuse even inside the grace.
     const reusedChild = await rotated((await rotated(reused!.token)).token);
     expect((await revoke(system, ended!.token)).status).toBe(200);
@@ -96,7 +84,7 @@ describe('refresh under concurrency', () => {
 
   it('raises one token.refreshed per rotation, each on its own session, with the session’s device', async () => {
     const user = await register(system);
-    const sessions = await sessionsOf(user, 6);
+    const sessions = await sessionsOf(system, user, 6);
     const replies = await Promise.all(sessions.map((s) => rotated(s.token)));
     for (const [i, child] of replies.entries()) {
       const sid = claimsOf(sessions[i]!.token).sid;

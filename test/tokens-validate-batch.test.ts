@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestSystem } from './support/system.js';
-import { type Bus, bearer, freshDevice, loggedIn, login, register, resign, revoke, validate, withTokensSystem } from './support/tokens.js';
+import { type Bus, batchSizes, bearer, register, resign, revoke, sessionsOf, validate, withTokensSystem } from './support/tokens.js';
 
 /**
  * A busy gateway coalesces concurrent validates into `validateMany` commands. Whatever batch a
@@ -17,27 +17,13 @@ describe('validate under concurrency', () => {
     bus = opened;
   });
   beforeAll(async () => {
-    batches = [];
-    bus.nc.subscribe(system.names.command('tokens', 'validateMany'), {
-      callback: (_err, msg) => batches.push((JSON.parse(new TextDecoder().decode(msg.data)) as { tokens: string[] }).tokens.length),
-    });
-    await bus.nc.flush();
+    batches = await batchSizes(bus, system, 'validateMany');
   });
-
-  /**
-   * Sessions of one user, one login after the other: logins in flight at once count toward the
-   * account's attempt limit before their passwords are checked.
-   */
-  async function sessionsOf(user: Awaited<ReturnType<typeof register>>, count: number) {
-    const opened = [];
-    for (let i = 0; i < count; i++) opened.push(await loggedIn(login(system, user, freshDevice())));
-    return opened;
-  }
 
   it('answers each token of a burst as if it came alone, in fewer commands than requests', async () => {
     const user = await register(system);
-    const live = await sessionsOf(user, 8);
-    const ended = await sessionsOf(user, 8);
+    const live = await sessionsOf(system, user, 8);
+    const ended = await sessionsOf(system, user, 8);
     for (const { token } of ended) expect((await revoke(system, token)).status).toBe(200);
     const expired = await resign(live[0]!.token, { exp: Math.floor(Date.now() / 1000) - 60 });
     const forged = `${live[1]!.token.slice(0, -4)}AAAA`;
@@ -73,7 +59,7 @@ describe('validate under concurrency', () => {
   it('sees a revocation answered before the validate arrived, in any batch', async () => {
     const user = await register(system);
     for (let round = 0; round < 5; round++) {
-      const sessions = await sessionsOf(user, 6);
+      const sessions = await sessionsOf(system, user, 6);
       const [gone, ...kept] = sessions;
       expect((await revoke(system, gone!.token)).status).toBe(200);
       const replies = await Promise.all([gone!, ...kept, gone!, ...kept].map(({ token }) => validate(system, token)));

@@ -165,3 +165,29 @@ export async function openBus(system: TestSystem): Promise<Bus> {
 
 /** A device name nobody has used yet. */
 export const freshDevice = (prefix = 'device') => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * Sessions of one user, one login after the other: logins in flight at once count toward the
+ * account's attempt limit before their passwords are checked.
+ */
+export async function sessionsOf(system: Api, user: { username: string; password: string }, count: number): Promise<Issued[]> {
+  const opened = [];
+  for (let i = 0; i < count; i++) opened.push(await loggedIn(login(system, user, freshDevice())));
+  return opened;
+}
+
+/**
+ * The size of every `validateMany` or `refreshMany` the gateway sends from now on, as the bus
+ * carries them. A flush of `bus.nc` after a burst makes sure all of the burst's are counted.
+ */
+export async function batchSizes(bus: Bus, system: TestSystem, command: 'validateMany' | 'refreshMany'): Promise<number[]> {
+  const sizes: number[] = [];
+  bus.nc.subscribe(system.names.command('tokens', command), {
+    callback: (_err, msg) => {
+      const payload = JSON.parse(new TextDecoder().decode(msg.data)) as { tokens?: unknown[]; items?: unknown[] };
+      sizes.push((payload.tokens ?? payload.items ?? []).length);
+    },
+  });
+  await bus.nc.flush();
+  return sizes;
+}
