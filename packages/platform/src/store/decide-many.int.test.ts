@@ -1,8 +1,8 @@
 import type { EventMeta } from '@headlesskey/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendUrls, dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
-import { createLogger } from '../logging/logger.js';
-import { openStore, type Store } from './database.js';
+import { dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
+import { openTestStore } from '../../../../test/support/store.js';
+import type { Store } from './database.js';
 import { decideMany, isDecided } from './decide-many.js';
 import { type Decider, refuse } from './decider.js';
 import type { NewEvent, StoreScope } from './event-store.js';
@@ -31,13 +31,7 @@ const meta: EventMeta = { correlationId: 'req-1', actor: '7' };
 let store: Store;
 
 beforeAll(async () => {
-  store = await openStore({
-    serverUrl: backendUrls().databaseUrl,
-    database: names.database('identity'),
-    entities: [],
-    migrations: [],
-    logger: createLogger('test', 'silent'),
-  });
+  store = await openTestStore(names);
 });
 
 afterAll(async () => {

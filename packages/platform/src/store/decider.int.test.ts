@@ -1,10 +1,10 @@
 import type { EventMeta } from '@headlesskey/contracts';
 import { Migration } from '@mikro-orm/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendUrls, dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
+import { dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
+import { openTestStore } from '../../../../test/support/store.js';
 import { DomainError } from '../bus/domain-error.js';
-import { createLogger } from '../logging/logger.js';
-import { openStore, type Store } from './database.js';
+import type { Store } from './database.js';
 import { type Decider, handleCommand, refuse } from './decider.js';
 import type { NewEvent, StoreScope } from './event-store.js';
 import type { Sql } from './sql.js';
@@ -40,13 +40,7 @@ const meta: EventMeta = { correlationId: 'req-1', actor: '7' };
 let store: Store;
 
 beforeAll(async () => {
-  store = await openStore({
-    serverUrl: backendUrls().databaseUrl,
-    database: names.database('identity'),
-    entities: [],
-    migrations: [{ name: '0001_list_items', class: ListItemsMigration }],
-    logger: createLogger('test', 'silent'),
-  });
+  store = await openTestStore(names, [{ name: '0001_list_items', class: ListItemsMigration }]);
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import type { EventMeta } from '@headlesskey/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendUrls, dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
-import { createLogger } from '../logging/logger.js';
-import { openStore, type Store } from './database.js';
+import { dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
+import { openTestStore } from '../../../../test/support/store.js';
+import type { Store } from './database.js';
 import { type Decider, handleCommand } from './decider.js';
 import { appendToStream, ConcurrencyError, type NewEvent, readStream, recordEvents, type StoreScope } from './event-store.js';
 
@@ -26,13 +26,7 @@ const meta: EventMeta = { correlationId: 'req-9', actor: '42', ip: '203.0.113.5'
 let store: Store;
 
 beforeAll(async () => {
-  store = await openStore({
-    serverUrl: backendUrls().databaseUrl,
-    database: names.database('identity'),
-    entities: [],
-    migrations: [],
-    logger: createLogger('test', 'silent'),
-  });
+  store = await openTestStore(names);
 });
 
 afterAll(async () => {
