@@ -49,7 +49,8 @@ export async function decideMany<C, E extends NewEvent, S>(
 ): Promise<(Decided<E, S> | Refusal)[]> {
   const ids = [...new Set(opts.commands.map((c) => c.streamId))];
   for (let attempt = 1; ; attempt++) {
-    const streams = attempt === 1 && opts.read ? await opts.read : await readStreams(db, opts.decider, ids);
+    const streams =
+      attempt === 1 && opts.read ? await completed(db, opts.decider, await opts.read, ids) : await readStreams(db, opts.decider, ids);
     const { outcomes, appends, finals } = decideAll(opts, streams);
     // Each changed stream's snapshot is its state after all of its commands.
     const snapshots = opts.decider.snapshots
@@ -64,6 +65,13 @@ export async function decideMany<C, E extends NewEvent, S>(
       if (!(err instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw err;
     }
   }
+}
+
+/** The streams read ahead, and any of `ids` the caller did not read. */
+async function completed<C, E extends NewEvent, S>(db: Sql, decider: Decider<C, E, S>, read: LoadedStreams<S>, ids: readonly string[]) {
+  const missing = ids.filter((id) => !read.has(id));
+  if (missing.length === 0) return read;
+  return new Map([...read, ...(await readStreams(db, decider, missing))]);
 }
 
 export const isDecided = <E, S>(outcome: Decided<E, S> | Refusal): outcome is Decided<E, S> => !('refused' in outcome);
