@@ -2,6 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backendUrls, dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
+import { eventually } from '../../../../test/support/users.js';
 import { createLogger } from '../logging/logger.js';
 import { databaseUrl, openStore, type Store } from './database.js';
 
@@ -90,6 +91,20 @@ describe('openStore', () => {
         'idle in transaction%',
       ]),
     ).toEqual([{ n: 0 }]);
+  });
+
+  it('lives through the server dropping its idle connections, and answers on new ones', async () => {
+    const database = names.database('audit');
+    const store = await open(database);
+    await store.db.execute('select 1');
+    expect(store.db.pool.idleCount).toBeGreaterThan(0);
+    await query(
+      database,
+      'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    // The pool hears each dropped connection and discards it; the next query opens a fresh one.
+    await eventually(async () => store.db.pool.idleCount === 0 || undefined, 5000, 'the pool to drop its dead connections');
+    expect(await store.db.execute('select 2 as n')).toEqual([{ n: 2 }]);
   });
 
   it('lets two replicas open a fresh database at the same time', async () => {

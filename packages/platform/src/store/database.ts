@@ -80,7 +80,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     throw err;
   }
   opts.logger.info({ database: opts.database }, 'store ready');
-  const db = openDatabase(databaseUrl(opts.serverUrl, opts.database), opts.poolSize ?? 10);
+  const db = openDatabase(databaseUrl(opts.serverUrl, opts.database), opts.poolSize ?? 10, opts.logger);
   return {
     db,
     async close() {

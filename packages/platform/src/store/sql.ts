@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Logger } from 'pino';
 
 /**
  * What the event store and the services' statements need of a connection: SQL with `?`
@@ -22,8 +23,11 @@ export interface Database extends Sql {
   end(): Promise<void>;
 }
 
-export function openDatabase(url: string, size: number): Database {
+export function openDatabase(url: string, size: number, logger: Logger): Database {
   const pool = new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: 30_000 });
+  // An idle connection the server dropped (a restart, a failover): the pool replaces it on the
+  // next query. Unheard, the error would end the process.
+  pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
   return {
     pool,
     execute: (sql, params) => run(pool, sql, params),
