@@ -17,7 +17,7 @@ export { type Cursor, decodeCursor, encodeCursor } from './paging/cursor.js';
 export { openSettingsBucket, type SettingsBucket } from './settings/settings-bucket.js';
 export { type SettingsReader, watchSettings } from './settings/settings-reader.js';
 export { databaseUrl, ensureDatabase, openStore, type Store, type StoreOptions } from './store/database.js';
-export { type DecideManyOptions, decideMany, isDecided, type LoadedStreams, readStreams, type StreamCommand } from './store/decide-many.js';
+export { type DecideManyOptions, decideMany, isDecided, type StreamCommand } from './store/decide-many.js';
 export {
   type Decided,
   type Decider,
@@ -26,7 +26,9 @@ export {
   fold,
   handleCommand,
   isRefusal,
+  type LoadedStreams,
   type Refusal,
+  readStreams,
   refuse,
 } from './store/decider.js';
 export { metaFrom } from './store/event-meta.js';

@@ -1,15 +1,7 @@
 import type { EventMeta } from '@headlesskey/contracts';
-import { type Decided, type Decider, fold, isRefusal, type Refusal } from './decider.js';
-import {
-  type AlsoWrite,
-  appendToStreams,
-  ConcurrencyError,
-  type NewEvent,
-  readStream,
-  type StoreScope,
-  type StreamAppend,
-} from './event-store.js';
-import { readManySnapshotted, snapshotsWrite } from './snapshots.js';
+import { type Decided, type Decider, isRefusal, type LoadedStreams, type Refusal, readStreams } from './decider.js';
+import { type AlsoWrite, appendToStreams, type NewEvent, type StoreScope, type StreamAppend, untilNoConflict } from './event-store.js';
+import { snapshotsWrite } from './snapshots.js';
 import type { Sql } from './sql.js';
 
 export interface StreamCommand<C, S> {
@@ -18,9 +10,6 @@ export interface StreamCommand<C, S> {
   /** The metadata of the command's events; a function when it depends on the stream's state. */
   meta: EventMeta | ((before: S) => EventMeta);
 }
-
-/** The streams as read: each one's version and folded state. */
-export type LoadedStreams<S> = Map<string, { version: number; state: S }>;
 
 export interface DecideManyOptions<C, E extends NewEvent, S> {
   scope: StoreScope;
@@ -31,8 +20,6 @@ export interface DecideManyOptions<C, E extends NewEvent, S> {
   /** The streams, read already (`readStreams`) while the caller did other work: the first attempt decides on them. */
   read?: Promise<LoadedStreams<S>>;
 }
-
-const MAX_ATTEMPTS = 5;
 
 /**
  * Many commands on many streams of one aggregate, in two statements however many there are:
@@ -48,7 +35,7 @@ export async function decideMany<C, E extends NewEvent, S>(
   opts: DecideManyOptions<C, E, S>,
 ): Promise<(Decided<E, S> | Refusal)[]> {
   const ids = [...new Set(opts.commands.map((c) => c.streamId))];
-  for (let attempt = 1; ; attempt++) {
+  return untilNoConflict(async (attempt) => {
     const streams =
       attempt === 1 && opts.read ? await completed(db, opts.decider, await opts.read, ids) : await readStreams(db, opts.decider, ids);
     const { outcomes, appends, finals } = decideAll(opts, streams);
@@ -58,13 +45,9 @@ export async function decideMany<C, E extends NewEvent, S>(
       : [];
     const projection = opts.project?.(outcomes);
     const also = [...(snapshots.length > 0 ? [snapshotsWrite(snapshots)] : []), ...(projection ? [projection] : [])];
-    try {
-      await appendToStreams(db, opts.scope, appends, also);
-      return outcomes;
-    } catch (err) {
-      if (!(err instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw err;
-    }
-  }
+    await appendToStreams(db, opts.scope, appends, also);
+    return outcomes;
+  });
 }
 
 /** The streams read ahead, and any of `ids` the caller did not read. */
@@ -100,23 +83,4 @@ function decideAll<C, E extends NewEvent, S>(opts: DecideManyOptions<C, E, S>, r
     return { events: [...decision], before, state: stream.state };
   });
   return { outcomes, appends, finals };
-}
-
-/** Every stream's version and folded state: its snapshot and the events after it, or all its events. */
-export async function readStreams<C, E extends NewEvent, S>(
-  db: Sql,
-  decider: Decider<C, E, S>,
-  ids: readonly string[],
-): Promise<LoadedStreams<S>> {
-  const loaded: LoadedStreams<S> = new Map();
-  if (decider.snapshots) {
-    for (const [id, snap] of await readManySnapshotted(db, ids, decider.initialState))
-      loaded.set(id, { version: snap.version, state: (snap.events as E[]).reduce(decider.evolve, snap.state) });
-    return loaded;
-  }
-  for (const id of ids) {
-    const stream = await readStream(db, id, decider.folds);
-    loaded.set(id, { version: stream.version, state: fold(decider, stream.events as E[]) });
-  }
-  return loaded;
 }

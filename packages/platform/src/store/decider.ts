@@ -1,8 +1,8 @@
 import type { ErrorCode, EventMeta } from '@headlesskey/contracts';
 import { DomainError } from '../bus/domain-error.js';
 import type { Store } from './database.js';
-import { appendToStream, type NewEvent, readStream, retryOnConflict, type StoreScope } from './event-store.js';
-import { readManySnapshotted, writeSnapshot } from './snapshots.js';
+import { appendToStreams, type NewEvent, readStream, retryOnConflict, type StoreScope } from './event-store.js';
+import { readManySnapshotted, snapshotsWrite } from './snapshots.js';
 import type { Sql } from './sql.js';
 
 /** A refusal is a decision too: the command is answered with this code and nothing is written. */
@@ -67,23 +67,42 @@ export interface Decided<E, S> {
  * decide on several streams. A refusal throws its DomainError; a lost race, ConcurrencyError.
  */
 export async function decideInTransaction<C, E extends NewEvent, S>(tx: Sql, opts: DecideOptions<C, E, S>): Promise<Decided<E, S>> {
-  const { version, before } = await load(tx, opts);
+  const { version, state: before } = (await readStreams(tx, opts.decider, [opts.streamId])).get(opts.streamId)!;
   const decision = opts.decider.decide(opts.command, before);
   if (isRefusal(decision)) throw new DomainError(decision.refused, decision.message, decision.details);
-  await appendToStream(tx, opts.scope, opts.streamId, version, decision, opts.meta);
   const state = decision.reduce(opts.decider.evolve, before);
-  if (opts.decider.snapshots && decision.length > 0) await writeSnapshot(tx, opts.streamId, version + decision.length, state);
+  // The snapshot goes with the events, in the append's own statement.
+  const snapshot = opts.decider.snapshots ? [snapshotsWrite([{ streamId: opts.streamId, version: version + decision.length, state }])] : [];
+  await appendToStreams(
+    tx,
+    opts.scope,
+    [{ streamId: opts.streamId, expectedVersion: version, events: decision, meta: opts.meta }],
+    snapshot,
+  );
   await opts.project?.(tx, decision, state);
   return { events: [...decision], before, state };
 }
 
-async function load<C, E extends NewEvent, S>(tx: Sql, opts: DecideOptions<C, E, S>): Promise<{ version: number; before: S }> {
-  if (opts.decider.snapshots) {
-    const snap = (await readManySnapshotted(tx, [opts.streamId], opts.decider.initialState)).get(opts.streamId)!;
-    return { version: snap.version, before: (snap.events as E[]).reduce(opts.decider.evolve, snap.state) };
+/** The streams' versions and folded states, keyed by stream id. */
+export type LoadedStreams<S> = Map<string, { version: number; state: S }>;
+
+/** Every stream's version and folded state: its snapshot and the events after it, or all its events. */
+export async function readStreams<C, E extends NewEvent, S>(
+  db: Sql,
+  decider: Decider<C, E, S>,
+  ids: readonly string[],
+): Promise<LoadedStreams<S>> {
+  const loaded: LoadedStreams<S> = new Map();
+  if (decider.snapshots) {
+    for (const [id, snap] of await readManySnapshotted(db, ids, decider.initialState))
+      loaded.set(id, { version: snap.version, state: (snap.events as E[]).reduce(decider.evolve, snap.state) });
+    return loaded;
   }
-  const stream = await readStream(tx, opts.streamId, opts.decider.folds);
-  return { version: stream.version, before: fold(opts.decider, stream.events as E[]) };
+  for (const id of ids) {
+    const stream = await readStream(db, id, decider.folds);
+    loaded.set(id, { version: stream.version, state: fold(decider, stream.events as E[]) });
+  }
+  return loaded;
 }
 
 /**

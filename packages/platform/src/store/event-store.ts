@@ -156,15 +156,20 @@ export async function appendAtEnd(
 
 const MAX_ATTEMPTS = 5;
 
-/** Runs `work` in a transaction, again from the start when a concurrent append wins the race. */
-export async function retryOnConflict<T>(store: { db: Database }, work: (tx: Sql) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+/** Runs `attempt` again from the start, up to a few times, while a concurrent append wins the race. */
+export async function untilNoConflict<T>(attempt: (n: number) => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
     try {
-      return await store.db.transaction(work);
+      return await attempt(n);
     } catch (err) {
-      if (!(err instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw err;
+      if (!(err instanceof ConcurrencyError) || n >= MAX_ATTEMPTS) throw err;
     }
   }
+}
+
+/** Runs `work` in a transaction, again from the start when a concurrent append wins the race. */
+export function retryOnConflict<T>(store: { db: Database }, work: (tx: Sql) => Promise<T>): Promise<T> {
+  return untilNoConflict(() => store.db.transaction(work));
 }
 
 /** `appendAtEnd` in a transaction of its own, tried again while other writers move the end. */

@@ -21,14 +21,6 @@ export interface Snapshotted<S> {
   events: NewEvent[];
 }
 
-export async function writeSnapshot<S>(tx: Sql, streamId: string, version: number, state: S): Promise<void> {
-  await tx.execute(
-    `insert into snapshots (stream_id, version, state) values (?, ?, ?::jsonb)
-     on conflict (stream_id) do update set version = excluded.version, state = excluded.state`,
-    [streamId, version, JSON.stringify(state)],
-  );
-}
-
 /**
  * Reads each stream's snapshot and only the events after it, in one statement, through the
  * (stream, version) index stream by stream — never a scan of the whole event table, whatever its
