@@ -1,5 +1,5 @@
 import type { EventMeta } from '@headlesskey/contracts';
-import { type Decided, type Decider, isRefusal, type LoadedStreams, type Refusal, readStreams } from './decider.js';
+import { type Decided, type Decider, isRefusal, type LoadedStreams, metaOf, type Refusal, readStreams } from './decider.js';
 import { type AlsoWrite, appendToStreams, type NewEvent, type StoreScope, type StreamAppend, untilNoConflict } from './event-store.js';
 import { snapshotsWrite } from './snapshots.js';
 import type { Sql } from './sql.js';
@@ -76,7 +76,7 @@ function decideAll<C, E extends NewEvent, S>(opts: DecideManyOptions<C, E, S>, r
         streamId,
         expectedVersion: stream.version,
         events: [...decision],
-        meta: typeof meta === 'function' ? meta(before) : meta,
+        meta: metaOf(meta, before),
       });
       stream.version += decision.length;
     }

@@ -46,7 +46,8 @@ export interface DecideOptions<C, E extends NewEvent, S> {
   streamId: string;
   decider: Decider<C, E, S>;
   command: C;
-  meta: EventMeta;
+  /** The metadata of the command's events; a function when it depends on the stream's state. */
+  meta: EventMeta | ((before: S) => EventMeta);
   /** Updates the read models in the same transaction as the append. */
   project?: (tx: Sql, events: readonly E[], state: S) => Promise<void>;
 }
@@ -76,12 +77,16 @@ export async function decideInTransaction<C, E extends NewEvent, S>(tx: Sql, opt
   await appendToStreams(
     tx,
     opts.scope,
-    [{ streamId: opts.streamId, expectedVersion: version, events: decision, meta: opts.meta }],
+    [{ streamId: opts.streamId, expectedVersion: version, events: decision, meta: metaOf(opts.meta, before) }],
     snapshot,
   );
   await opts.project?.(tx, decision, state);
   return { events: [...decision], before, state };
 }
+
+/** A command's event metadata, given as is or drawn from the stream's state before it. */
+export const metaOf = <S>(meta: EventMeta | ((before: S) => EventMeta), before: S): EventMeta =>
+  typeof meta === 'function' ? meta(before) : meta;
 
 /** The streams' versions and folded states, keyed by stream id. */
 export type LoadedStreams<S> = Map<string, { version: number; state: S }>;

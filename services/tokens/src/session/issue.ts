@@ -9,7 +9,7 @@ import { sessionDecider } from './decider.js';
 import { planLogin } from './device-slots.js';
 import { hookClaims } from './hook-claims.js';
 import { lockLiveSessions, projectSession } from './read-model.js';
-import { type SessionCommand, sessionStream } from './session.js';
+import { type SessionCommand, type SessionState, sessionStream } from './session.js';
 
 type IssueCommand = Static<typeof tokensCommands.issue.request>;
 
@@ -68,13 +68,12 @@ export async function apply(
   context: RequestContext,
   actor: number,
 ) {
-  const device = await requestingDevice(tx, sessionId, command, context);
   const { state } = await decideInTransaction(tx, {
     scope: svc.scope,
     streamId: sessionStream(sessionId),
     decider: sessionDecider,
     command,
-    meta: metaFrom({ ...context, device }, actor),
+    meta: command.type === 'Revoke' ? fromSessionDevice(context, actor) : metaFrom({ ...context, device: deviceOf(context) }, actor),
     project: (tx, events, next) => projectSession(tx, events, next, context.ip, context.userAgent),
   });
   if (state.status === 'absent') throw new Error(`session ${sessionId} is absent after ${command.type}`);
@@ -82,12 +81,9 @@ export async function apply(
 }
 
 /**
- * The device an event's metadata names: a refresh or a logout comes from the session's own device
- * (it holds the session's token, and sends no device of its own); anything else from the device
- * the request names, as a login would.
+ * The metadata of a refresh or a logout: it comes from the session's own device (the request
+ * holds the session's token and names no device of its own). Anything else names the device the
+ * request does, as a login would.
  */
-async function requestingDevice(tx: Sql, sessionId: string, command: SessionCommand, context: RequestContext) {
-  if (command.type !== 'Refresh' && command.type !== 'Revoke') return deviceOf(context);
-  const rows = await tx.execute<{ device: string }[]>('select device from sessions where id = ?', [sessionId]);
-  return rows[0]?.device ?? deviceOf(context);
-}
+export const fromSessionDevice = (context: RequestContext, actor: number) => (before: SessionState) =>
+  metaFrom({ ...context, device: before.status === 'absent' ? deviceOf(context) : before.device }, actor);

@@ -22,12 +22,8 @@ export async function projectSession(
     );
     return;
   }
-  await tx.execute('update sessions set current_jti = ?, status = ?, last_seen_at = now(), ip = ? where id = ?', [
-    state.current.jti,
-    state.status,
-    ip,
-    state.sessionId,
-  ]);
+  const rotated = rotationsWrite([{ state, ip }]);
+  if (rotated) await tx.execute(rotated.sql, rotated.params);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { identityCommands, type TokenReply, type tokensCommands, type UserView } from '@headlesskey/contracts';
-import { DomainError, decideMany, isDecided, metaFrom, readStreams, type WritingService } from '@headlesskey/platform';
+import { DomainError, decideMany, isDecided, readStreams, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { TokensConfig } from '../config.js';
 import { verifyToken } from '../jwt/verify.js';
@@ -8,10 +8,10 @@ import type { Keyring } from '../keys/keyring.js';
 import { answerToken } from './answer.js';
 import { sessionDecider } from './decider.js';
 import { hookClaimsEach } from './hook-claims.js';
-import { deviceOf } from './issue.js';
+import { fromSessionDevice } from './issue.js';
 import { rotationsWrite } from './read-model.js';
 import { tokenRejection } from './rejection.js';
-import { type SessionCommand, type SessionState, sessionStream } from './session.js';
+import { type SessionCommand, sessionStream } from './session.js';
 
 type RefreshItem = Static<typeof tokensCommands.refreshMany.request>['items'][number];
 type Outcome = Static<typeof tokensCommands.RefreshOutcome>;
@@ -84,9 +84,7 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
       commands: pending.map((c, i) => ({
         streamId: sessionStream(c.sid),
         command: { type: 'Refresh', presentedJti: c.jti, token: tokens[i]!, now, grace: settings.refresh_grace } satisfies SessionCommand,
-        // A refresh comes from the session's own device: it holds the session's token.
-        meta: (before: SessionState) =>
-          metaFrom({ ...c.item.context, device: before.status === 'absent' ? deviceOf(c.item.context) : before.device }, c.user.ID),
+        meta: fromSessionDevice(c.item.context, c.user.ID),
       })),
       project: (results) =>
         rotationsWrite(
