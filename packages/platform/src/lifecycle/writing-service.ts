@@ -13,8 +13,6 @@ import type { RunningService, ServiceRuntime } from './run-service.js';
 
 export interface WritingService extends RunningService {
   store: Store;
-  /** The store's plain pool, for named (prepared) point reads on the hot paths. */
-  reads: Store['db']['pool'];
   scope: StoreScope;
   settings: SettingsReader;
   /** Register handlers, then `listen()`. `ping` is already answered (bus and store). */
@@ -51,7 +49,6 @@ export async function openWritingService(
   });
   await ensureEventStream(nc, config.names, config.streamReplicas);
   const settings = await watchSettings(nc, config.names, logger, config.streamReplicas);
-  const reads = store.db.pool;
   const relay = startOutboxRelay({ nc, databaseUrl: databaseUrl(config.databaseUrl, database), logger });
   const server = createCommandServer(nc, config.names, service, logger);
   server.on(ping(service), async () => {
@@ -60,7 +57,6 @@ export async function openWritingService(
   });
   return {
     store,
-    reads,
     scope: { service, names: config.names },
     settings,
     server,

@@ -1,7 +1,7 @@
-import type { identityCommands, Role, UserView } from '@headlesskey/contracts';
+import type { identityCommands, UserView } from '@headlesskey/contracts';
 import { DomainError, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
-import { findById } from './read-model.js';
+import { findById, findByIds } from './read-model.js';
 
 /** The current profile of a user: `/me`, and the `user` of a refreshed token. */
 export function getUserHandler(svc: WritingService) {
@@ -12,24 +12,7 @@ export function getUserHandler(svc: WritingService) {
   };
 }
 
-/**
- * The current profiles of many users, in one read on the plain pool: the tokens service asks
- * for the users of every refresh it decides at once.
- */
+/** The current profiles of many users: the tokens service asks for those of a whole batch of refreshes at once. */
 export function getUsersHandler(svc: WritingService) {
-  return async ({ user_ids }: Static<typeof identityCommands.getUsers.request>) => {
-    const { rows } = await svc.reads.query<{ id: number; user_login: string; user_email: string; display_name: string; roles: Role[] }>({
-      name: 'users-by-ids',
-      text: 'select id, user_login, user_email, display_name, roles from users where id = any($1::int[])',
-      values: [[...new Set(user_ids)]],
-    });
-    const users = rows.map<UserView>((r) => ({
-      ID: r.id,
-      user_login: r.user_login,
-      user_email: r.user_email,
-      display_name: r.display_name,
-      roles: r.roles,
-    }));
-    return { users };
-  };
+  return async ({ user_ids }: Static<typeof identityCommands.getUsers.request>) => ({ users: await findByIds(svc.store.db, user_ids) });
 }

@@ -53,11 +53,23 @@ export async function findByIdentifier(tx: Sql, identifier: string): Promise<Use
 }
 
 export async function findById(tx: Sql, id: number): Promise<UserView | undefined> {
-  const [row] = await tx.execute<{ id: number; user_login: string; user_email: string; display_name: string; roles: Role[] }[]>(
-    'select id, user_login, user_email, display_name, roles from users where id = ?',
-    [id],
+  const [user] = await findByIds(tx, [id]);
+  return user;
+}
+
+/** The users of `ids` that exist, in one read. */
+export async function findByIds(tx: Sql, ids: readonly number[]): Promise<UserView[]> {
+  const rows = await tx.execute<{ id: number; user_login: string; user_email: string; display_name: string; roles: Role[] }[]>(
+    'select id, user_login, user_email, display_name, roles from users where id = any(?::int[])',
+    [[...new Set(ids)]],
   );
-  return row && { ID: row.id, user_login: row.user_login, user_email: row.user_email, display_name: row.display_name, roles: row.roles };
+  return rows.map((row) => ({
+    ID: row.id,
+    user_login: row.user_login,
+    user_email: row.user_email,
+    display_name: row.display_name,
+    roles: row.roles,
+  }));
 }
 
 export async function hasAdministrator(tx: Sql): Promise<boolean> {

@@ -34,7 +34,7 @@ export function validateTokens(svc: WritingService, config: TokensConfig, keyrin
     const sids = [...new Set(verified.flatMap((v) => (v.ok ? [v.claims.sid] : [])))];
     const sessions = new Map<string, Liveness>();
     if (sids.length > 0) {
-      const { rows } = await svc.reads.query<Liveness>({
+      const { rows } = await svc.store.db.pool.query<Liveness>({
         name: 'sessions-liveness',
         text: 'select id, status, current_jti, extract(epoch from now() - last_seen_at)::int as idle from sessions where id = any($1::uuid[])',
         values: [sids],
@@ -50,7 +50,7 @@ export function validateTokens(svc: WritingService, config: TokensConfig, keyrin
       return { ok: true, data: { valid: true, data: v.claims } };
     });
     if (seen.length > 0) {
-      svc.reads
+      svc.store.db.pool
         .query('update sessions set last_seen_at = now() where id = any($1::uuid[])', [[...new Set(seen)]])
         .catch((err: unknown) => logger.warn({ err }, 'last-seen update failed'));
     }
