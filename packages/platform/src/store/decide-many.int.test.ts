@@ -1,11 +1,10 @@
 import type { EventMeta } from '@headlesskey/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
-import { openTestStore } from '../../../../test/support/store.js';
+import { describe, expect, it } from 'vitest';
+import { withTestStore } from '../../../../test/support/store.js';
 import type { Store } from './database.js';
 import { decideMany, isDecided } from './decide-many.js';
 import { type Decider, refuse } from './decider.js';
-import type { NewEvent, StoreScope } from './event-store.js';
+import type { NewEvent } from './event-store.js';
 
 /** A counter that refuses to pass `max`; every step is an event, so streams grow long. */
 type Stepped = NewEvent<'settings.changed', { by: number }>;
@@ -25,18 +24,10 @@ const counter = (snapshots: boolean): Decider<Step, Stepped, Count> => ({
   snapshots,
 });
 
-const names = uniqueInstance();
-const scope: StoreScope = { service: 'identity', names };
 const meta: EventMeta = { correlationId: 'req-1', actor: '7' };
 let store: Store;
-
-beforeAll(async () => {
-  store = await openTestStore(names);
-});
-
-afterAll(async () => {
-  await store?.close();
-  await dropInstance(names);
+const { scope } = withTestStore((opened) => {
+  store = opened;
 });
 
 const run = (decider: Decider<Step, Stepped, Count>, commands: { streamId: string; command: Step }[]) =>

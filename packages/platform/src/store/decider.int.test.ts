@@ -1,12 +1,11 @@
 import type { EventMeta } from '@headlesskey/contracts';
 import { Migration } from '@mikro-orm/migrations';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
-import { openTestStore } from '../../../../test/support/store.js';
+import { describe, expect, it } from 'vitest';
+import { withTestStore } from '../../../../test/support/store.js';
 import { DomainError } from '../bus/domain-error.js';
 import type { Store } from './database.js';
 import { type Decider, handleCommand, refuse } from './decider.js';
-import type { NewEvent, StoreScope } from './event-store.js';
+import type { NewEvent } from './event-store.js';
 import type { Sql } from './sql.js';
 
 /** A tiny list aggregate: each added item is an event; no duplicates; at most `limit` items. */
@@ -34,19 +33,14 @@ class ListItemsMigration extends Migration {
   }
 }
 
-const names = uniqueInstance();
-const scope: StoreScope = { service: 'identity', names };
 const meta: EventMeta = { correlationId: 'req-1', actor: '7' };
 let store: Store;
-
-beforeAll(async () => {
-  store = await openTestStore(names, [{ name: '0001_list_items', class: ListItemsMigration }]);
-});
-
-afterAll(async () => {
-  await store?.close();
-  await dropInstance(names);
-});
+const { scope } = withTestStore(
+  (opened) => {
+    store = opened;
+  },
+  [{ name: '0001_list_items', class: ListItemsMigration }],
+);
 
 const add = (streamId: string, command: AddItems, decider = listDecider) =>
   handleCommand({ store, scope, streamId, decider, command, meta });

@@ -1,10 +1,9 @@
 import type { EventMeta } from '@headlesskey/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
-import { openTestStore } from '../../../../test/support/store.js';
+import { describe, expect, it } from 'vitest';
+import { withTestStore } from '../../../../test/support/store.js';
 import type { Store } from './database.js';
 import { type Decider, handleCommand } from './decider.js';
-import { appendToStream, ConcurrencyError, type NewEvent, readStream, recordEvents, type StoreScope } from './event-store.js';
+import { appendToStream, ConcurrencyError, type NewEvent, readStream, recordEvents } from './event-store.js';
 
 type Counted = NewEvent<'settings.changed', { by: number }>;
 type Failed = NewEvent<'auth.login.failed', { user_id: number | null; reason: 'invalid_credentials' }>;
@@ -20,18 +19,10 @@ const counter: Decider<{ by: number }, Counted, number> = {
 const failed: Failed = { type: 'auth.login.failed', data: { user_id: null, reason: 'invalid_credentials' } };
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-const names = uniqueInstance();
-const scope: StoreScope = { service: 'identity', names };
 const meta: EventMeta = { correlationId: 'req-9', actor: '42', ip: '203.0.113.5', userAgent: undefined };
 let store: Store;
-
-beforeAll(async () => {
-  store = await openTestStore(names);
-});
-
-afterAll(async () => {
-  await store?.close();
-  await dropInstance(names);
+const { names, scope } = withTestStore((opened) => {
+  store = opened;
 });
 
 const count = (streamId: string, by: number) => handleCommand({ store, scope, streamId, decider: counter, command: { by }, meta });
