@@ -19,7 +19,7 @@ type Outcome = Static<typeof tokensCommands.RefreshOutcome>;
 /** A refresh that passed every check before the session's own decision. */
 interface Checked {
   index: number;
-  item: RefreshItem;
+  context: RefreshItem['context'];
   sid: string;
   jti: string;
   user: UserView;
@@ -64,7 +64,7 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
         outcomes[index] = failure(new DomainError(user?.code ?? 'headlesskey_token_revoked'));
         return [];
       }
-      return [{ index, item, sid: v.claims.sid, jti: v.claims.jti, user, context: item.context }];
+      return [{ index, sid: v.claims.sid, jti: v.claims.jti, user, context: item.context }];
     });
     const claims = await hookClaimsEach(svc, 'refresh', known);
     const checked = known.map((k, i): Checked | undefined => {
@@ -84,11 +84,11 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
       commands: pending.map((c, i) => ({
         streamId: sessionStream(c.sid),
         command: { type: 'Refresh', presentedJti: c.jti, token: tokens[i]!, now, grace: settings.refresh_grace } satisfies SessionCommand,
-        meta: fromSessionDevice(c.item.context, c.user.ID),
+        meta: fromSessionDevice(c.context, c.user.ID),
       })),
       project: (results) =>
         rotationsWrite(
-          results.flatMap((r, i) => (isDecided(r) && r.events.length > 0 ? [{ state: r.state, ip: pending[i]!.item.context.ip }] : [])),
+          results.flatMap((r, i) => (isDecided(r) && r.events.length > 0 ? [{ state: r.state, ip: pending[i]!.context.ip }] : [])),
         ),
     });
     await Promise.all(

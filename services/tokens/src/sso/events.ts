@@ -11,8 +11,8 @@ export async function appendExchanged(svc: WritingService, tx: Sql, data: SsoExc
   await appendToStream(tx, svc.scope, attemptStream(), 0, [event], metaFrom(context, data.user_id));
 }
 
-/** Records `sso.rejected` in a transaction of its own: the refused exchange wrote nothing else. */
+/** Records `sso.rejected` on its own (one statement): the refused exchange wrote nothing else. */
 export async function recordRejected(svc: WritingService, data: SsoRejected, context: RequestContext) {
   const event: NewEvent<'sso.rejected', SsoRejected> = { type: 'sso.rejected', data };
-  await svc.store.db.transaction((tx) => appendToStream(tx, svc.scope, attemptStream(), 0, [event], metaFrom(context)));
+  await appendToStream(svc.store.db, svc.scope, attemptStream(), 0, [event], metaFrom(context));
 }
