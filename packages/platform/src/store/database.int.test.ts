@@ -93,6 +93,19 @@ describe('openStore', () => {
     ).toEqual([{ n: 0 }]);
   });
 
+  it('prepares each statement once per connection and runs it again by name', async () => {
+    const store = await open(names.database('webhooks'));
+    const prepared = await store.db.transaction(async (tx) => {
+      expect(await tx.execute('select ?::int + 1 as n', [1])).toEqual([{ n: 2 }]);
+      expect(await tx.execute('select ?::int + 1 as n', [41])).toEqual([{ n: 42 }]);
+      return tx.execute<{ statement: string }[]>('select statement from pg_prepared_statements order by statement');
+    });
+    expect(prepared.map((p) => p.statement)).toEqual([
+      'select $1::int + 1 as n',
+      'select statement from pg_prepared_statements order by statement',
+    ]);
+  });
+
   it('lives through the server dropping its idle connections, and answers on new ones', async () => {
     const database = names.database('audit');
     const store = await open(database);
