@@ -31,8 +31,8 @@ export interface Names {
   readonly eventStream: string;
   /** `hk_settings` */
   readonly settingsBucket: string;
-  /** Durable consumer name of one consuming service. */
-  consumer(service: ServiceName): string;
+  /** Durable consumer name of one consuming service; `purpose` names a second one of the same service. */
+  consumer(service: ServiceName, purpose?: string): string;
   /** `hk_identity`: the database a writing service owns. */
   database(service: ServiceName): string;
 }
@@ -52,7 +52,7 @@ export function names(instance: string): Names {
     keysChanged: `${instance}.keys.changed`,
     eventStream: `${instance.toUpperCase()}_EVENTS`,
     settingsBucket: `${instance}_settings`,
-    consumer: (service) => `${instance}_${service}`,
+    consumer: (service, purpose) => (purpose ? `${instance}_${service}_${purpose}` : `${instance}_${service}`),
     database: (service) => `${instance}_${service}`,
   };
 }

@@ -15,6 +15,7 @@ describe('names', () => {
     expect(n.eventStream).toBe('HK_EVENTS');
     expect(n.settingsBucket).toBe('hk_settings');
     expect(n.consumer('webhooks')).toBe('hk_webhooks');
+    expect(n.consumer('tokens', 'users')).toBe('hk_tokens_users');
     expect(n.database('identity')).toBe('hk_identity');
   });
 
@@ -30,6 +31,7 @@ describe('names', () => {
         n.hook('login.allow'),
         n.settingsBucket,
         n.consumer('audit'),
+        n.consumer('tokens', 'users'),
         n.database('tokens'),
       ];
     };

@@ -14,6 +14,7 @@ import { exchangeHandler } from './sso/exchange.js';
 import { RemoteKeys } from './sso/remote-token.js';
 import { sweepUsedJtis } from './sso/replay.js';
 import { siteHandlers } from './sso/site-handlers.js';
+import { usersProjector } from './users/projection.js';
 
 const SWEEP_MS = 3600_000;
 
@@ -63,11 +64,20 @@ await runService('tokens', async (rt) => {
     filterSubject: common.names.event('identity', 'password.>'),
     logger,
   });
+  const users = await runEventConsumer({
+    nc,
+    names: common.names,
+    durable: common.names.consumer('tokens', 'users'),
+    handleBatch: usersProjector(svc.store.db),
+    filterSubject: common.names.event('identity', 'user.>'),
+    logger,
+  });
   return {
     async close() {
       clearInterval(sweep);
       keyChanges.unsubscribe();
       await backstop.stop();
+      await users.stop();
       await svc.close();
     },
   };

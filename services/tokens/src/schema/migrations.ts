@@ -71,8 +71,20 @@ export class SsoMigration extends Migration {
   }
 }
 
+/** The users this service signs tokens for, projected from identity's events (see users/projection.ts). */
+export class UsersMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table users (
+      id integer primary key,
+      version integer not null,
+      profile jsonb not null
+    )`);
+  }
+}
+
 export const tokensMigrations = [
   { name: '0001_keys_and_sessions', class: KeysAndSessionsMigration },
   { name: '0002_session_opened_at', class: SessionOpenedAtMigration },
   { name: '0003_sso', class: SsoMigration },
+  { name: '0004_users', class: UsersMigration },
 ];

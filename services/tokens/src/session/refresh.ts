@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { identityCommands, type TokenReply, type tokensCommands, type UserView } from '@headlesskey/contracts';
+import type { TokenReply, tokensCommands, UserView } from '@headlesskey/contracts';
 import { DomainError, decideMany, isDecided, readStreams, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { TokensConfig } from '../config.js';
 import { verifyToken } from '../jwt/verify.js';
 import type { Keyring } from '../keys/keyring.js';
+import { usersById } from '../users/directory.js';
 import { answerToken } from './answer.js';
 import { sessionDecider } from './decider.js';
 import { hookClaimsEach } from './hook-claims.js';
@@ -36,9 +37,10 @@ const failure = (err: unknown): Outcome => {
 };
 
 /**
- * Rotates the tokens of many sessions, each as a lone refresh would: the users are read fresh
- * from identity (a changed role shows in the new token), and every session decides its own
- * refresh — all of them in one read and one atomic write (`decideMany`). Reuse of a rotated token
+ * Rotates the tokens of many sessions, each as a lone refresh would: the users' profiles come
+ * from this service's projection of identity's events (identity answers for any not projected
+ * yet), and every session decides its own refresh — all of them in one read and one atomic write
+ * (`decideMany`). Reuse of a rotated token
  * is committed (the session ends, the event is raised) before its refusal is answered.
  */
 export function refreshSessions(svc: WritingService, config: TokensConfig, keyring: Keyring) {
@@ -48,7 +50,7 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
     const outcomes: Outcome[] = new Array(items.length);
     const verified = await Promise.all(items.map((item) => verifyToken(item.token, keyring, { ...config, allowExpired: true })));
     const userIds = [...new Set(verified.flatMap((v) => (v.ok ? [v.claims.data.ID] : [])))];
-    // The sessions are read while identity answers for the users.
+    // The sessions and the users are read at once.
     const sids = [...new Set(verified.flatMap((v) => (v.ok ? [sessionStream(v.claims.sid)] : [])))];
     const read = readStreams(svc.store.db, sessionDecider, sids);
     read.catch(() => {});
@@ -104,16 +106,6 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
     );
     return outcomes;
   };
-}
-
-/** The users of the tokens, or for each the error identity answered instead. */
-async function usersById(svc: WritingService, ids: number[]): Promise<Map<number, UserView | { code: DomainError['code'] }>> {
-  const found = new Map<number, UserView | { code: DomainError['code'] }>();
-  if (ids.length === 0) return found;
-  const reply = await svc.client.send(identityCommands.getUsers, { user_ids: ids });
-  if (!reply.ok) for (const id of ids) found.set(id, { code: reply.error.code });
-  else for (const user of reply.data.users) found.set(user.ID, user);
-  return found;
 }
 
 /** `refresh`: one token, its refusal answered as the command's error. */
