@@ -2,7 +2,6 @@ import { jetstream } from '@nats-io/jetstream';
 import { headers, type NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { encodeJson } from '../bus/codec.js';
 
 export interface OutboxRelayOptions {
   nc: NatsConnection;
@@ -56,9 +55,14 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
 
   const drain = async (db: pg.Client) => {
     for (;;) {
-      const { rows } = await db.query<{ position: string; event_id: string; subject: string; payload: Record<string, unknown> }>(
-        'select position, event_id, subject, payload from outbox order by position limit $1',
-        [BATCH],
+      // The payload as the text it is stored as: published as it is, never parsed and re-encoded.
+      const { rows } = await db.query<{ position: string; event_id: string; subject: string; payload: string; traceparent: string | null }>(
+        {
+          name: 'outbox_drain',
+          text: `select position, event_id, subject, payload::text as payload, payload->'meta'->>'traceparent' as traceparent
+         from outbox order by position limit $1`,
+          values: [BATCH],
+        },
       );
       if (rows.length === 0) return;
       // Sent together, in order, on one connection: the server stores them in that order, and
@@ -67,12 +71,15 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       await Promise.all(
         rows.map((row) => {
           const hdrs = headers();
-          const traceparent = (row.payload.meta as { traceparent?: string } | undefined)?.traceparent;
-          if (traceparent) hdrs.set('traceparent', traceparent);
-          return js.publish(row.subject, encodeJson(row.payload), { msgID: row.event_id, headers: hdrs });
+          if (row.traceparent) hdrs.set('traceparent', row.traceparent);
+          return js.publish(row.subject, row.payload, { msgID: row.event_id, headers: hdrs });
         }),
       );
-      await db.query('delete from outbox where position = any($1::bigint[])', [rows.map((r) => r.position)]);
+      await db.query({
+        name: 'outbox_sent',
+        text: 'delete from outbox where position = any($1::bigint[])',
+        values: [rows.map((r) => r.position)],
+      });
       if (rows.length < BATCH) return;
     }
   };
