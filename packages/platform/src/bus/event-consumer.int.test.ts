@@ -264,6 +264,23 @@ describe('stopping and restarting a consumer', () => {
     expect(info.num_redelivered).toBe(0);
   });
 
+  it('handles the last events of a long burst at once, not when a pull expires', async () => {
+    const names = await freshStream();
+    const subject = names.event('identity', 'user.registered');
+    const sent = Array.from({ length: 3000 }, (_, i) => envelope(i));
+    // More than ten pulls of 256: the consumer starts with the whole burst waiting.
+    for (let i = 0; i < sent.length; i += 500) {
+      await Promise.all(sent.slice(i, i + 500).map((event) => jetstream(nc).publish(subject, encodeJson(event))));
+    }
+    const started = Date.now();
+    const { batches, settled } = await batchConsumer(names, () => ack, 25);
+    await settled(sent.length);
+    // A tail held back until the pull's 30 s expiry (or redelivered after ack_wait) fails here.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(batches.flat()).toHaveLength(sent.length);
+    expect((await jsm.consumers.info(names.eventStream, DURABLE)).num_redelivered).toBe(0);
+  });
+
   it('with lingerMs, waits that long after the first event for more to join its batch', async () => {
     const names = await freshStream();
     const { batches, settled } = await batchConsumer(names, () => ack, 300);

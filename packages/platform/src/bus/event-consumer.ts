@@ -4,6 +4,7 @@ import { type NatsConnection, nanos } from '@nats-io/transport-node';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { extractTrace, inSpan, SpanKind, tracer } from '../telemetry/propagation.js';
+import { batchesOf } from './batches.js';
 import { checker, decodeJson, encodeJson } from './codec.js';
 
 /** What a handler makes of one event: done, try later, or never (dead-lettered). */
@@ -120,35 +121,23 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
     }
   };
 
+  let stopping = false;
   const loop = (async () => {
-    const arriving = messages[Symbol.asyncIterator]();
-    let next = arriving.next();
-    for (let first = await next; !first.done; first = await next) {
-      const batch = [first.value];
-      next = arriving.next();
-      const lingerUntil = Date.now() + (opts.lingerMs ?? 0);
-      // What has already arrived joins the batch; then, for `lingerMs`, what arrives meanwhile.
-      while (batch.length < MAX_BATCH) {
-        const left = lingerUntil - Date.now();
-        if (messages.getPending() === 0 && left <= 0) break;
-        const more = messages.getPending() > 0 ? await next : await Promise.race([next, delay(left)]);
-        if (!more || more.done) break;
-        batch.push(more.value);
-        next = arriving.next();
-      }
+    for await (const batch of batchesOf(messages, { max: MAX_BATCH, lingerMs: opts.lingerMs ?? 0 })) {
+      // Events still queued at a stop are left unacked: the next consumer gets them again.
+      if (stopping) break;
       await handleMessages(batch);
     }
   })();
 
   return {
     async stop() {
+      stopping = true;
       await messages.close();
       await loop;
     },
   };
 }
-
-const delay = (ms: number) => new Promise<undefined>((resolve) => setTimeout(resolve, ms, undefined));
 
 /** The most events handed to one `handleBatch`. */
 const MAX_BATCH = 128;
