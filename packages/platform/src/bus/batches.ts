@@ -6,63 +6,61 @@ export interface BatchOptions {
 }
 
 /**
- * Groups what `source` yields into batches: what has already arrived, then for `lingerMs` what
- * arrives meanwhile, at most `max`. The source is read ahead into a queue of its own (at most two
- * batches' worth), so a batch knows what has arrived from that queue alone — it never waits on an
- * item that has not come, once its linger is over. The queue ends with the source; an error of
- * the source is thrown after the batches of what it yielded before.
+ * Groups pushed items into batches: what has already arrived, then for `lingerMs` what arrives
+ * meanwhile, at most `max`. A batch knows what has arrived from its own queue, so it never waits
+ * on an item that has not come once its linger is over. The queue is bounded by whoever pushes
+ * (the consumer's `max_ack_pending`): pushing never blocks.
  */
-export async function* batchesOf<T>(source: AsyncIterable<T>, { max, lingerMs }: BatchOptions): AsyncGenerator<T[]> {
-  const queue: T[] = [];
-  let ended = false;
-  let stopped = false;
-  let failure: { err: unknown } | undefined;
-  let arrived: (() => void) | undefined;
-  let drained: (() => void) | undefined;
+export class Batcher<T> {
+  readonly #queue: T[] = [];
+  readonly #opts: BatchOptions;
+  #ended = false;
+  #failure: { err: unknown } | undefined;
+  #arrived: (() => void) | undefined;
 
-  const arrival = (ms?: number) =>
-    new Promise<void>((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        arrived = undefined;
-        resolve();
-      }
-      arrived = done;
-    });
+  constructor(opts: BatchOptions) {
+    this.#opts = opts;
+  }
 
-  void (async () => {
-    try {
-      for await (const item of source) {
-        if (stopped) break;
-        queue.push(item);
-        arrived?.();
-        while (queue.length >= 2 * max && !stopped) await new Promise<void>((resolve) => (drained = resolve));
-      }
-    } catch (err) {
-      failure = { err };
-    } finally {
-      ended = true;
-      arrived?.();
-    }
-  })();
+  push(item: T): void {
+    this.#queue.push(item);
+    this.#arrived?.();
+  }
 
-  try {
+  /** No more items: the batches end once the queue is handed over; with `err`, they then throw it. */
+  end(err?: unknown): void {
+    if (err !== undefined) this.#failure = { err };
+    this.#ended = true;
+    this.#arrived?.();
+  }
+
+  async *batches(): AsyncGenerator<T[]> {
+    const { max, lingerMs } = this.#opts;
     for (;;) {
-      while (queue.length === 0 && !ended) await arrival();
-      if (queue.length === 0) break;
-      // One turn of the event loop moves every item the source already holds into the queue.
+      while (this.#queue.length === 0 && !this.#ended) await this.#arrival();
+      if (this.#queue.length === 0) break;
+      // One turn of the event loop: what the socket already holds joins too.
       await new Promise((resolve) => setImmediate(resolve));
       const until = Date.now() + lingerMs;
-      for (let left = lingerMs; queue.length < max && !ended && left > 0; left = until - Date.now()) await arrival(left);
-      const batch = queue.splice(0, max);
-      drained?.();
-      yield batch;
+      for (let left = lingerMs; this.#queue.length < max && !this.#ended && left > 0; left = until - Date.now()) {
+        await this.#arrival(left);
+      }
+      yield this.#queue.splice(0, max);
     }
-    if (failure) throw failure.err;
-  } finally {
-    // A caller that stops early: the reader lets go of the source at its next item.
-    stopped = true;
-    drained?.();
+    if (this.#failure) throw this.#failure.err;
+  }
+
+  /** Resolves at the next push or end, or after `ms`. */
+  #arrival(ms?: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        this.#arrived = undefined;
+        resolve();
+      };
+      if (ms !== undefined) timer = setTimeout(done, ms);
+      this.#arrived = done;
+    });
   }
 }

@@ -1,108 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { batchesOf } from './batches.js';
-
-/** A source the test feeds by hand; it ends when told, or never. */
-function feed<T>() {
-  const items: T[] = [];
-  let waiting: (() => void) | undefined;
-  let ended = false;
-  let read = 0;
-  let returned = false;
-  const source: AsyncIterable<T> = {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        while (items.length === 0 && !ended) await new Promise<void>((resolve) => (waiting = resolve));
-        if (items.length === 0) return { done: true, value: undefined };
-        read++;
-        return { done: false, value: items.shift() as T };
-      },
-      async return() {
-        returned = true;
-        return { done: true, value: undefined };
-      },
-    }),
-  };
-  const wake = () => {
-    waiting?.();
-    waiting = undefined;
-  };
-  return {
-    source,
-    push: (...more: T[]) => {
-      items.push(...more);
-      wake();
-    },
-    end: () => {
-      ended = true;
-      wake();
-    },
-    read: () => read,
-    returned: () => returned,
-  };
-}
+import { Batcher } from './batches.js';
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('batchesOf', () => {
+describe('Batcher', () => {
   it('batches what has arrived, at most max at a time, in order', async () => {
-    const f = feed<number>();
-    f.push(1, 2, 3, 4, 5);
-    f.end();
+    const batcher = new Batcher<number>({ max: 2, lingerMs: 0 });
+    for (const n of [1, 2, 3, 4, 5]) batcher.push(n);
+    batcher.end();
     const batches: number[][] = [];
-    for await (const batch of batchesOf(f.source, { max: 2, lingerMs: 0 })) batches.push(batch);
+    for await (const batch of batcher.batches()) batches.push(batch);
     expect(batches).toEqual([[1, 2], [3, 4], [5]]);
   });
 
   it('hands over the last items of a burst when the linger ends, with nothing more coming', async () => {
-    const f = feed<number>();
-    const batches = batchesOf(f.source, { max: 100, lingerMs: 20 });
-    f.push(1, 2, 3);
+    const batcher = new Batcher<number>({ max: 100, lingerMs: 20 });
+    const batches = batcher.batches();
+    for (const n of [1, 2, 3]) batcher.push(n);
     const started = Date.now();
-    // The source never ends and nothing more comes: the batch must not wait for a fourth item.
+    // Nothing more comes and nothing ends: the batch must not wait for a fourth item.
     const first = await Promise.race([batches.next(), tick(2000).then(() => 'still waiting')]);
     expect(first).toEqual({ done: false, value: [1, 2, 3] });
     expect(Date.now() - started).toBeLessThan(1000);
     await batches.return(undefined);
   });
 
-  it('lets what arrives during the linger join the batch, and what comes after wait for the next', async () => {
-    const f = feed<number>();
-    const batches = batchesOf(f.source, { max: 100, lingerMs: 150 });
-    f.push(1);
+  it('waits for a first item, then lets what arrives during the linger join, and what comes after wait', async () => {
+    const batcher = new Batcher<number>({ max: 100, lingerMs: 150 });
+    const batches = batcher.batches();
     const first = batches.next();
     await tick(30);
-    f.push(2);
+    batcher.push(1);
+    await tick(30);
+    batcher.push(2);
     expect(await first).toEqual({ done: false, value: [1, 2] });
-    f.push(3);
-    f.end();
+    batcher.push(3);
+    batcher.end();
     expect(await batches.next()).toEqual({ done: false, value: [3] });
     expect(await batches.next()).toEqual({ done: true, value: undefined });
   });
 
-  it('reads ahead at most two batches, and lets go of the source when its caller stops', async () => {
-    const f = feed<number>();
-    f.push(...Array.from({ length: 50 }, (_, i) => i));
-    const batches = batchesOf(f.source, { max: 5, lingerMs: 0 });
-    expect((await batches.next()).value).toEqual([0, 1, 2, 3, 4]);
-    await tick(20);
-    expect(f.read()).toBeLessThanOrEqual(5 + 2 * 5);
-    await batches.return(undefined);
-    await tick(20);
-    expect(f.returned()).toBe(true);
-  });
-
-  it('throws the source’s error after the batches of what it yielded before', async () => {
-    const source = (async function* () {
-      yield 1;
-      yield 2;
-      throw new Error('connection lost');
-    })();
+  it('ends its batches early when ended during a linger, and throws the error it ended with after them', async () => {
+    const batcher = new Batcher<number>({ max: 100, lingerMs: 60_000 });
     const seen: number[][] = [];
-    await expect(
-      (async () => {
-        for await (const batch of batchesOf(source, { max: 10, lingerMs: 0 })) seen.push(batch);
-      })(),
-    ).rejects.toThrow('connection lost');
-    expect(seen.flat()).toEqual([1, 2]);
+    const reading = (async () => {
+      for await (const batch of batcher.batches()) seen.push(batch);
+    })();
+    batcher.push(1);
+    batcher.push(2);
+    await tick(20);
+    batcher.end(new Error('connection lost'));
+    await expect(reading).rejects.toThrow('connection lost');
+    expect(seen).toEqual([[1, 2]]);
   });
 });
