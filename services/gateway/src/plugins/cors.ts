@@ -1,5 +1,5 @@
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { CorsConfig } from '../config.js';
 
 /** What a browser may send and read across origins: the token header and the contract's own headers. */
@@ -19,27 +19,23 @@ const SHARED = {
   strictPreflight: false,
 } satisfies FastifyCorsOptions;
 
-const ANY_ORIGIN: FastifyCorsOptions = { ...SHARED, origin: '*', credentials: false };
-const NO_CORS: FastifyCorsOptions = { ...SHARED, origin: false };
-
 /**
  * CORS (ASVS V3.4): any origin without credentials, or an allowlist whose exact origins alone are
  * answered with themselves and `Access-Control-Allow-Credentials` — never `*` or a reflected
- * unlisted origin with credentials. Options are chosen per request, which also makes the plugin
+ * unlisted origin with credentials. The origin is judged per request, which also makes the plugin
  * add `Vary: Origin` to every answer, so no cache hands one origin's answer to another.
  * Preflights are answered in `onRequest`, before any route's bearer guard: they need no token.
  */
 export function registerCors(app: FastifyInstance, config: CorsConfig): void {
   if (!config.enabled) return;
   const listed = config.origins === 'any' ? undefined : new Set(config.origins);
-  const optionsFor = (origin: string | undefined): FastifyCorsOptions => {
+  const allowed = (origin: string | undefined): string | false => {
     // Without an `Origin` header the caller is no browser: nothing to allow (an OPTIONS gets a 404).
-    if (origin === undefined) return NO_CORS;
-    if (!listed) return ANY_ORIGIN;
-    return listed.has(origin) ? { ...SHARED, origin, credentials: true } : NO_CORS;
+    if (origin === undefined) return false;
+    if (!listed) return '*';
+    return listed.has(origin) ? origin : false;
   };
-  app.register(cors, {
-    delegator: (request: FastifyRequest, callback: (error: Error | null, options: FastifyCorsOptions) => void) =>
-      callback(null, optionsFor(request.headers.origin)),
-  });
+  // A function of the origin, not a delegator of whole options: the plugin then prepares its
+  // options once, where a delegator's are merged and normalised again on every request.
+  app.register(cors, { ...SHARED, credentials: listed !== undefined, origin: (origin, callback) => callback(null, allowed(origin)) });
 }
