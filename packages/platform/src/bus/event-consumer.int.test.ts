@@ -1,5 +1,5 @@
 import type { EventEnvelope, Names } from '@headlesskey/contracts';
-import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -279,6 +279,16 @@ describe('stopping and restarting a consumer', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(batches.flat()).toHaveLength(sent.length);
     expect((await jsm.consumers.info(names.eventStream, DURABLE)).num_redelivered).toBe(0);
+  });
+
+  it('bounds the events out unacked, on a new durable and on one made with other limits', async () => {
+    const names = await freshStream();
+    await jsm.consumers.add(names.eventStream, { durable_name: DURABLE, ack_policy: AckPolicy.Explicit, max_ack_pending: 5 });
+    await batchConsumer(names, () => ack);
+    expect((await jsm.consumers.info(names.eventStream, DURABLE)).config.max_ack_pending).toBe(1024);
+    const fresh = await freshStream();
+    await batchConsumer(fresh, () => ack);
+    expect((await jsm.consumers.info(fresh.eventStream, DURABLE)).config.max_ack_pending).toBe(1024);
   });
 
   it('with lingerMs, waits that long after the first event for more to join its batch', async () => {
