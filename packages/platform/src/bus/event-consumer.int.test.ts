@@ -1,5 +1,5 @@
 import type { EventEnvelope, Names } from '@headlesskey/contracts';
-import { AckPolicy, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, type ConsumerInfo, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,15 @@ async function until(what: string, probe: () => boolean | Promise<boolean>, time
   }
 }
 
+/**
+ * Every event up to stream sequence `seq` is settled, and none is out unacked. Dead letters land
+ * in the same stream: one stored after the last event can carry the consumer's ack floor past
+ * that event, so the floor is compared with `>=`, never `===`.
+ */
+function settledThrough(info: ConsumerInfo, seq: number): boolean {
+  return info.ack_floor.stream_seq >= seq && info.num_ack_pending === 0;
+}
+
 describe('runEventConsumer', () => {
   it('hands an event to the handler once and acks it', async () => {
     const handled: string[] = [];
@@ -84,7 +93,7 @@ describe('runEventConsumer', () => {
     });
     const first = envelope(1);
     await f.publish(first);
-    await until('the first event is acked', async () => (await f.info()).ack_floor.stream_seq === 1);
+    await until('the first event is acked', async () => settledThrough(await f.info(), 1));
     const info = await f.info();
     expect(info.delivered.consumer_seq).toBe(1);
     expect(info.num_redelivered).toBe(0);
@@ -92,7 +101,7 @@ describe('runEventConsumer', () => {
 
     const second = envelope(2);
     await f.publish(second);
-    await until('the second event is acked', async () => (await f.info()).ack_floor.stream_seq === 2);
+    await until('the second event is acked', async () => settledThrough(await f.info(), 2));
     expect(handled).toEqual([first.id, second.id]);
     expect(f.deadLetters).toEqual([]);
   });
@@ -105,7 +114,7 @@ describe('runEventConsumer', () => {
     });
     const event = envelope(1);
     await f.publish(event);
-    await until('the event is acked', async () => (await f.info()).ack_floor.stream_seq === 1);
+    await until('the event is acked', async () => settledThrough(await f.info(), 1));
     expect(deliveries.map((d) => d.id)).toEqual([event.id, event.id]);
     expect((deliveries[1]?.at ?? 0) - (deliveries[0]?.at ?? 0)).toBeGreaterThanOrEqual(250);
     expect(f.deadLetters).toEqual([]);
@@ -126,7 +135,7 @@ describe('runEventConsumer', () => {
 
     const next = envelope(2);
     const seq = await f.publish(next);
-    await until('the next event is acked', async () => (await f.info()).ack_floor.stream_seq === seq);
+    await until('the next event is acked', async () => settledThrough(await f.info(), seq));
     expect(attempts.get(next.id)).toBe(1);
     expect(attempts.get(doomed.id)).toBe(3);
     expect((await f.info()).num_ack_pending).toBe(0);
@@ -142,7 +151,7 @@ describe('runEventConsumer', () => {
     await f.publish(event);
     await until('the event is dead-lettered', () => f.deadLetters.length === 1);
     expect(f.deadLetters[0]).toMatchObject({ reason: 'unknown schema version', seq: 1 });
-    await until('the event is terminated', async () => (await f.info()).ack_floor.stream_seq === 1);
+    await until('the event is terminated', async () => settledThrough(await f.info(), 1));
     expect(calls).toBe(1);
   });
 
@@ -157,7 +166,7 @@ describe('runEventConsumer', () => {
     const badVersion = await f.publish({ ...envelope(0), version: 0 });
     const good = envelope(1);
     const seq = await f.publish(good);
-    await until('the good event is acked', async () => (await f.info()).ack_floor.stream_seq === seq);
+    await until('the good event is acked', async () => settledThrough(await f.info(), seq));
     expect(handled).toEqual([good.id]);
     expect(f.deadLetters.map((d) => [d.reason, d.seq])).toEqual([
       ['not JSON', truncated],
@@ -193,7 +202,7 @@ describe('stopping and restarting a consumer', () => {
     release();
     await stopped;
     expect(order).toEqual(['handled', 'stopped']);
-    await until('the event is acked', async () => (await f.info()).ack_floor.stream_seq === 1);
+    await until('the event is acked', async () => settledThrough(await f.info(), 1));
   });
 
   it('stop() returns when idle; a restart resumes after the last ack, with the new limits', async () => {
@@ -204,13 +213,13 @@ describe('stopping and restarting a consumer', () => {
     };
     const f = await fixture(handle, 20);
     await f.publish(envelope(1));
-    await until('the first event is acked', async () => (await f.info()).ack_floor.stream_seq === 1);
+    await until('the first event is acked', async () => settledThrough(await f.info(), 1));
     await f.consumer.stop();
 
     await f.publish(envelope(2));
     const again = await runEventConsumer({ nc, names: f.names, durable: DURABLE, handle, logger, maxDeliver: 5 });
     consumers.push(again);
-    await until('the second event is acked', async () => (await f.info()).ack_floor.stream_seq === 2);
+    await until('the second event is acked', async () => settledThrough(await f.info(), 2));
     expect(handled).toEqual([1, 2]);
     expect((await f.info()).config.max_deliver).toBe(5);
     await again.stop();
@@ -232,7 +241,7 @@ describe('stopping and restarting a consumer', () => {
     });
     consumers.push(consumer);
     const settled = (seq: number) =>
-      until(`event ${seq} is settled`, async () => (await jsm.consumers.info(names.eventStream, DURABLE)).ack_floor.stream_seq === seq);
+      until(`event ${seq} is settled`, async () => settledThrough(await jsm.consumers.info(names.eventStream, DURABLE), seq));
     return { batches, settled };
   }
 
