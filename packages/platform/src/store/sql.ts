@@ -76,16 +76,12 @@ function statement(sql: string): { name?: string; text: string } {
   return named;
 }
 
-const converted = new Map<string, string>();
-
 /**
- * `?` placeholders to pg's `$1, $2, …`, outside quoted literals and identifiers. The statements
- * are fixed strings, so each is converted once.
+ * `?` placeholders to pg's `$1, $2, …`, outside quoted literals and identifiers. Each distinct
+ * statement is converted once: `statement` keeps the result with its name.
  */
 export function positional(sql: string): string {
-  let out = converted.get(sql);
-  if (out !== undefined) return out;
-  out = '';
+  let out = '';
   let n = 0;
   let quote: string | undefined;
   for (const ch of sql) {
@@ -99,6 +95,5 @@ export function positional(sql: string): string {
     }
     out += ch;
   }
-  if (converted.size < 10_000) converted.set(sql, out);
   return out;
 }
