@@ -40,8 +40,8 @@ const failure = (err: unknown): Outcome => {
  * Rotates the tokens of many sessions, each as a lone refresh would: the users' profiles come
  * from this service's projection of identity's events (identity answers for any not projected
  * yet), and every session decides its own refresh — all of them in one read and one atomic write
- * (`decideMany`). Reuse of a rotated token
- * is committed (the session ends, the event is raised) before its refusal is answered.
+ * (`decideMany`). Reuse of a rotated token is committed (the session ends, the event is raised)
+ * before its refusal is answered.
  */
 export function refreshSessions(svc: WritingService, config: TokensConfig, keyring: Keyring) {
   return async (items: readonly RefreshItem[]): Promise<Outcome[]> => {

@@ -5,7 +5,7 @@ import type { DomainError, Sql, WritingService } from '@headlesskey/platform';
 export type UserLookup = UserView | { code: DomainError['code'] };
 
 /** The projected profiles of these users (see projection.ts); a user not yet projected is left out. */
-export async function projectedUsers(db: Sql, ids: readonly number[]): Promise<Map<number, UserView>> {
+async function projectedUsers(db: Sql, ids: readonly number[]): Promise<Map<number, UserView>> {
   const rows = await db.execute<{ profile: UserView }[]>('select profile from users where id = any(?::int[])', [ids]);
   return new Map(rows.map((r) => [r.profile.ID, r.profile]));
 }
