@@ -168,4 +168,31 @@ describe('outbox relay', () => {
     expect(ids).toEqual(queued.map((r) => r.event_id));
     expect(await outbox()).toEqual([]);
   });
+
+  it('keeps every row of a drain whose publish failed, and goes on once the row is fixed', async () => {
+    const before = await streamCount();
+    await store.db.execute('insert into outbox (event_id, subject, payload) values (gen_random_uuid(), ?, ?::jsonb)', [
+      `${names.instance}.nowhere`,
+      '{}',
+    ]);
+    const [event] = await record('session-after', [issued(7)]);
+
+    const relay = startRelay();
+    // Drains fail on the row no stream takes; the event behind it stays queued too.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await outbox()).map((r) => r.subject)).toEqual([`${names.instance}.nowhere`, names.event('tokens', 'token.issued')]);
+
+    await store.db.execute('update outbox set subject = ? where subject = ?', [
+      names.event('tokens', 'token.issued'),
+      `${names.instance}.nowhere`,
+    ]);
+    await until('the outbox is empty', async () => (await outbox()).length === 0);
+    await relay.stop();
+    const ids = [];
+    for (let seq = before + 1; seq <= (await streamCount()); seq++) {
+      ids.push((await jsm.streams.getMessage(names.eventStream, { seq }))?.header.get('Nats-Msg-Id'));
+    }
+    // Published once however many drains sent it: the stream dropped the re-sends.
+    expect(ids.filter((id) => id === event?.id)).toHaveLength(1);
+  });
 });

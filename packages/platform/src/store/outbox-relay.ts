@@ -1,7 +1,7 @@
-import { jetstream } from '@nats-io/jetstream';
-import { headers, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { StreamPublisher } from '../bus/stream-publisher.js';
 
 export interface OutboxRelayOptions {
   nc: NatsConnection;
@@ -18,6 +18,8 @@ export interface OutboxRelay {
 
 const LOCK_KEY = 'outbox_relay';
 const BATCH = 256;
+/** How long a drain waits for the stream's acks before it counts as failed and starts over. */
+const ACK_TIMEOUT_MS = 5000;
 
 /**
  * Publishes committed outbox rows to JetStream in commit order, with `Nats-Msg-Id` = event id so
@@ -26,7 +28,7 @@ const BATCH = 256;
  */
 export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const pollMs = opts.pollMs ?? 1000;
-  const js = jetstream(opts.nc);
+  const publisher = new StreamPublisher(opts.nc);
   let stopping = false;
   let client: pg.Client | undefined;
   // A NOTIFY or stop() that comes while the relay is busy (publishing, deleting) is kept for the
@@ -68,12 +70,9 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       // Sent together, in order, on one connection: the server stores them in that order, and
       // the acks are awaited together. A failed publish leaves every row for the next drain,
       // whose re-publishes of the stored ones the stream drops by `Nats-Msg-Id`.
-      await Promise.all(
-        rows.map((row) => {
-          const hdrs = headers();
-          if (row.traceparent) hdrs.set('traceparent', row.traceparent);
-          return js.publish(row.subject, row.payload, { msgID: row.event_id, headers: hdrs });
-        }),
+      await publisher.publishAll(
+        rows.map((row) => ({ subject: row.subject, payload: row.payload, msgId: row.event_id, traceparent: row.traceparent })),
+        ACK_TIMEOUT_MS,
       );
       await db.query({
         name: 'outbox_sent',
@@ -122,6 +121,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       stopping = true;
       wake();
       await loop;
+      publisher.close();
     },
   };
 }
