@@ -38,8 +38,8 @@ afterAll(async () => {
   await dropInstance(names);
 });
 
-function startRelay(): OutboxRelay {
-  const relay = startOutboxRelay({ nc, databaseUrl: databaseUrl(serverUrl, database), logger, pollMs: 50 });
+function startRelay(vacuumAfterRows?: number): OutboxRelay {
+  const relay = startOutboxRelay({ nc, databaseUrl: databaseUrl(serverUrl, database), logger, pollMs: 50, vacuumAfterRows });
   relays.push(relay);
   return relay;
 }
@@ -194,5 +194,18 @@ describe('outbox relay', () => {
     }
     // Published once however many drains sent it: the stream dropped the re-sends.
     expect(ids.filter((id) => id === event?.id)).toHaveLength(1);
+  });
+
+  it('vacuums the outbox after the rows it deletes, so drains never walk a growing pile of dead rows', async () => {
+    const vacuums = async () =>
+      Number(
+        (await store.db.execute<{ n: string }[]>("select vacuum_count as n from pg_stat_user_tables where relname = 'outbox'"))[0]?.n ?? 0,
+      );
+    const before = await vacuums();
+    for (let i = 0; i < 3; i++) await record(`vacuumed-${i}`, [issued(i), issued(i + 1), issued(i + 2), issued(i + 3), issued(i + 4)]);
+    const relay = startRelay(10);
+    await until('the outbox is empty', async () => (await outbox()).length === 0);
+    await until('the outbox was vacuumed', async () => (await vacuums()) > before);
+    await relay.stop();
   });
 });
