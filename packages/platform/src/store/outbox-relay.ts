@@ -106,6 +106,8 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     // The drain reads the oldest rows by position: through the index, never a scan of every page
     // the table has ever grown to (what the planner picks for a table it believes nearly empty).
     await db.query('set enable_seqscan = off');
+    // A delete lost in a crash only re-publishes rows the stream drops: no need to wait for the WAL flush.
+    await db.query('set synchronous_commit = off');
     while (!stopping) {
       const { rows } = await db.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [LOCK_KEY]);
       if (rows[0]?.locked) break;
