@@ -71,6 +71,15 @@ describe('StreamPublisher', () => {
     silent.unsubscribe();
   });
 
+  it('rejects a batch at once when the connection is closed', async () => {
+    const closed = await connect({ servers: backendUrls().natsUrl });
+    const other = new StreamPublisher(closed);
+    await closed.close();
+    const started = Date.now();
+    await expect(other.publishAll([message(5000)], 60_000)).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('rejects what is still waiting when it closes', async () => {
     const other = new StreamPublisher(nc);
     const silent = nc.subscribe(`${names.instance}.silent2`);

@@ -54,14 +54,19 @@ export class StreamPublisher {
           else resolve();
         },
       };
-      for (const m of messages) {
-        const token = (this.#next++).toString(36);
-        tokens.push(token);
-        this.#pending.set(token, batch);
-        const hdrs = headers();
-        hdrs.set('Nats-Msg-Id', m.msgId);
-        if (m.traceparent) hdrs.set('traceparent', m.traceparent);
-        this.#nc.publish(m.subject, m.payload, { reply: `${this.#inbox}.${token}`, headers: hdrs });
+      try {
+        for (const m of messages) {
+          const token = (this.#next++).toString(36);
+          tokens.push(token);
+          this.#pending.set(token, batch);
+          const hdrs = headers();
+          hdrs.set('Nats-Msg-Id', m.msgId);
+          if (m.traceparent) hdrs.set('traceparent', m.traceparent);
+          this.#nc.publish(m.subject, m.payload, { reply: `${this.#inbox}.${token}`, headers: hdrs });
+        }
+      } catch (err) {
+        // A closed connection throws at once: the batch fails now, not at its timeout.
+        batch.done(err as Error);
       }
     });
   }
