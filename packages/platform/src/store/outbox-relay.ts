@@ -26,7 +26,7 @@ const ACK_TIMEOUT_MS = 5000;
  * Every published row is deleted, so the outbox is a queue table: its dead rows pile up between
  * autovacuum runs (a minute apart at best, never where autovacuum is off) and every drain walks
  * over them — 55,000 of them, 42 MB, after 90 s of refreshes at 1,900/s. The relay vacuums it
- * itself after this many deletes: a few milliseconds each time.
+ * itself after this many deletes: about a millisecond each time.
  */
 const VACUUM_AFTER_ROWS = 2000;
 
