@@ -75,9 +75,13 @@ describe('StreamPublisher', () => {
     const closed = await connect({ servers: backendUrls().natsUrl });
     const other = new StreamPublisher(closed);
     await closed.close();
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
     const started = Date.now();
     await expect(other.publishAll([message(5000)], 60_000)).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(1000);
+    // Nothing left waiting for the batch's timeout.
+    expect(timers()).toBe(before);
   });
 
   it('rejects what is still waiting when it closes', async () => {
