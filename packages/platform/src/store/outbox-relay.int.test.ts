@@ -178,8 +178,8 @@ describe('outbox relay', () => {
     const [event] = await record('session-after', [issued(7)]);
 
     const relay = startRelay();
-    // Drains fail on the row no stream takes; the event behind it stays queued too.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A drain sent both; the stream took the event, refused the other, and nothing was deleted.
+    await until('the event behind the refused row is on the stream', async () => (await streamCount()) === before + 1);
     expect((await outbox()).map((r) => r.subject)).toEqual([`${names.instance}.nowhere`, names.event('tokens', 'token.issued')]);
 
     await store.db.execute('update outbox set subject = ? where subject = ?', [
