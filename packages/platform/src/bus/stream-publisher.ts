@@ -8,7 +8,7 @@ export interface StreamMessage {
   traceparent?: string | null;
 }
 
-/** Why a batch was not stored whole: the messages before the first failure may have been. */
+/** Why a batch was not stored whole: some of its messages may have been, and a re-send of those is dropped by id. */
 export class StreamPublishError extends Error {
   override readonly name = 'StreamPublishError';
 }
