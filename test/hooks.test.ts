@@ -94,6 +94,58 @@ describe('hooks', () => {
     }
   });
 
+  it('token.claims on a refresh: failing closed it is answered before the rotation, failing open while it commits', async () => {
+    const user = await registered();
+    let parent = (await login(system, user)).body.token;
+    const live = async (token: string) => (await validate(system, token)).status === 200;
+    /** Answers every refresh's request with what `answer` resolves to (undefined: stays silent). */
+    const onRefresh = async (answer: () => Promise<unknown>) => {
+      for (const sub of subs.splice(0)) sub.unsubscribe();
+      const sub = bus.nc.subscribe(system.names.hook('token.claims'), {
+        callback: (_err, msg: Msg) => {
+          void answer().then((reply) => reply !== undefined && msg.respond(JSON.stringify(reply)));
+        },
+      });
+      subs.push(sub);
+      await bus.nc.flush();
+    };
+    const rotate = async () => {
+      const reply = await refresh(system, parent);
+      if (reply.status === 200) parent = reply.body.token;
+      return reply;
+    };
+
+    // Failing closed, a silent hook refuses the refresh and leaves the session as it was.
+    await setHooks({ 'token.claims': { timeout_ms: 300, fail: 'closed' } });
+    await onRefresh(async () => undefined);
+    const refused = await eventually(async () => {
+      const reply = await rotate();
+      return reply.status === 503 ? reply : undefined;
+    });
+    expect(refused.body.code).toBe('headlesskey_unavailable');
+    expect(await live(parent)).toBe(true);
+    // It is asked while the presented token is still the session's own.
+    await onRefresh(async () => ({ claims: { rotated: !(await live(parent)) } }));
+    const closed = await rotate();
+    expect(closed.status).toBe(200);
+    expect(claimsOf(closed.body.token).rotated).toBe(false);
+
+    // Failing open it cannot refuse: it is asked while the rotation commits, and its claims still
+    // go into the new token. This hook answers once the presented token is dead (or after 2 s).
+    await setHooks({ 'token.claims': { timeout_ms: 3000, fail: 'open' } });
+    await onRefresh(async () => {
+      const deadline = Date.now() + 2000;
+      while ((await live(parent)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return { claims: { rotated: !(await live(parent)) } };
+    });
+    const open = await eventually(async () => {
+      const reply = await rotate();
+      return reply.status === 200 && claimsOf(reply.body.token).rotated === true ? reply : undefined;
+    }, 20_000);
+    expect(claimsOf(open.body.token).sub).toBe(String(user.id));
+    await setHooks({});
+  }, 60_000);
+
   it('register.validate: a veto refuses the registration with its message and creates nothing', async () => {
     const seen = await onHook('register.validate', (request) =>
       String(request.username).toLowerCase().startsWith('blocked_') ? { allow: false, message: 'Pick another username.' } : { allow: true },

@@ -9,7 +9,7 @@ export { ack, type Outcome, poison, type RunningConsumer, retry, runEventConsume
 export { ensureEventStream } from './bus/event-stream.js';
 export * from './config/common.js';
 export * from './config/env.js';
-export { createHookCaller, type HookCaller, type HookOutcome, MAX_HOOK_REPLY_BYTES } from './hooks/hook-caller.js';
+export { createHookCaller, type HookCaller, type HookOutcome, hookPolicy, MAX_HOOK_REPLY_BYTES } from './hooks/hook-caller.js';
 export { type RunningService, runService, type ServiceRuntime } from './lifecycle/run-service.js';
 export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';

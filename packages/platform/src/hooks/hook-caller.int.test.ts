@@ -87,6 +87,24 @@ describe('createHookCaller', () => {
     expect(await ask()).toEqual({ status: 'skipped' });
   });
 
+  it('applies the policy its caller pinned, whatever the live setting says by then', async () => {
+    await subscribe(() => undefined);
+    policy({ timeout_ms: 50, fail: 'closed' });
+    expect(await caller.call(hooks.loginAllow, { user, context }, { timeout_ms: 50, fail: 'open' })).toEqual({ status: 'skipped' });
+    policy({ timeout_ms: 50, fail: 'open' });
+    const pinned = { timeout_ms: 50, fail: 'closed' } as const;
+    expect(
+      await caller.callEach(
+        hooks.loginAllow,
+        [
+          { user, context },
+          { user, context },
+        ],
+        pinned,
+      ),
+    ).toEqual([{ status: 'unavailable' }, { status: 'unavailable' }]);
+  });
+
   it('uses the default policy of a hook the setting leaves out', async () => {
     await subscribe(() => undefined);
     settings = { ...DEFAULT_SETTINGS, hooks: { 'token.claims': { timeout_ms: 10, fail: 'open' } } };

@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, type HookDef, type Names } from '@headlesskey/contracts';
+import { DEFAULT_SETTINGS, type HookDef, type HookName, type HookPolicy, type Names, type Settings } from '@headlesskey/contracts';
 import { type NatsConnection, RequestError, TimeoutError } from '@nats-io/transport-node';
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
@@ -12,14 +12,25 @@ import { injectTrace } from '../telemetry/propagation.js';
  */
 export type HookOutcome<T> = { status: 'answered'; reply: T } | { status: 'skipped' } | { status: 'unavailable' };
 
+/** A hook's timeout and failure policy in these settings: its own, or its default. */
+export const hookPolicy = (settings: Settings, hook: HookName): HookPolicy => settings.hooks[hook] ?? DEFAULT_SETTINGS.hooks[hook]!;
+
+/**
+ * Each call applies the hook's live policy, or `policy` when given: the one a caller read
+ * already and acts on (whether a refusal is possible decides what it may do meanwhile).
+ */
 export interface HookCaller {
-  call<H extends HookDef>(hook: H, payload: Static<H['request']>): Promise<HookOutcome<Static<H['reply']>>>;
+  call<H extends HookDef>(hook: H, payload: Static<H['request']>, policy?: HookPolicy): Promise<HookOutcome<Static<H['reply']>>>;
   /**
    * Asks the hook about many requests decided together, each answered in its place. The first
    * is asked alone: when nobody subscribes, the others are skipped without asking, as they
    * would have been at the same moment; otherwise they are asked at once.
    */
-  callEach<H extends HookDef>(hook: H, payloads: readonly Static<H['request']>[]): Promise<HookOutcome<Static<H['reply']>>[]>;
+  callEach<H extends HookDef>(
+    hook: H,
+    payloads: readonly Static<H['request']>[],
+    policy?: HookPolicy,
+  ): Promise<HookOutcome<Static<H['reply']>>[]>;
 }
 
 const SKIPPED = { status: 'skipped' } as const;
@@ -35,8 +46,8 @@ export const MAX_HOOK_REPLY_BYTES = 4096;
  */
 export function createHookCaller(nc: NatsConnection, names: Names, settings: SettingsReader, logger: Logger): HookCaller {
   /** The outcome, and whether the hook had no subscriber at all. */
-  const ask = async <H extends HookDef>(hook: H, payload: Static<H['request']>) => {
-    const policy = settings.current().hooks[hook.name] ?? DEFAULT_SETTINGS.hooks[hook.name]!;
+  const ask = async <H extends HookDef>(hook: H, payload: Static<H['request']>, pinned?: HookPolicy) => {
+    const policy = pinned ?? hookPolicy(settings.current(), hook.name);
     const failed = (reason: string) => {
       logger.warn({ hook: hook.name, reason, fail: policy.fail }, 'hook failed');
       return { outcome: policy.fail === 'open' ? SKIPPED : ({ status: 'unavailable' } as const), unsubscribed: false };
@@ -60,15 +71,15 @@ export function createHookCaller(nc: NatsConnection, names: Names, settings: Set
     return { outcome: { status: 'answered', reply } as HookOutcome<Static<H['reply']>>, unsubscribed: false };
   };
   return {
-    async call(hook, payload) {
-      return (await ask(hook, payload)).outcome;
+    async call(hook, payload, policy) {
+      return (await ask(hook, payload, policy)).outcome;
     },
-    async callEach(hook, payloads) {
+    async callEach(hook, payloads, policy) {
       const [first, ...rest] = payloads;
       if (first === undefined) return [];
-      const asked = await ask(hook, first);
+      const asked = await ask(hook, first, policy);
       if (asked.unsubscribed) return payloads.map(() => SKIPPED);
-      return [asked.outcome, ...(await Promise.all(rest.map(async (p) => (await ask(hook, p)).outcome)))];
+      return [asked.outcome, ...(await Promise.all(rest.map(async (p) => (await ask(hook, p, policy)).outcome)))];
     },
   };
 }

@@ -1,4 +1,4 @@
-import { hooks, type RequestContext, type UserView } from '@headlesskey/contracts';
+import { type HookPolicy, hooks, type RequestContext, type UserView } from '@headlesskey/contracts';
 import { DomainError, type HookOutcome, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import { extraClaims } from '../jwt/extra-claims.js';
@@ -20,17 +20,20 @@ export async function hookClaims(
 }
 
 /**
- * `hookClaims` for many tokens signed together (refreshes decided in one batch): each gets its
- * claims, or the refusal it would have got alone.
+ * `hookClaims` for many tokens signed together (refreshes decided in one batch), under the
+ * policy the caller read: each gets its claims, or the refusal it would have got alone — which
+ * only a hook that fails closed gives.
  */
 export async function hookClaimsEach(
   svc: WritingService,
   grant: 'login' | 'refresh',
   requests: readonly { user: UserView; context: RequestContext }[],
+  policy: HookPolicy,
 ): Promise<(Record<string, unknown> | DomainError)[]> {
   const outcomes = await svc.hooks.callEach(
     hooks.tokenClaims,
     requests.map(({ user, context }) => ({ grant, user, context })),
+    policy,
   );
   return outcomes.map(claimsOf);
 }

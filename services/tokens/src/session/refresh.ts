@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { TokenReply, tokensCommands, UserView } from '@headlesskey/contracts';
-import { DomainError, decideMany, isDecided, readStreams, type WritingService } from '@headlesskey/platform';
+import { hooks, type TokenReply, type tokensCommands } from '@headlesskey/contracts';
+import { DomainError, decideMany, hookPolicy, isDecided, readStreams, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { TokensConfig } from '../config.js';
 import { verifyToken } from '../jwt/verify.js';
@@ -16,16 +16,6 @@ import { type SessionCommand, sessionStream } from './session.js';
 
 type RefreshItem = Static<typeof tokensCommands.refreshMany.request>['items'][number];
 type Outcome = Static<typeof tokensCommands.RefreshOutcome>;
-
-/** A refresh that passed every check before the session's own decision. */
-interface Checked {
-  index: number;
-  context: RefreshItem['context'];
-  sid: string;
-  jti: string;
-  user: UserView;
-  extra: Record<string, unknown>;
-}
 
 const REUSE = new DomainError('headlesskey_token_revoked', 'Token reuse detected; the session has been ended.', {
   reason: 'token reuse detected',
@@ -68,16 +58,21 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
       }
       return [{ index, sid: v.claims.sid, jti: v.claims.jti, user, context: item.context }];
     });
-    const claims = await hookClaimsEach(svc, 'refresh', known);
-    const checked = known.map((k, i): Checked | undefined => {
-      const extra = claims[i]!;
-      if (extra instanceof DomainError) {
-        outcomes[k.index] = failure(extra);
-        return undefined;
+    // Only a `token.claims` hook that fails closed can refuse a refresh: its answers come before
+    // the write, so a refusal leaves the session as it was. One that fails open is asked while
+    // the rotations commit, its round trip off the batch's path.
+    const policy = hookPolicy(settings, hooks.tokenClaims.name);
+    const asked = hookClaimsEach(svc, 'refresh', known, policy);
+    asked.catch(() => {});
+    const early = policy.fail === 'closed' ? await asked : undefined;
+    const pending = known.flatMap((k, asking) => {
+      const refusal = early?.[asking];
+      if (refusal instanceof DomainError) {
+        outcomes[k.index] = failure(refusal);
+        return [];
       }
-      return { ...k, extra };
+      return [{ ...k, asking }];
     });
-    const pending = checked.filter((c): c is Checked => c !== undefined);
     const tokens = pending.map(() => ({ jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl }));
     const decided = await decideMany(svc.store.db, {
       scope: svc.scope,
@@ -93,13 +88,17 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
           results.flatMap((r, i) => (isDecided(r) && r.events.length > 0 ? [{ state: r.state, ip: pending[i]!.context.ip }] : [])),
         ),
     });
+    const claims = early ?? (await asked);
     await Promise.all(
       pending.map(async (c, i) => {
         const result = decided[i]!;
+        const extra = claims[c.asking]!;
         if (!isDecided(result)) outcomes[c.index] = failure(new DomainError(result.refused, result.message, result.details));
         else if (result.state.status !== 'active') outcomes[c.index] = failure(REUSE);
+        // A refusal comes only from a hook that fails closed, and those were answered above.
+        else if (extra instanceof DomainError) outcomes[c.index] = failure(extra);
         else {
-          const answer = await answerToken(keyring, config, settings, c.user, result.state, now, c.extra);
+          const answer = await answerToken(keyring, config, settings, c.user, result.state, now, extra);
           outcomes[c.index] = { ok: true, data: { ...answer, user: c.user } };
         }
       }),
