@@ -8,48 +8,63 @@ export interface StackResults {
   validate: Measurement[];
   token: Measurement[];
   refresh: Measurement[];
+  /**
+   * validate and refresh at the top connection count, measured back to back (validate first),
+   * `PAIRS` times: this machine's speed drifts by a third over minutes, so their ratio is taken
+   * between runs seconds apart, never across the login runs.
+   */
+  pairs: { validate: Measurement; refresh: Measurement }[];
 }
+
+export const PAIRS = 3;
 
 /** A token the stack issued, for the validate runs and the jose baseline. */
 export async function stackToken(system: RunningSystem): Promise<string> {
   return (await registerUser(system.apiUrl, 'benchval')).token;
 }
 
-/** `/token/validate`, `/token` and `/token/refresh` through the gateway, at each connection count. */
+/**
+ * `/token/validate`, `/token` and `/token/refresh` through the gateway: validate and refresh at
+ * the lower connection counts, the logins at every one, then the validate and refresh pairs at
+ * the top one.
+ */
 export async function runStackScenarios(system: RunningSystem, settings: BenchSettings, token: string): Promise<StackResults> {
   const base = new URL(system.apiUrl).pathname;
-  const at = (label: string, requests: (connections: number) => Promise<LoadTarget['requests']>) =>
-    eachConnectionCount(settings, async (connections) => ({
-      label,
-      origin: system.url,
-      connections,
-      requests: await requests(connections),
-    }));
+  const top = Math.max(...settings.connections);
+  const lower = settings.connections.filter((c) => c !== top);
+  const run = async (label: string, connections: number, requests: LoadTarget['requests']) =>
+    measure({ label, origin: system.url, connections, requests }, settings.seconds, settings.warmupSeconds);
 
-  const validate = await at('validate', async () => {
-    const request = jsonPost(`${base}/token/validate`, { token });
-    return () => () => [request];
-  });
+  const validateRequest = jsonPost(`${base}/token/validate`, { token });
+  const validating = () => () => [validateRequest];
+  const validate: Measurement[] = [];
+  for (const connections of lower) validate.push(await run('validate', connections, validating));
 
   // One user per connection, each from an address of its own, as many clients would log in.
-  const users = await registerUsers(system.apiUrl, 'benchlogin', Math.max(...settings.connections));
-  const login = await at('token', async () => () => (i) => [fromClient(i, jsonPost(`${base}/token`, credentialsOf(users, i)))]);
+  const users = await registerUsers(system.apiUrl, 'benchlogin', top);
+  const login: Measurement[] = [];
+  for (const connections of settings.connections) {
+    login.push(await run('token', connections, () => (i) => [fromClient(i, jsonPost(`${base}/token`, credentialsOf(users, i)))]));
+  }
 
   const refreshUser = await registerUser(system.apiUrl, 'benchrefresh');
-  const refresh = await at('refresh', async (connections) => {
-    const tokens = await openSessions(system.apiUrl, refreshUser, connections, `bench${connections}`);
+  const refreshing = async (connections: number, devices: string): Promise<LoadTarget['requests']> => {
+    const tokens = await openSessions(system.apiUrl, refreshUser, connections, devices);
     return () => (i) => rotating(`${base}/token/refresh`, tokenOf(tokens, i));
-  });
+  };
+  const refresh: Measurement[] = [];
+  for (const connections of lower) refresh.push(await run('refresh', connections, await refreshing(connections, `bench${connections}`)));
 
-  return { validate, token: login, refresh };
-}
-
-async function eachConnectionCount(settings: BenchSettings, target: (connections: number) => Promise<LoadTarget>): Promise<Measurement[]> {
-  const results: Measurement[] = [];
-  for (const connections of settings.connections) {
-    results.push(await measure(await target(connections), settings.seconds, settings.warmupSeconds));
+  const pairs: StackResults['pairs'] = [];
+  for (let pair = 1; pair <= PAIRS; pair++) {
+    // The sessions first: their logins' bcrypt work is over before either run starts.
+    const sessions = await refreshing(top, `bench${top}-${pair}`);
+    const measured = { validate: await run('validate', top, validating), refresh: await run('refresh', top, sessions) };
+    pairs.push(measured);
+    validate.push(measured.validate);
+    refresh.push(measured.refresh);
   }
-  return results;
+  return { validate, token: login, refresh, pairs };
 }
 
 /**
