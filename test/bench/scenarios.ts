@@ -10,7 +10,7 @@ export interface StackResults {
   refresh: Measurement[];
   /**
    * validate and refresh at the top connection count, measured back to back (validate first),
-   * `PAIRS` times: this machine's speed drifts by a third over minutes, so their ratio is taken
+   * `PAIRS` times: a shared machine's speed can drift by a third within minutes, so their ratio is taken
    * between runs seconds apart, never across the login runs.
    */
   pairs: { validate: Measurement; refresh: Measurement }[];

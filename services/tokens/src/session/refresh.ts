@@ -65,13 +65,13 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
     const asked = hookClaimsEach(svc, 'refresh', known, policy);
     asked.catch(() => {});
     const early = policy.fail === 'closed' ? await asked : undefined;
-    const pending = known.flatMap((k, asking) => {
-      const refusal = early?.[asking];
+    const pending = known.flatMap((k, claimsAt) => {
+      const refusal = early?.[claimsAt];
       if (refusal instanceof DomainError) {
         outcomes[k.index] = failure(refusal);
         return [];
       }
-      return [{ ...k, asking }];
+      return [{ ...k, claimsAt }];
     });
     const tokens = pending.map(() => ({ jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl }));
     const decided = await decideMany(svc.store.db, {
@@ -92,7 +92,7 @@ export function refreshSessions(svc: WritingService, config: TokensConfig, keyri
     await Promise.all(
       pending.map(async (c, i) => {
         const result = decided[i]!;
-        const extra = claims[c.asking]!;
+        const extra = claims[c.claimsAt]!;
         if (!isDecided(result)) outcomes[c.index] = failure(new DomainError(result.refused, result.message, result.details));
         else if (result.state.status !== 'active') outcomes[c.index] = failure(REUSE);
         // A refusal comes only from a hook that fails closed, and those were answered above.
