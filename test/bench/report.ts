@@ -55,14 +55,11 @@ export const SAMPLING = 'services\u2019 default: parent-based, 10 % of new trace
 
 export function buildReport(settings: BenchSettings, info: RunInfo, baselines: Baselines, stack: StackResults): Report {
   const top = Math.max(...settings.connections);
-  const http = (figure: string, where: string, runs: Measurement[]): Row[] => {
-    // A connection count measured more than once is told apart by its pair.
-    const repeated = runs.filter((m) => m.connections === top).length > 1;
-    let pair = 0;
-    return runs.map((m) => ({
+  const http = (figure: string, where: string, runs: Measurement[], label = (m: Measurement, _i: number) => String(m.connections)): Row[] =>
+    runs.map((m, i) => ({
       figure,
       where,
-      connections: repeated && m.connections === top ? `${m.connections}, pair ${++pair}` : String(m.connections),
+      connections: label(m, i),
       rps: m.rps,
       p50: m.p50,
       p99: m.p99,
@@ -70,7 +67,10 @@ export function buildReport(settings: BenchSettings, info: RunInfo, baselines: B
       shed: m.shed,
       failures: m.non2xx - m.shed + m.socketErrors,
     }));
-  };
+  const pairRuns = (which: 'validate' | 'refresh') => stack.pairs.map((p) => p[which]);
+  const inPair = (m: Measurement, i: number) => `${m.connections}, pair ${i + 1}`;
+  const validateRuns = [...stack.validate, ...pairRuns('validate')];
+  const refreshRuns = [...stack.refresh, ...pairRuns('refresh')];
   const b = baselines.bcrypt;
   const rows: Row[] = [
     ...http('bare Fastify POST', 'baseline process', baselines.bare),
@@ -87,8 +87,10 @@ export function buildReport(settings: BenchSettings, info: RunInfo, baselines: B
       failures: b.failures,
     },
     ...http('POST /token/validate', 'stack', stack.validate),
+    ...http('POST /token/validate', 'stack', pairRuns('validate'), inPair),
     ...http('POST /token (login)', 'stack', stack.token),
     ...http('POST /token/refresh', 'stack', stack.refresh),
+    ...http('POST /token/refresh', 'stack', pairRuns('refresh'), inPair),
   ];
   const at = (runs: Measurement[]) => runs.find((m) => m.connections === top)!;
   const jose = at(baselines.jose).rps;
@@ -120,9 +122,9 @@ export function buildReport(settings: BenchSettings, info: RunInfo, baselines: B
   const failedRuns = [
     ...failures('bare', baselines.bare),
     ...failures('jose', baselines.jose),
-    ...failures('validate', stack.validate),
+    ...failures('validate', validateRuns),
     ...failures('token', stack.token),
-    ...failures('refresh', stack.refresh),
+    ...failures('refresh', refreshRuns),
     ...(b.failures > 0 ? [`bcrypt: ${b.failures} compares did not match`] : []),
     ...info.exited.map((e) => `${e} before the runs ended`),
   ];
@@ -133,11 +135,9 @@ function ratio(name: string, value: number, unit: string, target: string, meets:
   return { name, value, unit, target, pass: Number.isFinite(value) && meets(value) };
 }
 
-/** The median of the pairs' values (the middle one of an odd count), each pair's kept beside it. */
+/** The median of the pairs' values (their count, `PAIRS`, is odd), each pair's kept beside it. */
 function median(name: string, values: number[], unit: string, target: string, meets: (v: number) => boolean): Ratio {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle =
-    sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const middle = [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   return { ...ratio(name, middle, unit, target, meets), pairs: values };
 }
 

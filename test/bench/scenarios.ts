@@ -5,6 +5,7 @@ import { jsonPost, type LoadTarget, type Measurement, measure } from './load.js'
 import type { BenchSettings } from './settings.js';
 
 export interface StackResults {
+  /** validate and refresh at the lower connection counts; the logins at every one. */
   validate: Measurement[];
   token: Measurement[];
   refresh: Measurement[];
@@ -59,10 +60,7 @@ export async function runStackScenarios(system: RunningSystem, settings: BenchSe
   for (let pair = 1; pair <= PAIRS; pair++) {
     // The sessions first: their logins' bcrypt work is over before either run starts.
     const sessions = await refreshing(top, `bench${top}-${pair}`);
-    const measured = { validate: await run('validate', top, validating), refresh: await run('refresh', top, sessions) };
-    pairs.push(measured);
-    validate.push(measured.validate);
-    refresh.push(measured.refresh);
+    pairs.push({ validate: await run('validate', top, validating), refresh: await run('refresh', top, sessions) });
   }
   return { validate, token: login, refresh, pairs };
 }

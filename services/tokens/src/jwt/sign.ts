@@ -24,7 +24,7 @@ export async function signToken(key: KeyMaterial, c: TokenClaimsInput): Promise<
   const header = { alg: key.alg, typ: 'JWT', kid: key.kid };
   const payload = JSON.stringify(claimsOf(c));
   if (key.alg === 'HS256') return signHs256(key.signKey, header, payload);
-  return new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader(header).sign(await joseKey(key.signKey));
+  return new CompactSign(Buffer.from(payload)).setProtectedHeader(header).sign(await joseKey(key.signKey));
 }
 
 function claimsOf(c: TokenClaimsInput): JWTPayload {
