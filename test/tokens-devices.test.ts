@@ -14,7 +14,7 @@ import {
   validate,
   withTokensSystem,
 } from './support/tokens.js';
-import { eventually } from './support/users.js';
+import { eventually, newUser } from './support/users.js';
 
 type User = Awaited<ReturnType<typeof register>>;
 
@@ -57,7 +57,7 @@ describe('device sessions', () => {
   }
 
   describe('without a limit', () => {
-    it('names the device from `device` in the body, else X-Device-Id, else the User-Agent', async () => {
+    it('shows the device from `device` in the body, else X-Device-Id, else the User-Agent', async () => {
       const user = await register(system);
       const body = freshDevice('body');
       const header = freshDevice('header');
@@ -84,7 +84,7 @@ describe('device sessions', () => {
       expect(list).toHaveLength(2);
     });
 
-    it('takes the device slot back through X-Device-Id and through the User-Agent alike', async () => {
+    it('takes the device slot back through X-Device-Id, never through the User-Agent', async () => {
       const user = await register(system);
       const id = freshDevice('header');
       const agent = `Agent/${freshDevice()}`;
@@ -93,8 +93,20 @@ describe('device sessions', () => {
       const c = await loggedIn(login(system, user, undefined, { 'user-agent': agent }));
       const d = await loggedIn(login(system, user, undefined, { 'user-agent': agent }));
       expect(claimsOf(b.token).sid).toBe(claimsOf(a.token).sid);
-      expect(claimsOf(d.token).sid).toBe(claimsOf(c.token).sid);
-      expect((await live([a, b, c, d])).map((t) => t.jti)).toEqual([b.jti, d.jti]);
+      // Two tabs, or two machines with one browser version: one User-Agent, two sessions.
+      expect(claimsOf(d.token).sid).not.toBe(claimsOf(c.token).sid);
+      expect((await live([a, b, c, d])).map((t) => t.jti)).toEqual([b.jti, c.jti, d.jti]);
+      expect(await devicesOf(d.token)).toEqual([agent, agent, id].sort());
+    });
+
+    it('keeps the session registration opened when the same browser then logs in', async () => {
+      const user = newUser('reg');
+      const agent = `Agent/${freshDevice()}`;
+      const registered = await system.post<{ token_response: { token: string } }>('/register', user, { 'user-agent': agent });
+      expect(registered.status).toBe(201);
+      const loggedInAfter = await loggedIn(login(system, user, undefined, { 'user-agent': agent }));
+      expect((await validate(system, registered.body.token_response.token)).status).toBe(200);
+      expect((await validate(system, loggedInAfter.token)).status).toBe(200);
     });
 
     it('lists each session with its IP, device, created and last seen; a refresh moves last seen', async () => {
@@ -167,6 +179,16 @@ describe('device sessions', () => {
       await bus.waitForEvent('session.evicted', (e) => e.data.session_id === claimsOf(b.token).sid);
       // The evicted device's token can no longer be refreshed either.
       expect((await refresh(system, b.token)).body.code).toBe('headlesskey_token_revoked');
+    });
+
+    it('counts logins that name no device, one session each', async () => {
+      await deviceLimit(2, 'reject');
+      const user = await register(system);
+      const agent = { 'user-agent': `Agent/${freshDevice()}` };
+      const replies = [];
+      for (let i = 0; i < 3; i++) replies.push(await login(system, user, undefined, agent));
+      expect(replies.map((r) => r.status)).toEqual([200, 200, 409]);
+      expect((await live(replies.slice(0, 2).map((r) => r.body))).length).toBe(2);
     });
 
     it('counts the limit per user', async () => {

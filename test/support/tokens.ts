@@ -68,7 +68,7 @@ export const revoke = (system: Api, token: string) => system.post<{ message: str
 export const sessions = (system: Api, token: string) => system.get<{ sessions: SessionView[] } & ErrorReply>('/sessions', bearer(token));
 
 /**
- * A registered user with no live session: registration opens one (on the User-Agent's device),
+ * A registered user with no live session: registration opens one (naming no device),
  * which is logged out here so that each test counts only the sessions it opens.
  */
 export async function register(system: TestSystem, prefix = 'tok') {

@@ -68,14 +68,21 @@ export interface LoginFailed {
   /** A wrong password, or a right one the `login.allow` hook vetoed or could not be heard on. */
   reason: 'invalid_credentials' | 'vetoed' | 'hook_unavailable';
 }
-/** A login opened a session, or re-opened the one of the same device, with a new token. */
+/** A login opened a session, or re-opened the one of the same named device, with a new token. */
 export interface TokenIssued {
   user_id: number;
   session_id: string;
   jti: string;
   issued_at: number;
   expires_at: number;
+  /** The device's name as shown: the one the client gave, else its User-Agent. */
   device: string;
+  /**
+   * Whether the client named the device (`device` in the body or `X-Device-Id`): only a named
+   * device's next login takes this session back. A User-Agent is shown, never matched. Absent on
+   * events recorded before it was kept.
+   */
+  device_named?: boolean;
   /** Until when (epoch seconds) the session may refresh. */
   refresh_until: number;
 }

@@ -12,7 +12,14 @@ const Token = Type.String({ minLength: 1, maxLength: 8192 });
 export const TokenBody = Type.Object({
   username: Login,
   password: Password,
-  device: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  device: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description:
+        'Names the device: a later login naming it takes its session back. Without it (or `X-Device-Id`) every login opens a session of its own.',
+    }),
+  ),
 });
 export type TokenBody = Static<typeof TokenBody>;
 

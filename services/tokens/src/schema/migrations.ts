@@ -82,9 +82,21 @@ export class UsersMigration extends Migration {
   }
 }
 
+/**
+ * Whether a session's device was named by the client: only those are taken back by a later login.
+ * Earlier rows kept no such mark; a device that differs from the row's User-Agent was named.
+ */
+export class NamedDevicesMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table sessions add column device_named boolean not null default false');
+    this.addSql("update sessions set device_named = true where device <> user_agent and device <> 'unknown'");
+  }
+}
+
 export const tokensMigrations = [
   { name: '0001_keys_and_sessions', class: KeysAndSessionsMigration },
   { name: '0002_session_opened_at', class: SessionOpenedAtMigration },
   { name: '0003_sso', class: SsoMigration },
   { name: '0004_users', class: UsersMigration },
+  { name: '0005_named_devices', class: NamedDevicesMigration },
 ];

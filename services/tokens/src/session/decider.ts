@@ -8,13 +8,13 @@ const ended = (reason: string) => refuse('headlesskey_token_revoked', 'Token has
 function decide(command: SessionCommand, state: SessionState): Decision<SessionEvent> {
   if (command.type === 'Open') {
     if (state.status !== 'absent') return refuse('headlesskey_internal_error', 'session id already in use');
-    const { sessionId, userId, device, token, refreshUntil } = command;
-    return [issued({ sessionId, userId, device }, token, refreshUntil)];
+    const { sessionId, userId, device, deviceNamed, token, refreshUntil } = command;
+    return [issued({ sessionId, userId, device, deviceNamed }, token, refreshUntil)];
   }
   if (state.status === 'absent') return ended('unknown session');
   switch (command.type) {
     case 'Reopen':
-      // A new login from the same device takes the device's slot: the old token dies with it.
+      // A new login from the same named device takes the device's slot: the old token dies with it.
       return [issued(state, command.token, command.refreshUntil)];
     case 'Refresh':
       return state.status === 'active' ? decideRefresh(command, state) : ended('session ended');
@@ -61,7 +61,7 @@ function decideRefresh(command: Extract<SessionCommand, { type: 'Refresh' }>, st
 }
 
 function issued(
-  s: Pick<SessionFacts, 'sessionId' | 'userId' | 'device'>,
+  s: Pick<SessionFacts, 'sessionId' | 'userId' | 'device' | 'deviceNamed'>,
   token: SessionFacts['current'],
   refreshUntil: number,
 ): SessionEvent {
@@ -74,6 +74,7 @@ function issued(
       issued_at: token.issuedAt,
       expires_at: token.expiresAt,
       device: s.device,
+      device_named: s.deviceNamed,
       refresh_until: refreshUntil,
     },
   };
@@ -88,7 +89,8 @@ function evolve(state: SessionState, event: SessionEvent): SessionState {
     case 'token.issued': {
       const d = event.data;
       const current = { jti: d.jti, issuedAt: d.issued_at, expiresAt: d.expires_at };
-      return { status: 'active', sessionId: d.session_id, userId: d.user_id, device: d.device, refreshUntil: d.refresh_until, current };
+      const facts = { sessionId: d.session_id, userId: d.user_id, device: d.device, deviceNamed: d.device_named ?? false };
+      return { status: 'active', ...facts, refreshUntil: d.refresh_until, current };
     }
     case 'token.refreshed': {
       if (state.status === 'absent') return state;

@@ -10,6 +10,7 @@ const open: SessionCommand = {
   sessionId: sid,
   userId: 3,
   device: 'phone',
+  deviceNamed: true,
   token: t('j1', 1000),
   refreshUntil: 1000 + 14 * 86400,
 };
@@ -86,6 +87,15 @@ describe('session decider', () => {
   it('re-opening from the same device replaces the token and restarts the refresh window', () => {
     const reopen: SessionCommand = { type: 'Reopen', token: t('j9', 5000), refreshUntil: 5000 + 86400 };
     expect(given(open, reopen)).toMatchObject({ status: 'active', current: { jti: 'j9' }, refreshUntil: 5000 + 86400 });
+  });
+
+  it('keeps whether the client named the device through a re-open, and reads an event without the mark as unnamed', () => {
+    const reopen: SessionCommand = { type: 'Reopen', token: t('j9', 5000), refreshUntil: 5000 + 86400 };
+    const [issued] = events(sessionDecider.decide(reopen, given(open)));
+    expect(issued?.data).toMatchObject({ device: 'phone', device_named: true });
+    const { device_named: _, ...older } = issued!.data as Record<string, unknown>;
+    const replayed = sessionDecider.evolve(sessionDecider.initialState, { type: 'token.issued', data: older } as SessionEvent);
+    expect(replayed).toMatchObject({ status: 'active', device: 'phone', deviceNamed: false });
   });
 
   it('evicts an active session once', () => {

@@ -13,11 +13,14 @@ import { type SessionCommand, type SessionState, sessionStream } from './session
 
 type IssueCommand = Static<typeof tokensCommands.issue.request>;
 
-/** The device a login names: `device` in the body or `X-Device-Id`, else the User-Agent. */
+/**
+ * The device as shown (sessions, events): the name the client gave in `device` or `X-Device-Id`,
+ * else its User-Agent. Only a given name identifies a device (see `planLogin`).
+ */
 export const deviceOf = (context: RequestContext) => (context.device || context.userAgent || 'unknown').slice(0, 256);
 
 /**
- * A login: takes a device slot (the same device's own, a free one, or the oldest one's under
+ * A login: takes a device slot (the same named device's own, a free one, or the oldest one's under
  * `evict_oldest`) and signs the session's first token. Slots are decided under a per-user lock,
  * so N+1 parallel logins never leave more than N live sessions.
  */
@@ -48,14 +51,15 @@ export async function openSession(svc: WritingService, tx: Sql, { user, context,
   const token = { jti: randomUUID(), issuedAt: now, expiresAt: now + settings.token_ttl };
   const refreshUntil = now + settings.refresh_ttl;
   const device = deviceOf(context);
-  const plan = planLogin(await lockLiveSessions(tx, user.ID), device, settings.device_limit, settings.device_policy);
+  const named = context.device ? device : undefined;
+  const plan = planLogin(await lockLiveSessions(tx, user.ID), named, settings.device_limit, settings.device_policy);
   if (plan.kind === 'reject') throw new DomainError('headlesskey_device_limit', 'Device limit reached. Log out on another device first.');
   for (const evicted of plan.kind === 'open' ? plan.evict : []) await apply(svc, tx, evicted, { type: 'Evict' }, context, user.ID);
   const sessionId = plan.kind === 'reopen' ? plan.sessionId : randomUUID();
   const command: SessionCommand =
     plan.kind === 'reopen'
       ? { type: 'Reopen', token, refreshUntil }
-      : { type: 'Open', sessionId, userId: user.ID, device, token, refreshUntil };
+      : { type: 'Open', sessionId, userId: user.ID, device, deviceNamed: named !== undefined, token, refreshUntil };
   return apply(svc, tx, sessionId, command, context, user.ID);
 }
 

@@ -14,11 +14,11 @@ export async function projectSession(
   const opened = events.some((e) => e.type === 'token.issued');
   if (opened) {
     await tx.execute(
-      `insert into sessions (id, user_id, device, ip, user_agent, created_at, opened_at, last_seen_at, refresh_until, current_jti, status)
-       values (?, ?, ?, ?, ?, now(), now(), now(), to_timestamp(?), ?, 'active')
+      `insert into sessions (id, user_id, device, device_named, ip, user_agent, created_at, opened_at, last_seen_at, refresh_until, current_jti, status)
+       values (?, ?, ?, ?, ?, ?, now(), now(), now(), to_timestamp(?), ?, 'active')
        on conflict (id) do update set ip = excluded.ip, user_agent = excluded.user_agent, last_seen_at = now(), opened_at = now(),
          refresh_until = excluded.refresh_until, current_jti = excluded.current_jti, status = 'active'`,
-      [state.sessionId, state.userId, state.device, ip, userAgent, state.refreshUntil, state.current.jti],
+      [state.sessionId, state.userId, state.device, state.deviceNamed, ip, userAgent, state.refreshUntil, state.current.jti],
     );
     return;
   }
@@ -50,11 +50,12 @@ export function rotationsWrite(changes: readonly { state: SessionState; ip: stri
  */
 export async function lockLiveSessions(tx: Sql, userId: number): Promise<LiveSession[]> {
   await tx.execute("select pg_advisory_xact_lock(hashtext('device-slots'), ?)", [userId]);
-  const rows = await tx.execute<{ id: string; device: string; last_seen: number }[]>(
-    "select id, device, extract(epoch from last_seen_at)::float8 as last_seen from sessions where user_id = ? and status = 'active' and refresh_until > now()",
+  const rows = await tx.execute<{ id: string; named_device: string | null; last_seen: number }[]>(
+    `select id, case when device_named then device end as named_device, extract(epoch from last_seen_at)::float8 as last_seen
+     from sessions where user_id = ? and status = 'active' and refresh_until > now()`,
     [userId],
   );
-  return rows.map((r) => ({ id: r.id, device: r.device, lastSeen: Number(r.last_seen) }));
+  return rows.map((r) => ({ id: r.id, namedDevice: r.named_device, lastSeen: Number(r.last_seen) }));
 }
 
 /** The user's live sessions; with `openedBefore`, only those logged into (first or again) before it. */

@@ -18,7 +18,10 @@ export interface LiveToken {
 export interface SessionFacts {
   sessionId: string;
   userId: number;
+  /** Shown in the session list; see `deviceNamed`. */
   device: string;
+  /** The client named the device, so its next login from it takes this session back. */
+  deviceNamed: boolean;
   refreshUntil: number;
   current: LiveToken;
   /** The token the current one replaced, and when: presenting it again within the grace answers the current one. */
@@ -29,7 +32,7 @@ export type SessionState = { status: 'absent' } | ({ status: 'active' } & Sessio
 
 /** Times are epoch seconds and ids are drawn by the caller: the decider stays pure. */
 export type SessionCommand =
-  | { type: 'Open'; sessionId: string; userId: number; device: string; token: LiveToken; refreshUntil: number }
+  | { type: 'Open'; sessionId: string; userId: number; device: string; deviceNamed: boolean; token: LiveToken; refreshUntil: number }
   | { type: 'Reopen'; token: LiveToken; refreshUntil: number }
   | { type: 'Refresh'; presentedJti: string; token: LiveToken; now: number; grace: number }
   | { type: 'Revoke'; presentedJti: string }
