@@ -40,14 +40,14 @@ export const validate = (system: TestSystem, token: string): Promise<HttpReply<{
 
 /**
  * A test file's system mailing resets to its own SMTP mailbox: both started before the file's
- * tests (`use` hands them to the file's own variables), both stopped after.
+ * tests (`use` hands them to the file's own variables), both stopped after. `env` adds to the system's.
  */
-export function withMailSystem(use: (system: TestSystem, mailbox: Mailbox) => void): void {
+export function withMailSystem(use: (system: TestSystem, mailbox: Mailbox) => void, env: Record<string, string> = {}): void {
   let mailbox: Mailbox | undefined;
   let system: TestSystem | undefined;
   beforeAll(async () => {
     mailbox = await startMailbox();
-    system = await startTestSystem({ env: mailEnv(mailbox.url) });
+    system = await startTestSystem({ env: { ...mailEnv(mailbox.url), ...env } });
     use(system, mailbox);
   });
   afterAll(async () => {

@@ -18,6 +18,12 @@ export const mailKey = (userId: number): string => `mail:${userId}`;
 export const ipKey = (ip: string): string => `ip:${clientNetwork(ip)}`;
 
 /**
+ * One counter of `key` per client network (`account:7|ip:203.0.113.9`): what one address does
+ * to an account counts apart from what every other address does to it.
+ */
+export const fromClient = (key: string, ip: string): string => `${key}|${ipKey(ip)}`;
+
+/**
  * The unit an IP counter blocks: an IPv4 address (also when written IPv4-mapped), or the /64 of an
  * IPv6 address, since one IPv6 client commonly holds a whole /64 and could rotate through it.
  */

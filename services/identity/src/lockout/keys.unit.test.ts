@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountKey, clientNetwork, ipKey, otpKey } from './keys.js';
+import { accountKey, clientNetwork, fromClient, ipKey, mailKey, otpKey } from './keys.js';
 
 describe('counter keys', () => {
   it('counts a known account by id, whatever was typed', () => {
@@ -11,6 +11,11 @@ describe('counter keys', () => {
     expect(accountKey(undefined, '  ＧＨＯＳＴ ')).toBe('name:ghost');
     expect(accountKey(undefined, 'ghost')).toBe('name:ghost');
     expect(otpKey(undefined, 'Ghost')).toBe('otp-name:ghost');
+  });
+
+  it("counts an account's attempts per client network apart", () => {
+    expect(fromClient(accountKey(7, 'ada'), '::ffff:203.0.113.9')).toBe('account:7|ip:203.0.113.9');
+    expect(fromClient(mailKey(7), '2001:db8:0:1::5')).toBe('mail:7|ip:2001:0db8:0000:0001::/64');
   });
 
   it('keeps an IPv4 address whole, also when IPv4-mapped', () => {

@@ -4,7 +4,7 @@ import { invalidReset } from '../reset/invalid.js';
 import { identifierKey } from '../user/canonical.js';
 import type { Limits } from './counter.js';
 import type { Throttle } from './gate.js';
-import { accountKey, clientNetwork, ipKey, mailKey, otpKey } from './keys.js';
+import { accountKey, clientNetwork, fromClient, ipKey, mailKey, otpKey } from './keys.js';
 
 /**
  * Sign-in attempts have their own streams, apart from the user's: per account when the login
@@ -20,8 +20,13 @@ const BLOCKED = 'Too many failed login attempts from this address. Try again lat
 
 /** Five wrong codes per account per hour, however many codes are asked for (API.md: 5 tries). */
 export const OTP_LIMITS: Limits = { maxAttempts: 5, windowMs: 3600_000, lockoutMs: 3600_000 };
-/** Reset mails per account per hour: enough for a user, too few to flood a mailbox. */
+/** Reset mails per account asked for from one client network per hour: enough for a user. */
 export const MAIL_LIMITS: Limits = { maxAttempts: 5, windowMs: 3600_000, lockoutMs: 3600_000 };
+/**
+ * Reset mails per account per hour from all addresses together: a ceiling against a flooded
+ * mailbox, ten addresses' worth, so that one address (or a few) cannot starve the owner's own.
+ */
+export const MAIL_ACCOUNT_LIMITS: Limits = { maxAttempts: 50, windowMs: 3600_000, lockoutMs: 3600_000 };
 
 /**
  * The account (or typed name) a password is tried against. Known and unknown names lock with the
@@ -69,12 +74,15 @@ export function otpThrottle(userId: number | undefined, typed: string): Throttle
   };
 }
 
-/** Reset mails to one account; over the limit a request is dropped, never answered differently. */
-export function mailThrottle(userId: number): Throttle {
-  return {
-    key: mailKey(userId),
-    limits: MAIL_LIMITS,
-    counts: 'before',
-    refusal: (retryAfter) => new DomainError('headlesskey_rate_limited', undefined, { retry_after: retryAfter }),
-  };
+/**
+ * Reset mails to one account: per client network that asked for them, then all together (see
+ * `MAIL_LIMITS`). Over either limit a request is dropped, never answered differently; one dropped
+ * by its own address's limit counts nothing toward the account's.
+ */
+export function mailThrottles(userId: number, ip: string): Throttle[] {
+  const refusal = (retryAfter: number) => new DomainError('headlesskey_rate_limited', undefined, { retry_after: retryAfter });
+  return [
+    { key: fromClient(mailKey(userId), ip), limits: MAIL_LIMITS, counts: 'before', refusal },
+    { key: mailKey(userId), limits: MAIL_ACCOUNT_LIMITS, counts: 'before', refusal },
+  ];
 }

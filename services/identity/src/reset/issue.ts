@@ -5,7 +5,7 @@ import { credentialStream } from '../credential/credential.js';
 import { credentialDecider } from '../credential/decider.js';
 import type { Identity } from '../identity.js';
 import { openGate } from '../lockout/gate.js';
-import { mailThrottle } from '../lockout/throttles.js';
+import { mailThrottles } from '../lockout/throttles.js';
 import { resetUrl } from '../mail/reset-url.js';
 import { type MailContent, resetCodeMail, resetLinkMail } from '../mail/templates.js';
 import { findByIdentifier } from '../user/read-model.js';
@@ -24,7 +24,7 @@ export interface OutgoingMail {
  * (once per request, however often its mail is retried), makes a fresh secret and stores only
  * its digest, replacing — and so voiding — the user's previous one. Nothing to send for an unknown
  * login, an account without an email, a request overtaken by a newer one, one past its lifetime,
- * or an account over its mail limit.
+ * or an account over its mail limits (per asking address, and in all).
  */
 export async function issueReset(app: Identity, job: MailJob, now = Date.now()): Promise<OutgoingMail | undefined> {
   const { svc } = app;
@@ -34,7 +34,7 @@ export async function issueReset(app: Identity, job: MailJob, now = Date.now()):
   // An account provisioned for an SSO site whose tokens carry no email has nowhere to be mailed.
   if (!found?.user.user_email) return undefined;
   const { user } = found;
-  if (job.attempts === 1 && !(await withinMailLimit(app, user.ID))) return undefined;
+  if (job.attempts === 1 && !(await withinMailLimit(app, user.ID, job.meta.ip ?? ''))) return undefined;
   const secret = newResetSecret(job.delivery);
   const issued = await retryOnConflict(svc.store, async (tx) => {
     const { state } = await decideInTransaction(tx, {
@@ -60,9 +60,9 @@ export async function issueReset(app: Identity, job: MailJob, now = Date.now()):
   return { to: user.user_email, content: composeMail(app.config, user, job.delivery, secret) };
 }
 
-async function withinMailLimit(app: Identity, userId: number): Promise<boolean> {
+async function withinMailLimit(app: Identity, userId: number, ip: string): Promise<boolean> {
   try {
-    await openGate(app.svc.store, [mailThrottle(userId)]);
+    await openGate(app.svc.store, mailThrottles(userId, ip));
     return true;
   } catch (err) {
     if (err instanceof DomainError && err.code === 'headlesskey_rate_limited') return false;
