@@ -13,10 +13,11 @@ interface WpError {
 }
 
 /**
- * Account lockout with the default policy (5 failures in 15 minutes lock for 15 minutes), on two
- * identity replicas. The
- * gateway trusts loopback as a proxy here, so each test comes from its own client address and
- * the per-IP block (20 failures) never gets in the way; identity-ip-block.test.ts tests that.
+ * The fast lockout of an account from one client address with the default policy (5 failures in
+ * 15 minutes lock for 15 minutes), on two identity replicas. The gateway trusts loopback as a
+ * proxy here, so each test comes from client addresses of its own and the per-IP block (20
+ * failures) never gets in the way; identity-ip-block.test.ts tests that, and
+ * identity-account-lock.test.ts the lock of an account from every address.
  */
 describe('account lockout', () => {
   let system: TestSystem;
@@ -57,20 +58,40 @@ describe('account lockout', () => {
     expect(retryAfter).toBeGreaterThan(890);
     expect(retryAfter).toBeLessThanOrEqual(900);
     expect(Number(locked.headers['retry-after'])).toBe(retryAfter);
-    // The login and the email name the same account, and another address does not help.
-    expect((await login(user.email, PASSWORD, client())).body.code).toBe('headlesskey_account_locked');
+    // The login and the email name the same account.
+    expect((await login(user.email, PASSWORD, from)).body.code).toBe('headlesskey_account_locked');
+  });
+
+  it('locks the account only for the address that failed: its owner elsewhere still logs in', async () => {
+    const user = await registerAndLogin(system);
+    const attacker = client();
+    await fail(user.username, attacker, 5);
+    expect((await login(user.username, PASSWORD, attacker)).status).toBe(429);
+    const owner = await login(user.username, PASSWORD, client());
+    expect(owner.status).toBe(200);
+    // The owner's success clears only the owner's own address: the attacker's lock stays.
+    expect((await login(user.username, PASSWORD, attacker)).body.code).toBe('headlesskey_account_locked');
+  });
+
+  it('keeps the administrator able to log in from elsewhere after anonymous failures', async () => {
+    await fail(ADMIN.username, client(), 5);
+    expect((await login(ADMIN.username, ADMIN.password, client())).status).toBe(200);
   });
 
   it('locks unknown usernames the same way, look-alike spellings included, with the same answers', async () => {
     const known = await registerAndLogin(system);
     const ghost = `ghost_${randomBytes(4).toString('hex')}`;
-    const knownFailures = await fail(known.username, client(), 5);
-    const ghostFailures = [...(await fail(ghost, client(), 3)), ...(await fail(` ${ghost.toUpperCase().replace('_', '＿')}`, client(), 2))];
+    const [knownFrom, ghostFrom] = [client(), client()];
+    const knownFailures = await fail(known.username, knownFrom, 5);
+    const ghostFailures = [
+      ...(await fail(ghost, ghostFrom, 3)),
+      ...(await fail(` ${ghost.toUpperCase().replace('_', '＿')}`, ghostFrom, 2)),
+    ];
     for (const [k, g] of knownFailures.map((a, i) => [a, ghostFailures[i]!] as const)) {
       expect({ status: g.status, body: g.body }).toEqual({ status: k.status, body: k.body });
     }
-    const knownLocked = await login(known.username, PASSWORD, client());
-    const ghostLocked = await login(ghost, PASSWORD, client());
+    const knownLocked = await login(known.username, PASSWORD, knownFrom);
+    const ghostLocked = await login(ghost, PASSWORD, ghostFrom);
     expect(ghostLocked.status).toBe(knownLocked.status);
     const { retry_after: ghostRetry, ...ghostData } = ghostLocked.body.data;
     const { retry_after: knownRetry, ...knownData } = knownLocked.body.data;
@@ -140,7 +161,7 @@ describe('account lockout', () => {
       expect(rows.map((r) => r.type)).toEqual([...Array(5).fill('auth.login.failed'), 'auth.account.locked']);
       for (const row of rows) expect(row.meta).toMatchObject({ ip: from['x-forwarded-for'], device: from['x-device-id'] });
       expect(rows[0]?.data).toEqual({ user_id: user.id, reason: 'invalid_credentials' });
-      expect(rows[5]?.data).toMatchObject({ user_id: user.id, lockout_seconds: 900 });
+      expect(rows[5]?.data).toMatchObject({ user_id: user.id, scope: 'client', lockout_seconds: 900 });
       expect(JSON.stringify(rows)).not.toContain('a wrong password');
     } finally {
       await db.end();
@@ -149,8 +170,9 @@ describe('account lockout', () => {
 
   it('is lifted by an administrator, and only by one', async () => {
     const user = await registerAndLogin(system);
-    await fail(user.username, client(), 5);
-    expect((await login(user.username, PASSWORD, client())).status).toBe(429);
+    const from = client();
+    await fail(user.username, from, 5);
+    expect((await login(user.username, PASSWORD, from)).status).toBe(429);
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
     const self = await system.post(`/users/${user.id}/unlock`, undefined, bearer(user.token));
     expect(self).toMatchObject({ status: 403, body: { code: 'headlesskey_forbidden' } });
@@ -160,7 +182,7 @@ describe('account lockout', () => {
       status: 200,
       body: { unlocked: true },
     });
-    expect((await login(user.username, PASSWORD, client())).status).toBe(200);
+    expect((await login(user.username, PASSWORD, from)).status).toBe(200);
     expect((await system.post(`/users/${user.id}/unlock`, undefined, bearer(admin.body.token))).body).toEqual({ unlocked: false });
     expect((await system.post('/users/999999/unlock', undefined, bearer(admin.body.token))).status).toBe(404);
   });

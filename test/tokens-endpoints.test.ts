@@ -30,22 +30,22 @@ describe('token lifecycle endpoints', () => {
   });
   afterAll(() => system?.stop());
 
-  it('/login answers the profile body: token, expiration, expires_in, user', async () => {
+  it('/login answers the profile body: token, expiration, expires_in, user, and the device secret', async () => {
     const user = await register(system);
     const reply = await system.post<Issued>('/login', { username: user.username, password: user.password, device: freshDevice() });
     expect(reply.status).toBe(200);
-    expect(Object.keys(reply.body).sort()).toEqual(['expiration', 'expires_in', 'token', 'user']);
+    expect(Object.keys(reply.body).sort()).toEqual(['device_secret', 'expiration', 'expires_in', 'token', 'user']);
     expect(reply.body.expiration).toMatch(/\+00:00$/);
     expect(reply.body.expires_in).toBe(3600);
     expect(reply.body.user).toMatchObject({ ID: user.id, user_login: user.username, roles: ['subscriber'] });
     expect((await validate(system, reply.body.token)).status).toBe(200);
   });
 
-  it('/token answers the token body with refreshable and jti', async () => {
+  it('/token answers the token body with refreshable and jti, and the device secret', async () => {
     const user = await register(system);
     const reply = await login(system, user, freshDevice());
     expect(reply.status).toBe(200);
-    expect(Object.keys(reply.body).sort()).toEqual(['expiration', 'expires_in', 'jti', 'refreshable', 'token', 'user']);
+    expect(Object.keys(reply.body).sort()).toEqual(['device_secret', 'expiration', 'expires_in', 'jti', 'refreshable', 'token', 'user']);
     expect(reply.body.refreshable).toBe(true);
     expect(claimsOf(reply.body.token).jti).toBe(reply.body.jti);
   });

@@ -42,6 +42,8 @@ export const Settings = Type.Object({
   window: Type.Integer({ minimum: 60, maximum: 86_400, default: 900 }),
   lockout: Type.Integer({ minimum: 60, maximum: 86_400, default: 900 }),
   ip_max_attempts: Type.Integer({ minimum: 1, maximum: 100_000, default: 20 }),
+  /** Failures of one account from every address together; NIST SP 800-63B-4 allows at most 100. */
+  account_max_attempts: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
   device_limit: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
   device_policy: Type.Union([Type.Literal('reject'), Type.Literal('evict_oldest')], { default: 'reject' }),
   log_retention_days: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
@@ -67,6 +69,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   window: 900,
   lockout: 900,
   ip_max_attempts: 20,
+  account_max_attempts: 100,
   device_limit: 0,
   device_policy: 'reject',
   log_retention_days: 90,

@@ -168,6 +168,7 @@ describe('routing', () => {
             username: { type: 'string', required: true },
             password: { type: 'string', required: true },
             device: { type: 'string', required: false },
+            device_secret: { type: 'string', required: false },
           },
         },
       ],

@@ -101,6 +101,7 @@ export function tokenReply(extra: Record<string, unknown> = {}) {
     refreshable: true,
     jti: '545086b9-450f-488b-a70d-3047d14d1101',
     user: { ID: 1, user_login: 'admin', user_email: 'admin@example.com', display_name: 'Administrator', roles: ['administrator'] },
+    device_secret: 'q0XbE3Jx7v2Lr9tKp1Wm5Zs8Yc4Nd6Hf0Ga2Ue7Io3',
     ...extra,
   };
 }

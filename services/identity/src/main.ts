@@ -4,6 +4,7 @@ import { bootstrapAdministrator } from './admin/bootstrap.js';
 import { readIdentityConfig } from './config.js';
 import { changePasswordHandler } from './credential/change-password.js';
 import type { Identity } from './identity.js';
+import { sweepKnownDevices } from './known-devices/store.js';
 import { sweepCounters } from './lockout/store.js';
 import { unlockUserHandler } from './lockout/unlock.js';
 import { loginHandler } from './login/login.js';
@@ -45,6 +46,7 @@ await runService('identity', async (rt) => {
   const worker = startMailWorker({ app, mailer, logger: rt.logger });
   const sweep = setInterval(() => {
     sweepCounters(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping attempt counters failed'));
+    sweepKnownDevices(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping known devices failed'));
   }, SWEEP_MS);
   svc.server
     .on(identityCommands.register, registerHandler(app))

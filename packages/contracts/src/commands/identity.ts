@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { ChangePasswordBody, ForgotPasswordBody, RegisterBody, ResetPasswordBody, TokenBody } from '../http/bodies.js';
-import { RegisterReply, TokenReply } from '../http/replies.js';
+import { LoginReply, RegisterReply } from '../http/replies.js';
 import { Settings, SettingsPatch } from '../settings.js';
 import { RequestContext, Role, UserView } from '../user.js';
 import { defineCommand } from './define.js';
@@ -11,8 +11,8 @@ const Message = Type.Object({ message: Type.String() });
 
 export const register = defineCommand('identity', 'register', Type.Composite([RegisterBody, Context]), RegisterReply);
 
-/** Checks the password, records the attempt, and asks the tokens service for a session. */
-export const login = defineCommand('identity', 'login', Type.Composite([TokenBody, Context]), TokenReply);
+/** Checks the password, records the attempt, asks the tokens service for a session, and answers a device secret. */
+export const login = defineCommand('identity', 'login', Type.Composite([TokenBody, Context]), LoginReply);
 
 /** The current profile of a user, for `/me` and for refreshed tokens. */
 export const getUser = defineCommand('identity', 'getUser', Type.Object({ user_id: UserId }), UserView);

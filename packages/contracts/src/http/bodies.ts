@@ -9,6 +9,17 @@ const Login = Type.String({ minLength: 1, maxLength: 254 });
 const Password = Type.String({ minLength: 1, maxLength: 4096 });
 const Token = Type.String({ minLength: 1, maxLength: 8192 });
 
+/**
+ * The `device_secret` of an earlier successful login's answer, sent back by the same browser or
+ * app: proof of a device that logged in before, which passes the account-wide lockout.
+ */
+export const DeviceSecret = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  description:
+    "The `device_secret` an earlier login on this device answered. A login that presents a live one is not held by the account-wide lockout (the lockout of the account and the client's address still holds). Keep it as you would a refresh token.",
+});
+
 export const TokenBody = Type.Object({
   username: Login,
   password: Password,
@@ -20,6 +31,7 @@ export const TokenBody = Type.Object({
         'Names the device: a later login naming it takes its session back. Without it (or `X-Device-Id`) every login opens a session of its own.',
     }),
   ),
+  device_secret: Type.Optional(DeviceSecret),
 });
 export type TokenBody = Static<typeof TokenBody>;
 

@@ -14,6 +14,20 @@ export type IssuedToken = Static<typeof IssuedToken>;
 export const TokenReply = Type.Composite([IssuedToken, Type.Object({ user: UserView })]);
 export type TokenReply = Static<typeof TokenReply>;
 
+/**
+ * A password login's answer: the token answer, and the device secret the device presents on its
+ * next logins (`device_secret` in the body) to be let through the account-wide lockout.
+ */
+export const LoginReply = Type.Composite([
+  TokenReply,
+  Type.Object({
+    device_secret: Type.String({
+      description: "Proof that this device logged in: send it as `device_secret` on this device's next logins.",
+    }),
+  }),
+]);
+export type LoginReply = Static<typeof LoginReply>;
+
 export const RegisterReply = Type.Object({
   user_id: Type.Integer(),
   user: UserView,

@@ -13,7 +13,7 @@ const login = defineRoute({
   summary: 'Log in (profile answer)',
   description: "The `/token` login, answered with the plugin's profile body.",
   body: TokenBody,
-  response: Type.Pick(identityCommands.login.reply, ['token', 'expiration', 'expires_in', 'user']),
+  response: Type.Pick(identityCommands.login.reply, ['token', 'expiration', 'expires_in', 'user', 'device_secret']),
   handle: ({ body, request, bus }) => bus.send(identityCommands.login, { ...body, context: request.requestContext }),
 });
 

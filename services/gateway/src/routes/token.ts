@@ -10,7 +10,8 @@ export const tokenRoutes: RouteGroup = {
       method: 'POST',
       url: '/token',
       summary: 'Log in for a token',
-      description: '`username` may be the login or the email. Failures count towards the brute-force lockout of the account and the IP.',
+      description:
+        "`username` may be the login or the email. Failures count towards the lockouts of the client address, of the account from that address, and of the account from every address; a live `device_secret` from an earlier login on this device passes the last one. The answer carries the `device_secret` for this device's next logins.",
       body: TokenBody,
       response: identityCommands.login.reply,
       handle: ({ body, request, bus }) => bus.send(identityCommands.login, { ...body, context: request.requestContext }),

@@ -2,8 +2,9 @@ import type { identityCommands } from '@headlesskey/contracts';
 import { type CommandMeta, DomainError, decideInTransaction, metaFrom, retryOnConflict } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { Identity } from '../identity.js';
+import { forgetKnownDevices } from '../known-devices/store.js';
 import { openGate, settle, settleNow } from '../lockout/gate.js';
-import { accountThrottle, ipThrottle, signInStream } from '../lockout/throttles.js';
+import { signInStream, signInThrottles } from '../lockout/throttles.js';
 import { hashPassword, verifyPassword } from '../passwords/hashing.js';
 import { voidReset } from '../reset/store.js';
 import { credentialStream } from './credential.js';
@@ -18,9 +19,10 @@ const INCORRECT = 'The current password is incorrect.';
 
 /**
  * `POST /change-password`: a valid token is not enough, the current password is asked too, and
- * checking it is an attempt like a login's: counted against the account and the IP first, and a
- * wrong one is a failure toward the lockout. The new hash, `password.changed` and the cleared count
- * commit together; every session of the user ends before the answer.
+ * checking it is an attempt like a login's: counted against the IP and the account from it first,
+ * and a wrong one is a failure toward the lockout. The new hash, `password.changed`, the cleared
+ * count and the forgotten known devices commit together; every session of the user ends before
+ * the answer.
  */
 export function changePasswordHandler(app: Identity) {
   const { svc } = app;
@@ -30,9 +32,12 @@ export function changePasswordHandler(app: Identity) {
     const { user } = found;
     app.policy.assertAcceptable(cmd.new_password, { username: user.user_login, email: user.user_email });
     const settings = svc.settings.current();
-    // As a login's: counted and checked together once a bcrypt slot is free.
+    // As a login's: counted and checked together once a bcrypt slot is free. The caller's session
+    // proves a device that logged in, as a device secret would: the account-wide lock, which
+    // anyone can set off, never stops the owner from changing the password.
+    const throttles = signInThrottles(settings, cmd.context.ip, { userId: user.ID, typed: user.user_login, knownDevice: true });
     const { pass, matched } = await app.passwordWork.run(deadline, async () => {
-      const pass = await openGate(svc.store, [ipThrottle(settings, cmd.context.ip), accountThrottle(settings, user.ID, user.user_login)]);
+      const pass = await openGate(svc.store, throttles);
       return { pass, matched: await verifyPassword(cmd.current_password, found.passwordHash) };
     });
     const ctx = { scope: svc.scope, meta: metaFrom(cmd.context, user.ID) };
@@ -56,6 +61,7 @@ export function changePasswordHandler(app: Identity) {
       });
       await setPasswordHash(tx, user.ID, passwordHash, new Date(at));
       await voidReset(tx, user.ID);
+      await forgetKnownDevices(tx, user.ID);
       await settle(tx, ctx, pass, 'success');
     });
     await endAllSessions(svc, user.ID, 'password_changed', cmd.context);

@@ -23,6 +23,9 @@ export const ipKey = (ip: string): string => `ip:${clientNetwork(ip)}`;
  */
 export const fromClient = (key: string, ip: string): string => `${key}|${ipKey(ip)}`;
 
+/** What every per-client counter of `key` starts with. */
+export const clientsOf = (key: string): string => `${key}|ip:`;
+
 /**
  * The unit an IP counter blocks: an IPv4 address (also when written IPv4-mapped), or the /64 of an
  * IPv6 address, since one IPv6 client commonly holds a whole /64 and could rotate through it.

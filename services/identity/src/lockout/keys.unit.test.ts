@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountKey, clientNetwork, fromClient, ipKey, mailKey, otpKey } from './keys.js';
+import { accountKey, clientNetwork, clientsOf, fromClient, ipKey, mailKey, otpKey } from './keys.js';
 
 describe('counter keys', () => {
   it('counts a known account by id, whatever was typed', () => {
@@ -16,6 +16,8 @@ describe('counter keys', () => {
   it("counts an account's attempts per client network apart", () => {
     expect(fromClient(accountKey(7, 'ada'), '::ffff:203.0.113.9')).toBe('account:7|ip:203.0.113.9');
     expect(fromClient(mailKey(7), '2001:db8:0:1::5')).toBe('mail:7|ip:2001:0db8:0000:0001::/64');
+    expect(fromClient(accountKey(7, 'ada'), '203.0.113.9').startsWith(clientsOf('account:7'))).toBe(true);
+    expect(fromClient(accountKey(70, 'ada'), '203.0.113.9').startsWith(clientsOf('account:7'))).toBe(false);
   });
 
   it('keeps an IPv4 address whole, also when IPv4-mapped', () => {

@@ -67,6 +67,12 @@ export async function readCounters(tx: Sql, keys: readonly string[]): Promise<Lo
   return { now: Math.max(...rows.map((row) => row.now)), counters };
 }
 
+/** The keys of the counters under `prefix` (an account's per-client counters). */
+export async function keysUnder(tx: Sql, prefix: string): Promise<string[]> {
+  const rows = await tx.execute<{ key: string }[]>('select key from attempt_counters where starts_with(key, ?)', [prefix]);
+  return rows.map((row) => row.key);
+}
+
 /** Writes decided counters back, in the transaction that locked them. */
 export async function saveCounters(tx: Sql, counters: ReadonlyMap<string, Counter>): Promise<void> {
   if (counters.size === 0) return;

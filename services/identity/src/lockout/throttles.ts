@@ -28,20 +28,46 @@ export const MAIL_LIMITS: Limits = { maxAttempts: 5, windowMs: 3600_000, lockout
  */
 export const MAIL_ACCOUNT_LIMITS: Limits = { maxAttempts: 50, windowMs: 3600_000, lockoutMs: 3600_000 };
 
+/** The account-wide count spans a day: a slow guesser from many addresses still reaches it. */
+export const ACCOUNT_WINDOW_MS = 24 * 3600_000;
+
 /**
- * The account (or typed name) a password is tried against. Known and unknown names lock with the
- * same answer and the same `retry_after`, so the lock tells nothing about who exists.
+ * The throttles a password check goes through, in order: the client's address across usernames,
+ * the account from that address (the fast lock: `max_attempts` in `window`), and the account from
+ * every address (`account_max_attempts` in a day). A client proving a device that logged in
+ * before (`knownDevice`) skips only the last: strangers who lock an account lock it for strangers.
  */
-export function accountThrottle(settings: Settings, userId: number | undefined, typed: string): Throttle {
+export function signInThrottles(
+  settings: Settings,
+  ip: string,
+  account: { userId: number | undefined; typed: string; knownDevice: boolean },
+): Throttle[] {
+  const { userId, typed, knownDevice } = account;
+  const fast = { maxAttempts: settings.max_attempts, windowMs: settings.window * 1000, lockoutMs: settings.lockout * 1000 };
+  const wide = { maxAttempts: settings.account_max_attempts, windowMs: ACCOUNT_WINDOW_MS, lockoutMs: settings.lockout * 1000 };
+  const fromThisClient = accountThrottle(fromClient(accountKey(userId, typed), ip), fast, userId, typed, 'client');
+  const fromEveryClient = accountThrottle(accountKey(userId, typed), wide, userId, typed, 'account');
+  return [ipThrottle(settings, ip), fromThisClient, ...(knownDevice ? [] : [fromEveryClient])];
+}
+
+/**
+ * An account (or typed name) a password is tried against, from one client or from all (`scope`).
+ * Known and unknown names lock with the same answer and the same `retry_after`, so the lock tells
+ * nothing about who exists. Every attempt counts before its check and a success clears the count.
+ */
+function accountThrottle(key: string, limits: Limits, userId: number | undefined, typed: string, scope: 'client' | 'account'): Throttle {
   return {
-    key: accountKey(userId, typed),
-    limits: { maxAttempts: settings.max_attempts, windowMs: settings.window * 1000, lockoutMs: settings.lockout * 1000 },
+    key,
+    limits,
     counts: 'before',
     refusal: (retryAfter) => new DomainError('headlesskey_account_locked', LOCKED, { retry_after: retryAfter }),
     lockedFacts: (until, seconds) => ({
       stream: signInStream(userId, typed),
       events: [
-        { type: 'auth.account.locked', data: { user_id: userId ?? null, locked_until: until.toISOString(), lockout_seconds: seconds } },
+        {
+          type: 'auth.account.locked',
+          data: { user_id: userId ?? null, scope, locked_until: until.toISOString(), lockout_seconds: seconds },
+        },
       ],
     }),
   };
@@ -51,7 +77,7 @@ export function accountThrottle(settings: Settings, userId: number | undefined, 
  * The client's address, across every username. Only failures count, once known: many honest users
  * behind one address log in at once, and their attempts in flight must not block it.
  */
-export function ipThrottle(settings: Settings, ip: string): Throttle {
+function ipThrottle(settings: Settings, ip: string): Throttle {
   return {
     key: ipKey(ip),
     limits: { maxAttempts: settings.ip_max_attempts, windowMs: settings.window * 1000, lockoutMs: settings.lockout * 1000 },

@@ -6,9 +6,10 @@ import { credentialDecider } from '../credential/decider.js';
 import { endAllSessions } from '../credential/end-sessions.js';
 import { setPasswordHash } from '../credential/read-model.js';
 import type { Identity } from '../identity.js';
-import { clearCounters, openGate, settleNow } from '../lockout/gate.js';
-import { accountKey, otpKey } from '../lockout/keys.js';
+import { forgetKnownDevices } from '../known-devices/store.js';
+import { openGate, settleNow } from '../lockout/gate.js';
 import { otpThrottle } from '../lockout/throttles.js';
+import { liftAccountLocks } from '../lockout/unlock.js';
 import { hashPassword } from '../passwords/hashing.js';
 import { canonicalEmail, canonicalName } from '../user/canonical.js';
 import { invalidReset } from './invalid.js';
@@ -52,8 +53,10 @@ export function resetPasswordHandler(app: Identity) {
         meta,
       });
       await setPasswordHash(tx, userId, passwordHash, new Date(at));
-      // Proving the mailbox is proof enough: the account's lockout and wrong-code count end here.
-      await clearCounters(tx, [accountKey(userId, cmd.login), otpKey(userId, cmd.login)]);
+      // Proving the mailbox is proof enough: the account's lockouts and wrong-code count end here.
+      await liftAccountLocks(tx, userId, cmd.login);
+      // Every session ends, and every device must log in again to be known.
+      await forgetKnownDevices(tx, userId);
     });
     await endAllSessions(svc, userId, 'password_reset', cmd.context);
     return { message: UPDATED };

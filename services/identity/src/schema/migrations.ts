@@ -91,9 +91,23 @@ export class SettingsMigration extends Migration {
   }
 }
 
+/** Devices that logged in before, by the digest of their device secret (see known-devices/store.ts). */
+export class KnownDevicesMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`create table known_devices (
+      digest text primary key,
+      user_id integer not null,
+      created_at timestamptz not null default now(),
+      last_used_at timestamptz not null default now()
+    )`);
+    this.addSql('create index known_devices_by_user on known_devices (user_id, last_used_at)');
+  }
+}
+
 export const identityMigrations = [
   { name: '0001_users', class: UsersMigration },
   { name: '0002_reset_and_lockout', class: ResetAndLockoutMigration },
   { name: '0003_sso_links', class: SsoLinksMigration },
   { name: '0004_settings', class: SettingsMigration },
+  { name: '0005_known_devices', class: KnownDevicesMigration },
 ];
