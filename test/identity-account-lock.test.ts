@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putSettings, serviceDb } from './support/settings.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
@@ -11,6 +11,7 @@ interface LoginReply {
   data: { status: number; retry_after?: number };
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const NEW_PASSWORD = 'a brand new passphrase for testing';
 const WRONG = 'a wrong password for sure';
 /** Low enough to reach from two addresses, each of which locks itself after its fifth failure. */
@@ -82,6 +83,27 @@ describe('account-wide lockout and known devices', () => {
     const output = system.processes.map((p) => p.output()).join('\n');
     expect(output).toContain('identity');
     for (const secret of secrets) expect(output).not.toContain(secret);
+  });
+
+  it("keeps a user's 50 most recently used devices", async () => {
+    const user = await registerAndLogin(system);
+    const secrets = [];
+    // Fifty devices besides the one that logged in at registration, which is forgotten.
+    for (let i = 0; i < 50; i++) secrets.push((await login(user.username, PASSWORD, address())).body.device_secret);
+    // The first device comes back, and is the most recently used now: a new one forgets the second.
+    expect((await login(user.username, PASSWORD, address(), secrets[0])).body.device_secret).toBe(secrets[0]);
+    secrets.push((await login(user.username, PASSWORD, address())).body.device_secret);
+    const db = await serviceDb(system, 'identity');
+    try {
+      const { rows } = await db.query<{ digest: string }>('select digest from known_devices where user_id = $1', [user.id]);
+      const digests = new Set(rows.map((r) => r.digest));
+      expect(digests.size).toBe(50);
+      expect(digests.has(sha256(secrets[0]!))).toBe(true);
+      expect(digests.has(sha256(secrets[1]!))).toBe(false);
+      expect(digests.has(sha256(secrets[50]!))).toBe(true);
+    } finally {
+      await db.end();
+    }
   });
 
   it('locks an account for strangers from every address, but not for a device that logged in before', async () => {

@@ -11,7 +11,7 @@ const login = defineRoute({
   method: 'POST',
   url: '/login',
   summary: 'Log in (profile answer)',
-  description: "The `/token` login, answered with the plugin's profile body.",
+  description: "The `/token` login, answered with the plugin's profile body and this device's `device_secret`.",
   body: TokenBody,
   response: Type.Pick(identityCommands.login.reply, ['token', 'expiration', 'expires_in', 'user', 'device_secret']),
   handle: ({ body, request, bus }) => bus.send(identityCommands.login, { ...body, context: request.requestContext }),
