@@ -14,7 +14,7 @@ export { type RunningService, runService, type ServiceRuntime } from './lifecycl
 export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { type Cursor, decodeCursor, encodeCursor } from './paging/cursor.js';
-export { openSettingsBucket, type SettingsBucket } from './settings/settings-bucket.js';
+export { type BucketPlace, openSettingsBucket, type SettingsBucket } from './settings/settings-bucket.js';
 export { type SettingsReader, watchSettings } from './settings/settings-reader.js';
 export { databaseUrl, ensureDatabase, openStore, type Store, type StoreOptions } from './store/database.js';
 export { type DecideManyOptions, decideMany, isDecided, type StreamCommand } from './store/decide-many.js';
