@@ -1,5 +1,6 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { hasCanonicalSignature } from '../jwt/compact.js';
 import { KEY_HEADER_PARAMETERS } from '../jwt/verify.js';
 import type { Refused } from './rules.js';
 import type { SiteRow } from './site.js';
@@ -7,7 +8,7 @@ import type { SiteRow } from './site.js';
 export type RemoteVerification = { ok: true; claims: Record<string, unknown> } | ({ ok: false } & Refused);
 
 const MAX_TOKEN_LENGTH = 8192;
-/** Clock skew tolerated between the two sites for `exp`, `nbf` and `iat`. */
+/** Clock skew tolerated between the two sites (two clocks) for `exp`, `nbf` and `iat`; the README says so. */
 const SKEW_SECONDS = 5;
 const JWKS_TIMEOUT_MS = 5000;
 
@@ -56,6 +57,7 @@ export class RemoteKeys {
  */
 export async function verifyRemoteToken(token: string, site: SiteRow, keys: RemoteKeys): Promise<RemoteVerification> {
   if (token.length > MAX_TOKEN_LENGTH) return invalid('token too large');
+  if (!hasCanonicalSignature(token)) return invalid('signature not canonical base64url');
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(token);
