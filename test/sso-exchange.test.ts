@@ -131,6 +131,68 @@ describe('SSO exchange between two sites', () => {
     }
   });
 
+  it('keeps no tokens transaction open while identity or the token.claims hook is asked', async () => {
+    const [identityDb, tokensDb] = await Promise.all([serviceDb(b.system, 'identity'), serviceDb(b.system, 'tokens')]);
+    /** Transactions of the tokens store left open, idle, since before `since`: held across a request. */
+    const heldOpen = async (since: Date) =>
+      (
+        await tokensDb.query(
+          `select query from pg_stat_activity
+           where datname = current_database() and state = 'idle in transaction' and xact_start <= $1`,
+          [since],
+        )
+      ).rows;
+    try {
+      // Identity is held on the lock it takes for the remote user, as a concurrent exchange would hold it.
+      const user = await userOn(a);
+      await identityDb.query('begin');
+      await identityDb.query("select pg_advisory_xact_lock(hashtext('sso-link'), hashtext($1 || chr(10) || $2))", [
+        'site-a',
+        String(user.id),
+      ]);
+      const first = exchangeBody(b, 'site-a', aOnB, await tokenOf(a, user));
+      const waiting = await eventually(async () => {
+        const { rows } = await tokensDb.query('select now() as at');
+        const blocked = await identityDb.query(
+          "select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'",
+        );
+        return blocked.rows.length > 0 ? (rows[0].at as Date) : undefined;
+      });
+      expect(await heldOpen(waiting)).toEqual([]);
+      await identityDb.query('commit');
+      expect((await first).status).toBe(200);
+
+      // The hook is held until the tokens store has been looked at.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let asked!: (at: Date) => void;
+      const askedAt = new Promise<Date>((resolve) => {
+        asked = resolve;
+      });
+      const sub = busB.nc.subscribe(b.system.names.hook('token.claims'), {
+        callback: (_err, msg) => {
+          asked(new Date());
+          void held.then(() => msg.respond(JSON.stringify({ claims: {} })));
+        },
+      });
+      try {
+        await busB.nc.flush();
+        const second = exchangeBody(b, 'site-a', aOnB, await tokenOf(a, user));
+        expect(await heldOpen(await askedAt)).toEqual([]);
+        release();
+        expect((await second).status).toBe(200);
+      } finally {
+        release();
+        sub.unsubscribe();
+      }
+    } finally {
+      await identityDb.query('rollback').catch(() => undefined);
+      await Promise.all([identityDb.end(), tokensDb.end()]);
+    }
+  });
+
   it('accepts each remote token once, even from two requests at the same moment', async () => {
     const user = await userOn(a);
     const token = await tokenOf(a, user);
