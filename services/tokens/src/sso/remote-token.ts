@@ -1,5 +1,6 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { type GuardOptions, guardedFetch } from '@headlesskey/platform';
+import { createRemoteJWKSet, customFetch, decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { hasCanonicalSignature } from '../jwt/compact.js';
 import { KEY_HEADER_PARAMETERS } from '../jwt/verify.js';
 import type { Refused } from './rules.js';
@@ -18,13 +19,19 @@ const invalid = (reason: string): RemoteVerification => ({ ok: false, refused: '
 
 /**
  * The verification keys of connected sites, built once per version of a site's key settings: a JWKS
- * is fetched by jose's remote key set (with a timeout, a cooldown and a cache), a PEM or an HS256
- * secret is imported once.
+ * is fetched by jose's remote key set (with a timeout, a cooldown and a cache) through the outbound
+ * guard, which checks the addresses at each connection; a PEM or an HS256 secret is imported once.
  */
 export class RemoteKeys {
   private readonly keys = new Map<string, { version: string; key: SiteKey }>();
+  private readonly fetch: ReturnType<typeof guardedFetch>;
 
-  constructor(private readonly jwksTimeoutMs = JWKS_TIMEOUT_MS) {}
+  constructor(
+    readonly guard: GuardOptions,
+    private readonly jwksTimeoutMs = JWKS_TIMEOUT_MS,
+  ) {
+    this.fetch = guardedFetch(guard);
+  }
 
   keyOf(site: SiteRow): SiteKey {
     // The key material itself, not a timestamp: any change on any replica builds a new key.
@@ -44,7 +51,7 @@ export class RemoteKeys {
     if (site.verification === 'hs256' && site.hs256_secret) return createSecretKey(Buffer.from(site.hs256_secret, 'utf8'));
     if (site.verification === 'public_key' && site.public_key) return createPublicKey(site.public_key);
     if (site.verification === 'jwks' && site.jwks_url) {
-      return createRemoteJWKSet(new URL(site.jwks_url), { timeoutDuration: this.jwksTimeoutMs });
+      return createRemoteJWKSet(new URL(site.jwks_url), { timeoutDuration: this.jwksTimeoutMs, [customFetch]: this.fetch });
     }
     throw new Error(`site ${site.site_key} has no key material for ${site.verification}`);
   }
@@ -95,7 +102,10 @@ function rejectionOf(err: unknown, site: SiteRow): RemoteVerification {
   throw err;
 }
 
-/** A timeout, a network failure, or an answer that is not a 200 JSON key set (jose's generic error). */
+/**
+ * A timeout, a network failure, a connection the outbound guard refused, or an answer that is
+ * not a 200 JSON key set (jose's generic error).
+ */
 function jwksUnreachable(err: unknown): boolean {
   if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return true;
   if (err instanceof errors.JOSEError) return err.constructor === errors.JOSEError;
