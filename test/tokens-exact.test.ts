@@ -19,6 +19,7 @@ import {
   TOKENS_ENV,
   validate,
 } from './support/tokens.js';
+import { newUser } from './support/users.js';
 
 /** The longest `token_ttl` the settings accept (30 days): no token of ours outlives it. */
 const LONGEST_TTL = 30 * 86_400;
@@ -90,6 +91,7 @@ describe('tokens, exactly', () => {
       expect(reply.headers['cache-control'], what).toBe('no-store');
       expect(reply.headers.pragma, what).toBe('no-cache');
     };
+    expectNoStore(await system.post('/register', newUser('nostore')), 'POST /register');
     const user = await register(system);
     const issued = await login(system, user, freshDevice());
     expectNoStore(issued, 'POST /token');

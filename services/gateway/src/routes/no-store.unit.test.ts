@@ -7,6 +7,7 @@ describe('answers never stored by caches', () => {
     const routes = API_ROUTES.flatMap((group) => group.routes);
     expect(routes.filter(carriesCredential).map(routeKey).sort()).toEqual([
       'POST /login',
+      'POST /register',
       'POST /sso/exchange',
       'POST /sso/sites',
       'POST /sso/sites/{key}/rotate-secret',

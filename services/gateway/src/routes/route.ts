@@ -122,12 +122,24 @@ function toFastifyRoute(route: ApiRoute, bus: CommandClient, settings: LiveSetti
 const CREDENTIAL_FIELDS = ['token', 'secret'];
 
 /**
- * Whether a route's answers carry a token or a secret, read from its response schema, so a new
- * route that answers one is covered without anyone remembering to say so.
+ * Whether a route's answers carry a token or a secret anywhere in them (`/register`'s is nested),
+ * read from its response schema, so a new route that answers one is covered without anyone
+ * remembering to say so.
  */
 export function carriesCredential(route: Pick<ApiRoute, 'response'>): boolean {
-  const properties = (route.response as Partial<TObject> | undefined)?.properties ?? {};
-  return CREDENTIAL_FIELDS.some((field) => Object.hasOwn(properties, field));
+  return route.response !== undefined && hasCredentialField(route.response);
+}
+
+function hasCredentialField(schema: TSchema): boolean {
+  const properties: Record<string, TSchema> = schema.properties ?? {};
+  if (CREDENTIAL_FIELDS.some((field) => Object.hasOwn(properties, field))) return true;
+  const nested: TSchema[] = [
+    ...Object.values(properties),
+    ...(schema.items ? [schema.items] : []),
+    ...(schema.anyOf ?? []),
+    ...(schema.allOf ?? []),
+  ];
+  return nested.some(hasCredentialField);
 }
 
 /**
