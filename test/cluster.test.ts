@@ -1,10 +1,15 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { freePort, type RunningSystem, startSystem } from '@headlesskey/local';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUrls, dropInstance, uniqueInstance } from './support/instance.js';
 import { type NatsCluster, startNatsCluster } from './support/nats-cluster.js';
 import { eventually, newUser, PASSWORD } from './support/users.js';
+
+const AUDIT_CLI = fileURLToPath(new URL('../services/audit/dist/cli.js', import.meta.url));
 
 /** Production's shape: NATS as a 3-node JetStream cluster, the event stream replicated on all three. */
 describe('on a 3-node NATS cluster', () => {
@@ -56,5 +61,27 @@ describe('on a 3-node NATS cluster', () => {
     );
     const valid = await post('/token/validate', { token: login.token });
     expect(valid.status).toBe(200);
+  });
+
+  it('gives the settings bucket the configured replicas when the audit CLI is the first to open it', async () => {
+    const fresh = uniqueInstance();
+    const env = {
+      ...process.env,
+      HEADLESSKEY_INSTANCE: fresh.instance,
+      NATS_URL: cluster.url,
+      DATABASE_URL: backendUrls().databaseUrl,
+      HEADLESSKEY_STREAM_REPLICAS: '3',
+      LOG_LEVEL: 'silent',
+    };
+    // Whether the rebuild itself succeeds (there is no event stream yet) is not the point here.
+    await new Promise((done) => execFile(process.execPath, [AUDIT_CLI, 'rebuild'], { env }, done));
+    const nc = await connect({ servers: cluster.url.split(',') });
+    try {
+      const status = await (await new Kvm(nc).open(fresh.settingsBucket)).status();
+      expect(status.replicas).toBe(3);
+    } finally {
+      await nc.close();
+      await dropInstance(fresh).catch(() => undefined);
+    }
   });
 });

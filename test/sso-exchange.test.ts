@@ -62,7 +62,7 @@ describe('SSO exchange between two sites', () => {
     }
   };
 
-  it('HS256: A’s token becomes a session on B (a new account), and B’s token a session on A (linked by email)', async () => {
+  it('HS256: A’s token becomes a session on B (a new account); B’s token for it is not linked by email on A to Ada’s account, which has a password', async () => {
     const ada = await userOn(a);
     const onB = await exchangeBody(b, 'site-a', aOnB, ada.token);
     expect(onB.status).toBe(200);
@@ -88,12 +88,29 @@ describe('SSO exchange between two sites', () => {
     expect(again.status).toBe(200);
     expect(again.body.user.ID).toBe(onB.body.user.ID);
 
-    // Back: B's token on A is Ada's own account there, found by her email.
-    const back = await exchangeHeaders(a, 'site-b', bOnA, onB.body.token);
-    expect(back.status).toBe(200);
-    expect(back.body.user).toMatchObject({ ID: ada.id, user_login: ada.username });
-    const linked = await busA.waitForEvent('sso.exchanged', (e) => e.data.remote_sub === String(onB.body.user.ID));
-    expect(linked.data).toMatchObject({ site_key: 'site-b', user_id: ada.id, link: 'email' });
+    // Back: B's token carries Ada's email, but her account on A has a password, so whoever holds
+    // the address there may not be her: site-b links by email, yet not to that account.
+    const usersOnA = await usersOf(a);
+    expectRefused(await exchangeHeaders(a, 'site-b', bOnA, onB.body.token), 'headlesskey_user_exists');
+    await rejection(busA, 'site-b', 'headlesskey_user_exists');
+    expect(await usersOf(a)).toBe(usersOnA);
+  });
+
+  it('never links by email to an account registered with a password: a squatter gets nothing', async () => {
+    const victim = newUser('victim');
+    await userOn(a, victim);
+    // Before the victim ever comes to B, someone registers there with her email and a password they know.
+    const squatter = await userOn(b, { ...newUser('squat'), email: victim.email });
+    const linking = await connect(b, a, 'site-a-link', { link_by_email: true });
+    expectRefused(await exchangeBody(b, 'site-a-link', linking, await tokenOf(a, victim)), 'headlesskey_forbidden');
+    expect((await sitesApi(b, 'PATCH', '/site-a-link', { provision_users: true })).status).toBe(200);
+    expectRefused(await exchangeBody(b, 'site-a-link', linking, await tokenOf(a, victim)), 'headlesskey_user_exists');
+    const db = await serviceDb(b.system, 'identity');
+    try {
+      expect((await db.query('select 1 from sso_links where user_id = $1', [squatter.id])).rows).toEqual([]);
+    } finally {
+      await db.end();
+    }
   });
 
   it('asks the token.claims hook for the session it opens, as a login does', async () => {
@@ -111,6 +128,68 @@ describe('SSO exchange between two sites', () => {
       expect(claimsOf(onB.body.token)).toMatchObject({ tier: 'gold-login', sub: String(onB.body.user.ID) });
     } finally {
       sub.unsubscribe();
+    }
+  });
+
+  it('keeps no tokens transaction open while identity or the token.claims hook is asked', async () => {
+    const [identityDb, tokensDb] = await Promise.all([serviceDb(b.system, 'identity'), serviceDb(b.system, 'tokens')]);
+    /** Transactions of the tokens store left open, idle, since before `since`: held across a request. */
+    const heldOpen = async (since: Date) =>
+      (
+        await tokensDb.query(
+          `select query from pg_stat_activity
+           where datname = current_database() and state = 'idle in transaction' and xact_start <= $1`,
+          [since],
+        )
+      ).rows;
+    try {
+      // Identity is held on the lock it takes for the remote user, as a concurrent exchange would hold it.
+      const user = await userOn(a);
+      await identityDb.query('begin');
+      await identityDb.query("select pg_advisory_xact_lock(hashtext('sso-link'), hashtext($1 || chr(10) || $2))", [
+        'site-a',
+        String(user.id),
+      ]);
+      const first = exchangeBody(b, 'site-a', aOnB, await tokenOf(a, user));
+      const waiting = await eventually(async () => {
+        const { rows } = await tokensDb.query('select now() as at');
+        const blocked = await identityDb.query(
+          "select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'",
+        );
+        return blocked.rows.length > 0 ? (rows[0].at as Date) : undefined;
+      });
+      expect(await heldOpen(waiting)).toEqual([]);
+      await identityDb.query('commit');
+      expect((await first).status).toBe(200);
+
+      // The hook is held until the tokens store has been looked at.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let asked!: (at: Date) => void;
+      const askedAt = new Promise<Date>((resolve) => {
+        asked = resolve;
+      });
+      const sub = busB.nc.subscribe(b.system.names.hook('token.claims'), {
+        callback: (_err, msg) => {
+          asked(new Date());
+          void held.then(() => msg.respond(JSON.stringify({ claims: {} })));
+        },
+      });
+      try {
+        await busB.nc.flush();
+        const second = exchangeBody(b, 'site-a', aOnB, await tokenOf(a, user));
+        expect(await heldOpen(await askedAt)).toEqual([]);
+        release();
+        expect((await second).status).toBe(200);
+      } finally {
+        release();
+        sub.unsubscribe();
+      }
+    } finally {
+      await identityDb.query('rollback').catch(() => undefined);
+      await Promise.all([identityDb.end(), tokensDb.end()]);
     }
   });
 
@@ -186,10 +265,13 @@ describe('SSO exchange between two sites', () => {
     expect(await usersOf(b)).toBe(before + 1);
   });
 
-  it('links the account with the same email only when the site links by email', async () => {
+  it('links the account with the same email only when the site links by email, and only one without a password', async () => {
     const mail = await connect(b, a, 'site-a-mail', { provision_users: true });
     const bob = newUser('bob');
-    const [onA, onB] = [await userOn(a, bob), await userOn(b, bob)];
+    const onA = await userOn(a, bob);
+    // Through site-a, B made Bob an account: his email, and a password nobody knows.
+    const onB = await exchangeBody(b, 'site-a', aOnB, await tokenOf(a, bob));
+    expect(onB.status).toBe(200);
     const before = await usersOf(b);
     const refused = await exchangeBody(b, 'site-a-mail', mail, await tokenOf(a, bob));
     expectRefused(refused, 'headlesskey_user_exists');
@@ -198,7 +280,7 @@ describe('SSO exchange between two sites', () => {
     expect((await sitesApi(b, 'PATCH', '/site-a-mail', { link_by_email: true })).status).toBe(200);
     const linked = await exchangeBody(b, 'site-a-mail', mail, await tokenOf(a, bob));
     expect(linked.status).toBe(200);
-    expect(linked.body.user).toMatchObject({ ID: onB.id, user_login: bob.username });
+    expect(linked.body.user).toMatchObject({ ID: onB.body.user.ID, user_email: bob.email });
     await busB.waitForEvent(
       'sso.exchanged',
       (e) => e.data.site_key === 'site-a-mail' && e.data.remote_sub === String(onA.id) && e.data.link === 'email',
@@ -232,9 +314,12 @@ describe('SSO exchange between two sites', () => {
 
     const jwksB = { verification: 'jwks', jwks_url: b.jwksUrl, algorithm: 'ES256' };
     expect((await sitesApi(a, 'PATCH', '/site-b', jwksB)).status).toBe(200);
-    const back = await exchangeBody(a, 'site-b', bOnA, onB.body.token);
+    // Back with a user of B's own (Carol's account on A has a password: it is never linked by email).
+    const dave = newUser('dave');
+    await userOn(b, dave);
+    const back = await exchangeBody(a, 'site-b', bOnA, await esToken(b, dave));
     expect(back.status).toBe(200);
-    expect(back.body.user).toMatchObject({ user_login: carol.username, user_email: carol.email });
+    expect(back.body.user).toMatchObject({ user_login: dave.username, user_email: dave.email });
 
     // The same key given as a PEM public key verifies too.
     const jwks = (await (await fetch(a.jwksUrl)).json()) as { keys: (JsonWebKey & { kid: string })[] };

@@ -15,10 +15,22 @@ export interface Site {
   jwksUrl: string;
 }
 
-export async function startSite(name: string): Promise<Site> {
+/**
+ * A site of its own instance. The sites of a test run on loopback and fetch each other's JWKS
+ * there, so private addresses are allowed unless `env` says otherwise.
+ */
+export async function startSite(name: string, env: Record<string, string> = {}): Promise<Site> {
   const hs256Secret = `${name}-signing-secret-${randomBytes(24).toString('hex')}`;
   const issuer = `https://${name}.sso.test`;
-  const system = await startTestSystem({ env: { ...ADMIN_ENV, HEADLESSKEY_SECRET_KEY: hs256Secret, HEADLESSKEY_ISSUER: issuer } });
+  const system = await startTestSystem({
+    env: {
+      ...ADMIN_ENV,
+      HEADLESSKEY_OUTBOUND_ALLOW_PRIVATE: 'true',
+      HEADLESSKEY_SECRET_KEY: hs256Secret,
+      HEADLESSKEY_ISSUER: issuer,
+      ...env,
+    },
+  });
   return { name, system, hs256Secret, issuer, admin: await adminToken(system), jwksUrl: `${system.url}/.well-known/jwks.json` };
 }
 

@@ -13,8 +13,23 @@ export { createHookCaller, type HookCaller, type HookOutcome, hookPolicy, MAX_HO
 export { type RunningService, runService, type ServiceRuntime } from './lifecycle/run-service.js';
 export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';
+export { type AddressOptions, type AddressVerdict, checkAddress } from './outbound/address-policy.js';
+export { readAllowPrivate } from './outbound/allow-private.js';
+export {
+  type ConnectTarget,
+  checkTarget,
+  connectTarget,
+  type GuardOptions,
+  guardedLookup,
+  RefusedTarget,
+  type Resolver,
+  systemResolver,
+  type Verdict,
+} from './outbound/guard.js';
+export { guardedFetch, MAX_FETCH_BYTES } from './outbound/guarded-fetch.js';
+export { checkUrl, type UrlVerdict } from './outbound/url-policy.js';
 export { type Cursor, decodeCursor, encodeCursor } from './paging/cursor.js';
-export { openSettingsBucket, type SettingsBucket } from './settings/settings-bucket.js';
+export { type BucketPlace, openSettingsBucket, type SettingsBucket } from './settings/settings-bucket.js';
 export { type SettingsReader, watchSettings } from './settings/settings-reader.js';
 export { databaseUrl, ensureDatabase, openStore, type Store, type StoreOptions } from './store/database.js';
 export { type DecideManyOptions, decideMany, isDecided, type StreamCommand } from './store/decide-many.js';

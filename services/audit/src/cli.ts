@@ -19,7 +19,7 @@ const config = readCommonConfig();
 const logger = createLogger('audit-cli', config.logLevel);
 const nc = await connectBus(config.natsUrl, 'headlesskey-audit-cli', logger);
 const store = await openAuditStore(config, logger, 2);
-const settings = await watchSettings(nc, config.names, logger);
+const settings = await watchSettings(nc, config, logger);
 let code = 0;
 try {
   const result = await rebuildActivityLog({

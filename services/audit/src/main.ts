@@ -10,7 +10,7 @@ await runService('audit', async ({ config, nc, logger }) => {
   const audit = readAuditConfig();
   const store = await openAuditStore(config, logger);
   await ensureEventStream(nc, config.names, config.streamReplicas);
-  const settings = await watchSettings(nc, config.names, logger);
+  const settings = await watchSettings(nc, config, logger);
   const retentionDays = () => settings.current().log_retention_days;
   const consumer = await runEventConsumer({
     nc,

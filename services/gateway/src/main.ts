@@ -5,7 +5,7 @@ import { readGatewayConfig } from './config.js';
 await runService('gateway', async ({ config, logger, nc }) => {
   const gateway = readGatewayConfig();
   const bus = createCommandClient(nc, config.names, gateway.commandTimeoutMs);
-  const settings = await watchSettings(nc, config.names, logger, config.streamReplicas);
+  const settings = await watchSettings(nc, config, logger);
   const app = buildApp({ config: gateway, bus, settings, logger });
   await app.listen({ port: gateway.port, host: gateway.host });
   logger.info({ url: `http://${gateway.host}:${gateway.port}/wp-json/${gateway.namespace}/${gateway.version}` }, 'gateway listening');

@@ -38,7 +38,7 @@ await runService('identity', async (rt) => {
     pepper: await loadResetPepper(svc.store.db, config.resetPepper, rt.logger),
     passwordWork: new PasswordWork(config.passwordSlots),
   };
-  const bucket = await openSettingsBucket(rt.nc, rt.config.names, rt.config.streamReplicas);
+  const bucket = await openSettingsBucket(rt.nc, rt.config);
   // A change committed by a replica that died before writing the bucket is written now.
   await syncSettingsBucket(svc.store, bucket);
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;

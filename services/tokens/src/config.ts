@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, int, optionalStr, str } from '@headlesskey/platform';
+import { ConfigError, type GuardOptions, int, optionalStr, readAllowPrivate, str } from '@headlesskey/platform';
 import { fromPem, fromSecret, type KeyMaterial } from './keys/key-material.js';
 
 export interface TokensConfig {
@@ -11,6 +11,8 @@ export interface TokensConfig {
   configuredKeys: KeyMaterial[];
   issuer: string;
   audience: string;
+  /** How the JWKS of connected sites are fetched: the outbound guard, private addresses allowed or not. */
+  outbound: GuardOptions;
 }
 
 const MIN_SECRET_BYTES = 32;
@@ -28,6 +30,7 @@ export function readTokensConfig(env: NodeJS.ProcessEnv = process.env): TokensCo
     configuredKeys: [...(secretKey ? [fromSecret(secretKey)] : []), ...(pem ? [pemKey(pem)] : [])],
     issuer: str(env, 'HEADLESSKEY_ISSUER', `http://localhost:${port}`),
     audience: str(env, 'HEADLESSKEY_AUDIENCE', 'headlesskey'),
+    outbound: { allowPrivate: readAllowPrivate(env) },
   };
 }
 

@@ -30,7 +30,9 @@ await runService('tokens', async (rt) => {
   await keyring.signingKey(svc.settings.current().algorithm);
   const validate = validateTokens(svc, config, keyring, logger);
   const refresh = refreshSessions(svc, config, keyring);
-  const remoteKeys = new RemoteKeys();
+  const remoteKeys = new RemoteKeys(config.outbound);
+  if (config.outbound.allowPrivate)
+    logger.warn('HEADLESSKEY_OUTBOUND_ALLOW_PRIVATE is on: site JWKS may be fetched from internal addresses (development only)');
   const sites = siteHandlers(svc.store, remoteKeys);
   svc.server
     .on(tokensCommands.issue, issueHandler(svc, config, keyring))

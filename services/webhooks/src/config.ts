@@ -1,11 +1,11 @@
-import { bool, ConfigError, int, optionalStr } from '@headlesskey/platform';
+import { ConfigError, int, optionalStr, readAllowPrivate } from '@headlesskey/platform';
 import { STANDARD_SCHEDULE_S } from './deliveries/schedule.js';
 
 type Env = Record<string, string | undefined>;
 
 /** What the webhook dispatcher reads from the environment. */
 export interface WebhooksConfig {
-  /** Lifts the private-address rule of the SSRF guard: for development and tests only. */
+  /** Lifts the private-address rule of the SSRF guard (`readAllowPrivate`): for development and tests only. */
   allowPrivate: boolean;
   /** One attempt's deadline, connect to response headers. */
   timeoutMs: number;
@@ -24,7 +24,7 @@ export interface WebhooksConfig {
 
 export function readWebhooksConfig(env: Env = process.env): WebhooksConfig {
   return {
-    allowPrivate: bool(env, 'HEADLESSKEY_WEBHOOK_ALLOW_PRIVATE', false),
+    allowPrivate: readAllowPrivate(env),
     timeoutMs: int(env, 'HEADLESSKEY_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
     retrySchedule: schedule(env, 'HEADLESSKEY_WEBHOOK_RETRY_SCHEDULE'),
     retryScale: scale(env, 'HEADLESSKEY_WEBHOOK_RETRY_SCALE'),

@@ -24,6 +24,10 @@ describe('readWebhooksConfig', () => {
       HEADLESSKEY_WEBHOOK_RETRY_SCALE: '1e-4',
     });
     expect(config).toMatchObject({ allowPrivate: true, retrySchedule: [0.1, 0.5, 2], retryScale: 0.0001 });
+    expect(readWebhooksConfig({ HEADLESSKEY_OUTBOUND_ALLOW_PRIVATE: 'true' }).allowPrivate).toBe(true);
+    expect(
+      readWebhooksConfig({ HEADLESSKEY_OUTBOUND_ALLOW_PRIVATE: 'false', HEADLESSKEY_WEBHOOK_ALLOW_PRIVATE: 'true' }).allowPrivate,
+    ).toBe(false);
   });
 
   it('stops on a bad value with one line naming the variable', () => {

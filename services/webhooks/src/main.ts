@@ -14,7 +14,7 @@ import { webhooksMigrations } from './schema/migrations.js';
  */
 await runService('webhooks', async ({ config, nc, logger }) => {
   const hooks = readWebhooksConfig();
-  if (hooks.allowPrivate) logger.warn('HEADLESSKEY_WEBHOOK_ALLOW_PRIVATE is on: webhooks may reach internal addresses (development only)');
+  if (hooks.allowPrivate) logger.warn('HEADLESSKEY_OUTBOUND_ALLOW_PRIVATE is on: webhooks may reach internal addresses (development only)');
   const store = await openStore({
     serverUrl: config.databaseUrl,
     database: config.names.database('webhooks'),

@@ -48,7 +48,7 @@ export async function openWritingService(
     poolSize: opts.poolSize,
   });
   await ensureEventStream(nc, config.names, config.streamReplicas);
-  const settings = await watchSettings(nc, config.names, logger, config.streamReplicas);
+  const settings = await watchSettings(nc, config, logger);
   const relay = startOutboxRelay({ nc, databaseUrl: databaseUrl(config.databaseUrl, database), logger });
   const server = createCommandServer(nc, config.names, service, logger);
   server.on(ping(service), async () => {

@@ -15,7 +15,7 @@ let kv: KV;
 let reader: SettingsReader;
 
 async function startReader(): Promise<SettingsReader> {
-  const started = await watchSettings(nc, names, logger);
+  const started = await watchSettings(nc, { names, streamReplicas: 1 }, logger);
   readers.push(started);
   return started;
 }
@@ -135,7 +135,7 @@ describe('watchSettings', () => {
       const bucket = await new Kvm(nc).create(other.settingsBucket, { history: 5 });
       await bucket.put('token_ttl', '600');
       await bucket.delete('token_ttl');
-      const fresh = await watchSettings(nc, other, logger);
+      const fresh = await watchSettings(nc, { names: other, streamReplicas: 1 }, logger);
       expect(fresh.current()).toEqual(DEFAULT_SETTINGS);
       await fresh.stop();
     } finally {

@@ -1,8 +1,8 @@
-import { DEFAULT_SETTINGS, type Names, type SettingName, Settings } from '@headlesskey/contracts';
+import { DEFAULT_SETTINGS, type SettingName, Settings } from '@headlesskey/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { checker, decodeJson } from '../bus/codec.js';
-import { openBucket } from './settings-bucket.js';
+import { type BucketPlace, openBucket } from './settings-bucket.js';
 
 export interface SettingsReader {
   /** The settings in force now: the bucket's values over the defaults of API.md. */
@@ -16,8 +16,8 @@ const settingCheck = (name: SettingName, value: unknown): boolean => checker(Set
  * Watches the instance's `settings` KV bucket (one key per setting, JSON values). A key that is
  * absent, deleted or holds a value outside the schema falls back to its default.
  */
-export async function watchSettings(nc: NatsConnection, names: Names, logger: Logger, replicas = 1): Promise<SettingsReader> {
-  const kv = await openBucket(nc, names, replicas);
+export async function watchSettings(nc: NatsConnection, place: BucketPlace, logger: Logger): Promise<SettingsReader> {
+  const kv = await openBucket(nc, place);
   let values: Settings = { ...DEFAULT_SETTINGS };
   const watcher = await kv.watch();
   let initialised!: () => void;

@@ -114,7 +114,42 @@ function toFastifyRoute(route: ApiRoute, bus: CommandClient, settings: LiveSetti
     },
   };
   options.preValidation = [...(route.body ? [noBodyIsEmpty] : []), accessGuard(route, bus, settings)];
+  if (carriesCredential(route)) options.onSend = noStore;
   return options;
+}
+
+/** Success-body fields that make an answer a credential: an access token, a shared or signing secret. */
+const CREDENTIAL_FIELDS = ['token', 'secret'];
+
+/**
+ * Whether a route's answers carry a token or a secret anywhere in them (`/register`'s is nested),
+ * read from its response schema, so a new route that answers one is covered without anyone
+ * remembering to say so.
+ */
+export function carriesCredential(route: Pick<ApiRoute, 'response'>): boolean {
+  return route.response !== undefined && hasCredentialField(route.response);
+}
+
+function hasCredentialField(schema: TSchema): boolean {
+  const properties: Record<string, TSchema> = schema.properties ?? {};
+  if (CREDENTIAL_FIELDS.some((field) => Object.hasOwn(properties, field))) return true;
+  const nested: TSchema[] = [
+    ...Object.values(properties),
+    ...(schema.items ? [schema.items] : []),
+    ...(schema.anyOf ?? []),
+    ...(schema.allOf ?? []),
+  ];
+  return nested.some(hasCredentialField);
+}
+
+/**
+ * RFC 6749 §5.1: an answer carrying a token or a secret is never stored by a cache (`Pragma` for
+ * HTTP/1.0 ones). Set on every answer of such a route, refusals included, as one rule.
+ */
+async function noStore(_request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  reply.header('cache-control', 'no-store');
+  reply.header('pragma', 'no-cache');
+  return payload;
 }
 
 const callers = new WeakMap<FastifyRequest, Caller>();

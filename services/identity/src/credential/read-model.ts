@@ -18,7 +18,11 @@ export async function findWithCredential(tx: Sql, userId: number): Promise<UserW
   };
 }
 
-/** Replaces the hash, in the transaction that records why. */
+/** Replaces the hash, in the transaction that records why: from now on the account has a password someone chose. */
 export async function setPasswordHash(tx: Sql, userId: number, passwordHash: string, at: Date): Promise<void> {
-  await tx.execute('update credentials set password_hash = ?, changed_at = ? where user_id = ?', [passwordHash, at, userId]);
+  await tx.execute('update credentials set password_hash = ?, password_chosen = true, changed_at = ? where user_id = ?', [
+    passwordHash,
+    at,
+    userId,
+  ]);
 }

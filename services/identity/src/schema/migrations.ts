@@ -104,10 +104,27 @@ export class KnownDevicesMigration extends Migration {
   }
 }
 
+/**
+ * Whether someone chose the account's password (a registration, a change, a reset) or it is the
+ * unknown one of an account an SSO exchange provisioned. Only the latter may be linked by email:
+ * with no email verification, an account with a password may be a squatter's.
+ */
+export class PasswordChosenMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table credentials add column password_chosen boolean not null default true');
+    // A provisioned account whose credential never changed still has the password nobody knows.
+    this.addSql(`update credentials c set password_chosen = false
+      from users u where u.id = c.user_id and c.changed_at = u.registered_at
+      and exists (select 1 from sso_links l where l.user_id = u.id and l.how = 'provisioned')`);
+    this.addSql('alter table credentials alter column password_chosen drop default');
+  }
+}
+
 export const identityMigrations = [
   { name: '0001_users', class: UsersMigration },
   { name: '0002_reset_and_lockout', class: ResetAndLockoutMigration },
   { name: '0003_sso_links', class: SsoLinksMigration },
   { name: '0004_settings', class: SettingsMigration },
   { name: '0005_known_devices', class: KnownDevicesMigration },
+  { name: '0006_password_chosen', class: PasswordChosenMigration },
 ];

@@ -5,7 +5,7 @@ export interface Unlinked {
   /** The remote token's email, when usable. */
   email?: string;
   /** The account whose email that is, if any. */
-  emailOwner?: { id: number; roles: readonly Role[]; linkedToSite: boolean };
+  emailOwner?: { id: number; roles: readonly Role[]; linkedToSite: boolean; hasPassword: boolean };
   /** Whether the email's key is reserved at all (as an email, or as someone's login). */
   emailTaken: boolean;
   provision: boolean;
@@ -16,12 +16,15 @@ export type AccountPlan = { kind: 'link'; userId: number } | { kind: 'provision'
 
 /**
  * The first exchange of a remote user: link the account with the same email only when the site
- * links by email (never an administrator, never an account that already stands for another user
- * of the site), else a new account only when the site may provision and nothing local is taken.
+ * links by email, else a new account only when the site may provision and nothing local is taken.
+ * Never linked: an administrator, an account that already stands for another user of the site,
+ * and an account with a password someone chose. Nobody has verified that an account's email is
+ * its owner's, so whoever registered the address first, with a password they know, would get the
+ * remote user's sessions too; only an account provisioned by an exchange has no such owner.
  */
 export function planAccount(u: Unlinked): AccountPlan {
   const owner = u.emailOwner;
-  if (u.linkByEmail && owner && !owner.roles.includes('administrator') && !owner.linkedToSite) {
+  if (u.linkByEmail && owner && !owner.roles.includes('administrator') && !owner.linkedToSite && !owner.hasPassword) {
     return { kind: 'link', userId: owner.id };
   }
   if (!u.provision) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loginCandidates, planAccount, type Unlinked } from './account-rules.js';
 
-const owner = { id: 5, roles: ['subscriber'] as const, linkedToSite: false };
+const owner = { id: 5, roles: ['subscriber'] as const, linkedToSite: false, hasPassword: false };
 const given = (over: Partial<Unlinked>): Unlinked => ({
   email: 'ada@example.com',
   emailOwner: undefined,
@@ -30,10 +30,11 @@ describe('planAccount', () => {
     });
   });
 
-  it('never links an administrator by email, nor an account that already stands for another user of the site', () => {
+  it('never links an administrator by email, nor an account that already stands for another user of the site, nor one with a password', () => {
     const admin = { ...owner, roles: ['administrator'] as const };
     const taken = { ...owner, linkedToSite: true };
-    for (const emailOwner of [admin, taken]) {
+    const withPassword = { ...owner, hasPassword: true };
+    for (const emailOwner of [admin, taken, withPassword]) {
       expect(planAccount(given({ emailOwner, emailTaken: true, linkByEmail: true }))).toMatchObject({ code: 'headlesskey_forbidden' });
       expect(planAccount(given({ emailOwner, emailTaken: true, linkByEmail: true, provision: true }))).toMatchObject({
         code: 'headlesskey_user_exists',

@@ -38,15 +38,19 @@ export async function insertLink(
   ]);
 }
 
-/** The account whose email this is, and whether it already stands for a user of the site. */
+/**
+ * The account whose email this is, whether it already stands for a user of the site, and whether
+ * someone chose its password.
+ */
 export async function emailOwner(tx: Sql, email: string, siteKey: string) {
-  const [row] = await tx.execute<{ id: number; roles: Role[]; linked: boolean }[]>(
-    `select u.id, u.roles, exists (select 1 from sso_links l where l.site_key = ? and l.user_id = u.id) as linked
-     from user_identifiers i join users u on u.id = i.user_id
+  const [row] = await tx.execute<{ id: number; roles: Role[]; linked: boolean; password_chosen: boolean }[]>(
+    `select u.id, u.roles, c.password_chosen,
+       exists (select 1 from sso_links l where l.site_key = ? and l.user_id = u.id) as linked
+     from user_identifiers i join users u on u.id = i.user_id join credentials c on c.user_id = u.id
      where i.key = ? and i.kind = 'email'`,
     [siteKey, identifierKey(email)],
   );
-  return row && { id: row.id, roles: row.roles, linkedToSite: row.linked };
+  return row && { id: row.id, roles: row.roles, linkedToSite: row.linked, hasPassword: row.password_chosen };
 }
 
 /** Whether a login or email is reserved, by anyone, as either. */

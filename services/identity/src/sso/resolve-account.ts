@@ -101,7 +101,7 @@ async function provision(app: Identity, tx: Sql, cmd: ResolveCommand, email: str
     },
     meta: metaFrom(cmd.context, id),
     project: async (tx, _events, next) => {
-      if (next.status === 'active') await insertUser(tx, next, passwordHash, at);
+      if (next.status === 'active') await insertUser(tx, next, { passwordHash, chosen: false }, at);
     },
   });
   if (state.status !== 'active') throw new Error('provisioning left no active user');

@@ -10,11 +10,17 @@ export interface UserWithCredential {
   passwordHash: string;
 }
 
+/** A new account's password: `chosen` unless it is the one nobody knows of a provisioned account. */
+export interface NewCredential {
+  passwordHash: string;
+  chosen: boolean;
+}
+
 /**
  * Writes a new user, its reserved login and email keys and its credential, or refuses a taken key.
  * An account without an email (provisioned for a site whose tokens carry none) reserves its login only.
  */
-export async function insertUser(tx: Sql, user: ActiveUser, passwordHash: string, at: Date): Promise<void> {
+export async function insertUser(tx: Sql, user: ActiveUser, credential: NewCredential, at: Date): Promise<void> {
   await tx.execute('insert into users (id, user_login, user_email, display_name, roles, registered_at) values (?, ?, ?, ?, ?::jsonb, ?)', [
     user.id,
     user.login,
@@ -32,7 +38,12 @@ export async function insertUser(tx: Sql, user: ActiveUser, passwordHash: string
     if (isUniqueViolation(err)) throw new DomainError('headlesskey_user_exists', 'Sorry, that username or email already exists!');
     throw err;
   }
-  await tx.execute('insert into credentials (user_id, password_hash, changed_at) values (?, ?, ?)', [user.id, passwordHash, at]);
+  await tx.execute('insert into credentials (user_id, password_hash, password_chosen, changed_at) values (?, ?, ?, ?)', [
+    user.id,
+    credential.passwordHash,
+    credential.chosen,
+    at,
+  ]);
 }
 
 /** Finds a user by login or email (either spelling the user typed), with the stored hash. */

@@ -47,7 +47,7 @@ export async function createUser(
     command: { type: 'Register', id, login, email, displayName, roles },
     meta: metaFrom(cmd.context, id),
     project: async (tx, _events, next) => {
-      if (next.status === 'active') await insertUser(tx, next, passwordHash, at);
+      if (next.status === 'active') await insertUser(tx, next, { passwordHash, chosen: true }, at);
     },
   });
   if (state.status !== 'active') throw new Error('registration left no active user');

@@ -1,8 +1,9 @@
 import type { Claims } from '@headlesskey/contracts';
-import { Claims as ClaimsSchema } from '@headlesskey/contracts';
+import { Claims as ClaimsSchema, Settings } from '@headlesskey/contracts';
 import { checker } from '@headlesskey/platform';
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { Keyring } from '../keys/keyring.js';
+import { hasCanonicalSignature } from './compact.js';
 import { joseKey } from './jose-key.js';
 
 /** Why a token is refused: `expired` maps to its own error code, the rest to invalid_token. */
@@ -14,8 +15,13 @@ export const MAX_TOKEN_LENGTH = 8192;
 export const KEY_HEADER_PARAMETERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
 const REQUIRED = ['iss', 'aud', 'exp', 'iat', 'nbf', 'jti', 'sub', 'sid'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Clock skew tolerated between replicas for `iat` and `nbf`. */
+/**
+ * Clock skew tolerated between replicas for `iat` and `nbf` only: `exp` is checked without
+ * leeway, since it was written by one of our own replicas from the same `token_ttl`.
+ */
 const SKEW_SECONDS = 5;
+/** No token of ours lives longer than the longest `token_ttl` the settings accept. */
+const LONGEST_LIFETIME_SECONDS = Settings.properties.token_ttl.maximum as number;
 
 const reject = (reason: string, expired = false): Rejection => ({ ok: false, expired, reason });
 
@@ -32,6 +38,7 @@ export interface VerifyOptions {
  */
 export async function verifyToken(token: string, keyring: Keyring, opts: VerifyOptions): Promise<Verification> {
   if (token.length > MAX_TOKEN_LENGTH) return reject('token too large');
+  if (!hasCanonicalSignature(token)) return reject('signature not canonical base64url');
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(token);
@@ -60,12 +67,18 @@ export async function verifyToken(token: string, keyring: Keyring, opts: VerifyO
     claims = err.payload;
     expired = true;
   }
-  return checkShape(claims, expired);
+  return checkShape(claims, expired, opts.allowExpired === true);
 }
 
-function checkShape(claims: unknown, expired: boolean): Verification {
+/** What jose leaves to us: the claims' shape, `iat`, the lifetime, and `exp` without jose's leeway. */
+function checkShape(claims: unknown, expiredByJose: boolean, allowExpired: boolean): Verification {
   if (!checker(ClaimsSchema).Check(claims) || !UUID.test(claims.sid) || !UUID.test(claims.jti)) return reject('claims out of shape');
-  if (claims.iat > Date.now() / 1000 + SKEW_SECONDS) return reject('issued in the future');
+  const now = Date.now() / 1000;
+  if (claims.iat > now + SKEW_SECONDS) return reject('issued in the future');
+  if (claims.exp - claims.iat > LONGEST_LIFETIME_SECONDS) return reject('lifetime beyond the longest token_ttl');
+  // jose's `exp` check, `exp <= now`, without the tolerance it shares with `nbf`.
+  const expired = expiredByJose || claims.exp <= Math.floor(now);
+  if (expired && !allowExpired) return reject('token expired', true);
   return { ok: true, claims, expired };
 }
 

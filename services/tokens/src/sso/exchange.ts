@@ -8,7 +8,7 @@ import { hookClaims } from '../session/hook-claims.js';
 import { openSession } from '../session/issue.js';
 import { appendExchanged, recordRejected } from './events.js';
 import { type RemoteKeys, verifyRemoteToken } from './remote-token.js';
-import { claimJti } from './replay.js';
+import { claimJti, jtiUsed } from './replay.js';
 import { checkExchangeRequest, isRefused, type Refused, type RemoteUser, remoteUserOf } from './rules.js';
 import type { SiteRow } from './site.js';
 import { findSite } from './site-store.js';
@@ -24,12 +24,14 @@ export interface ExchangeDeps {
 }
 
 const refusal = (r: Refused) => new DomainError(r.refused, undefined, { reason: r.reason });
+const replayed = () => new DomainError('headlesskey_sso_replay', undefined, { reason: 'token already exchanged' });
 
 /**
  * `POST /sso/exchange`: a connected site's token for a local session. The site, its signature
- * (and timestamp), then the token under the site's own key; then, in one transaction, the remote
- * `jti` is taken, the local account found (or made, by identity) and the session opened, so a
- * failure anywhere leaves the token unused. Every refusal is recorded as `sso.rejected`.
+ * (and timestamp), then the token under the site's own key; then the local account is found (or
+ * made, by identity) and the `token.claims` hook asked, with no transaction open while they work;
+ * then, in one transaction, the remote `jti` is taken and the session opened, so the token is
+ * used exactly when a session comes of it. Every refusal is recorded as `sso.rejected`.
  */
 export function exchangeHandler(deps: ExchangeDeps) {
   return async (cmd: ExchangeCommand): Promise<TokenReply> => {
@@ -56,25 +58,28 @@ async function exchange(deps: ExchangeDeps, cmd: ExchangeCommand, seen: { remote
   if (isRefused(remote)) throw refusal(remote);
   seen.remoteSub = remote.sub;
   const settings = svc.settings.current();
-  const { user, session, link, extra } = await retryOnConflict(svc.store, async (tx) => {
-    if (!(await claimJti(tx, site.site_key, remote.jti, remote.expiresAt))) {
-      throw new DomainError('headlesskey_sso_replay', undefined, { reason: 'token already exchanged' });
-    }
-    const account = await resolveAccount(svc, site, remote, cmd);
-    // As a login's: asked before the session opens, so a hook that fails closed leaves none.
-    const extra = await hookClaims(svc, 'login', account.user, cmd.context);
-    const opened = await openSession(svc, tx, { user: account.user, context: cmd.context, settings, now });
+  // A token seen before goes no further; the claim in the transaction below is what decides.
+  if (await jtiUsed(svc.store.db, site.site_key, remote.jti)) throw replayed();
+  // Identity links or provisions under its own lock, and finds the same account when asked again:
+  // a racing copy of this token costs at most a second answer, never a second account.
+  const account = await resolveAccount(svc, site, remote, cmd);
+  // As a login's: asked before the session opens, so a hook that fails closed leaves none.
+  const extra = await hookClaims(svc, 'login', account.user, cmd.context);
+  const { user, link } = account;
+  const session = await retryOnConflict(svc.store, async (tx) => {
+    if (!(await claimJti(tx, site.site_key, remote.jti, remote.expiresAt))) throw replayed();
+    const opened = await openSession(svc, tx, { user, context: cmd.context, settings, now });
     const data = {
       site_key: site.site_key,
       remote_sub: remote.sub,
       remote_jti: remote.jti,
-      user_id: account.user.ID,
+      user_id: user.ID,
       session_id: opened.sessionId,
       jti: opened.current.jti,
-      link: account.link,
+      link,
     };
     await appendExchanged(svc, tx, data, cmd.context);
-    return { user: account.user, session: opened, link: account.link, extra };
+    return opened;
   });
   deps.logger.debug({ site_key: site.site_key, user_id: user.ID, link }, 'sso exchange');
   return { ...(await answerToken(keyring, config, settings, user, session, now, extra)), user };

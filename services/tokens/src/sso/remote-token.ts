@@ -1,5 +1,7 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { type GuardOptions, guardedFetch } from '@headlesskey/platform';
+import { createRemoteJWKSet, customFetch, decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { hasCanonicalSignature } from '../jwt/compact.js';
 import { KEY_HEADER_PARAMETERS } from '../jwt/verify.js';
 import type { Refused } from './rules.js';
 import type { SiteRow } from './site.js';
@@ -7,7 +9,7 @@ import type { SiteRow } from './site.js';
 export type RemoteVerification = { ok: true; claims: Record<string, unknown> } | ({ ok: false } & Refused);
 
 const MAX_TOKEN_LENGTH = 8192;
-/** Clock skew tolerated between the two sites for `exp`, `nbf` and `iat`. */
+/** Clock skew tolerated between the two sites (two clocks) for `exp`, `nbf` and `iat`; the README says so. */
 const SKEW_SECONDS = 5;
 const JWKS_TIMEOUT_MS = 5000;
 
@@ -17,13 +19,19 @@ const invalid = (reason: string): RemoteVerification => ({ ok: false, refused: '
 
 /**
  * The verification keys of connected sites, built once per version of a site's key settings: a JWKS
- * is fetched by jose's remote key set (with a timeout, a cooldown and a cache), a PEM or an HS256
- * secret is imported once.
+ * is fetched by jose's remote key set (with a timeout, a cooldown and a cache) through the outbound
+ * guard, which checks the addresses at each connection; a PEM or an HS256 secret is imported once.
  */
 export class RemoteKeys {
   private readonly keys = new Map<string, { version: string; key: SiteKey }>();
+  private readonly fetch: ReturnType<typeof guardedFetch>;
 
-  constructor(private readonly jwksTimeoutMs = JWKS_TIMEOUT_MS) {}
+  constructor(
+    readonly guard: GuardOptions,
+    private readonly jwksTimeoutMs = JWKS_TIMEOUT_MS,
+  ) {
+    this.fetch = guardedFetch(guard);
+  }
 
   keyOf(site: SiteRow): SiteKey {
     // The key material itself, not a timestamp: any change on any replica builds a new key.
@@ -43,7 +51,7 @@ export class RemoteKeys {
     if (site.verification === 'hs256' && site.hs256_secret) return createSecretKey(Buffer.from(site.hs256_secret, 'utf8'));
     if (site.verification === 'public_key' && site.public_key) return createPublicKey(site.public_key);
     if (site.verification === 'jwks' && site.jwks_url) {
-      return createRemoteJWKSet(new URL(site.jwks_url), { timeoutDuration: this.jwksTimeoutMs });
+      return createRemoteJWKSet(new URL(site.jwks_url), { timeoutDuration: this.jwksTimeoutMs, [customFetch]: this.fetch });
     }
     throw new Error(`site ${site.site_key} has no key material for ${site.verification}`);
   }
@@ -56,6 +64,7 @@ export class RemoteKeys {
  */
 export async function verifyRemoteToken(token: string, site: SiteRow, keys: RemoteKeys): Promise<RemoteVerification> {
   if (token.length > MAX_TOKEN_LENGTH) return invalid('token too large');
+  if (!hasCanonicalSignature(token)) return invalid('signature not canonical base64url');
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(token);
@@ -93,7 +102,10 @@ function rejectionOf(err: unknown, site: SiteRow): RemoteVerification {
   throw err;
 }
 
-/** A timeout, a network failure, or an answer that is not a 200 JSON key set (jose's generic error). */
+/**
+ * A timeout, a network failure, a connection the outbound guard refused, or an answer that is
+ * not a 200 JSON key set (jose's generic error).
+ */
 function jwksUnreachable(err: unknown): boolean {
   if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return true;
   if (err instanceof errors.JOSEError) return err.constructor === errors.JOSEError;

@@ -16,6 +16,12 @@ export async function claimJti(tx: Sql, siteKey: string, jti: string, expiresAt:
   return rows.length > 0;
 }
 
+/** Whether a remote `jti` was exchanged already: a cheap early refusal, not the atomic claim. */
+export async function jtiUsed(db: Sql, siteKey: string, jti: string): Promise<boolean> {
+  const rows = await db.execute('select 1 from sso_used_jtis where site_key = ? and jti = ?', [siteKey, jti]);
+  return rows.length > 0;
+}
+
 /** Forgets the ids of tokens that have expired. */
 export async function sweepUsedJtis(tx: Sql): Promise<void> {
   await tx.execute("delete from sso_used_jtis where expires_at < now() - ? * interval '1 second'", [KEEP_AFTER_EXPIRY_SECONDS]);

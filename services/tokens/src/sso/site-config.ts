@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { ssoCommands } from '@headlesskey/contracts';
+import { checkUrl } from '@headlesskey/platform';
 import type { SiteConfig } from './site.js';
 
 type Input = Omit<ssoCommands.CreateSsoSiteBody, 'site_key'>;
@@ -152,20 +153,16 @@ function algorithmOfKey(key: KeyObject): 'RS256' | 'ES256' | undefined {
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
 /**
- * A JWKS URL is fetched by the tokens service: https, or plain http to this machine only (a
- * site beside this one in development); no credentials, no fragment.
+ * The form of a JWKS URL, which the tokens service fetches: an outbound URL as any other, and
+ * moreover https, or plain http to this machine only (a site beside this one in development, which
+ * the address rule still refuses unless private addresses are allowed); no fragment. Where it
+ * points is the outbound guard's to check, when the site is kept and at each connection.
  */
 export function checkJwksUrl(text: string): URL | string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return 'jwks_url is not a valid URL.';
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
-    return 'jwks_url must use https (plain http only to localhost).';
-  }
-  if (url.username !== '' || url.password !== '') return 'jwks_url must not carry credentials.';
+  const checked = checkUrl(text, 'jwks_url');
+  if (!checked.ok) return checked.reason;
+  const { url } = checked;
+  if (url.protocol !== 'https:' && !LOOPBACK.test(url.hostname)) return 'jwks_url must use https (plain http only to localhost).';
   if (url.hash !== '') return 'jwks_url must not have a fragment.';
   return url;
 }

@@ -1,14 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
-import { checkAddress } from '../ssrf/address-policy.js';
-import { guardedLookup, type Resolver } from '../ssrf/guard.js';
-import { checkUrl } from '../ssrf/url-policy.js';
+import { connectTarget, guardedLookup, RefusedTarget, type Resolver } from '@headlesskey/platform';
 import type { AttemptResult } from './outcome.js';
 
 export interface SendOptions {
   /** From connecting to the response's status line; then the attempt is a failure. */
   timeoutMs: number;
-  /** Lifts the address rule (development and tests). */
+  /** Lifts the private-address rule (development and tests); metadata addresses stay refused. */
   allowPrivate: boolean;
   resolve?: Resolver;
 }
@@ -24,12 +22,8 @@ export type SendResult = AttemptResult & { durationMs: number };
 export function postWebhook(target: string, body: string, headers: Record<string, string>, opts: SendOptions): Promise<SendResult> {
   const started = Date.now();
   const done = (result: AttemptResult): SendResult => ({ ...result, durationMs: Date.now() - started });
-  const url = checkUrl(target);
+  const url = connectTarget(target, opts);
   if (!url.ok) return Promise.resolve(done({ kind: 'error', error: `refused: ${url.reason}` }));
-  if (url.literal && !opts.allowPrivate) {
-    const verdict = checkAddress(url.literal);
-    if (!verdict.allowed) return Promise.resolve(done({ kind: 'error', error: `refused: ${verdict.address}, ${verdict.kind}` }));
-  }
   const client = url.url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
     let settled = false;
@@ -48,7 +42,7 @@ export function postWebhook(target: string, body: string, headers: Record<string
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         // A fresh connection per attempt: a pooled socket could outlive the check that admitted it.
         agent: false,
-        lookup: guardedLookup(opts.resolve, opts.allowPrivate),
+        lookup: guardedLookup(opts),
       },
       (response) => {
         const retryAfter = response.headers['retry-after'];
@@ -66,7 +60,7 @@ export function postWebhook(target: string, body: string, headers: Record<string
 }
 
 function describeError(err: NodeJS.ErrnoException): string {
-  if (err.code === 'ERR_WEBHOOK_TARGET_REFUSED') return err.message;
+  if (err instanceof RefusedTarget) return err.message;
   const reason = err.code ?? err.message;
   return `request failed: ${reason}`;
 }

@@ -1,7 +1,6 @@
-import type { Logger, Store } from '@headlesskey/platform';
+import type { Logger, Resolver, Store } from '@headlesskey/platform';
 import type { WebhooksConfig } from '../config.js';
 import { webhookHeaders } from '../signing/sign.js';
-import type { Resolver } from '../ssrf/guard.js';
 import { type ClaimedDelivery, claimForEndpoint, dueEndpoints, msUntilNextDue } from './claim.js';
 import { nextStep } from './outcome.js';
 import { recordAttempt } from './record.js';

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { webhooksCommands } from '@headlesskey/contracts';
-import { DomainError, type Store } from '@headlesskey/platform';
+import { checkTarget, checkUrl, DomainError, type Resolver, type Store } from '@headlesskey/platform';
 import type { WebhooksConfig } from '../config.js';
 import { newSecret } from '../signing/secret.js';
-import { checkTarget, type Resolver } from '../ssrf/guard.js';
-import { checkUrl } from '../ssrf/url-policy.js';
 import { normalizeEvents } from './events.js';
 import { deleteEndpoint, findEndpoint, insertEndpoint, listEndpoints, rotateSecret, updateEndpoint } from './store.js';
 import { toWebhookView } from './view.js';

@@ -16,7 +16,7 @@ describe('checkAddress', () => {
   it('refuses loopback, link-local, private and shared IPv4 ranges', () => {
     expect(refused('127.0.0.1')).toBe('127.0.0.1 is a loopback address');
     expect(refused('127.255.255.254')).toMatch(/loopback/);
-    expect(refused('169.254.169.254')).toMatch(/link-local/);
+    expect(refused('169.254.1.1')).toMatch(/link-local/);
     expect(refused('10.1.2.3')).toMatch(/private/);
     expect(refused('172.16.0.1')).toMatch(/private/);
     expect(refused('172.31.255.255')).toMatch(/private/);
@@ -49,7 +49,7 @@ describe('checkAddress', () => {
     expect(refused('::ffff:127.0.0.1')).toBe('127.0.0.1 is a loopback address');
     expect(refused('::ffff:7f00:1')).toBe('127.0.0.1 is a loopback address');
     expect(refused('::ffff:10.0.0.1')).toMatch(/private/);
-    expect(refused('::ffff:169.254.169.254')).toMatch(/link-local/);
+    expect(refused('::ffff:169.254.1.1')).toMatch(/link-local/);
     expect(refused('::127.0.0.1')).toMatch(/loopback|global unicast/);
     expect(refused('::7f00:1')).toMatch(/loopback|global unicast/);
     expect(refused('64:ff9b::7f00:1')).toMatch(/NAT64/);
@@ -64,7 +64,38 @@ describe('checkAddress', () => {
     expect(refused('0x7f000001')).toBe('127.0.0.1 is a loopback address');
     expect(refused('127.1')).toBe('127.0.0.1 is a loopback address');
     expect(refused('012.0.0.1')).toMatch(/private/);
-    expect(refused('0xa9fea9fe')).toMatch(/link-local/);
+    expect(refused('0xa9fe0101')).toMatch(/link-local/);
+  });
+
+  it('refuses cloud metadata addresses, in any spelling, even when private addresses are allowed', () => {
+    for (const allowPrivate of [false, true]) {
+      const refusedAs = (ip: string) => {
+        const verdict = checkAddress(ip, { allowPrivate });
+        return verdict.allowed ? undefined : verdict.reason;
+      };
+      expect(refusedAs('169.254.169.254')).toBe('169.254.169.254 is a cloud metadata address');
+      for (const ip of [
+        '2852039166',
+        '0xa9fea9fe',
+        '0251.0376.0251.0376',
+        '::ffff:169.254.169.254',
+        '::ffff:a9fe:a9fe',
+        '64:ff9b::a9fe:a9fe',
+      ]) {
+        expect(refusedAs(ip), ip).toMatch(/ is a cloud metadata address$/);
+      }
+      expect(refusedAs('fd00:ec2::254')).toMatch(/cloud metadata/);
+      expect(refusedAs('fd00:ec2:0:0:0:0:0:254')).toMatch(/cloud metadata/);
+      expect(refusedAs('169.254.170.2')).toMatch(/cloud metadata/);
+      expect(refusedAs('100.100.100.200')).toMatch(/cloud metadata/);
+    }
+  });
+
+  it('allows private and loopback addresses when asked to, and nothing that is not an address', () => {
+    for (const ip of ['127.0.0.1', '10.0.0.1', '::1', '169.254.1.1', 'fd00:ec2::253']) {
+      expect(checkAddress(ip, { allowPrivate: true }), ip).toEqual({ allowed: true });
+    }
+    expect(checkAddress('localhost', { allowPrivate: true })).toMatchObject({ allowed: false });
   });
 
   it('refuses what is not an address', () => {

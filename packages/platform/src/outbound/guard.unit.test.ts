@@ -23,6 +23,8 @@ const resolve = table({
     { address: '127.0.0.1', family: 4 },
   ],
   'metadata.example': [{ address: 'fe80::1', family: 6 }],
+  'imds.example': [{ address: '169.254.169.254', family: 4 }],
+  'imds6.example': [{ address: 'fd00:ec2::254', family: 6 }],
 });
 const guarded = { allowPrivate: false, resolve };
 
@@ -72,11 +74,37 @@ describe('checkTarget', () => {
     expect(await checkTarget('http://127.0.0.1:9/', { allowPrivate: true, resolve })).toEqual({ ok: true });
     expect(await checkTarget('ftp://127.0.0.1/', { allowPrivate: true, resolve })).toMatchObject({ ok: false });
     expect(await checkTarget('http://a:b@127.0.0.1/', { allowPrivate: true, resolve })).toMatchObject({ ok: false });
+    expect(await checkTarget('https://internal.example/', { allowPrivate: true, resolve })).toEqual({ ok: true });
+    expect(await checkTarget('https://nowhere.example/', { allowPrivate: true, resolve })).toEqual({ ok: true });
+  });
+
+  it('refuses cloud metadata addresses even when the address rule is lifted, in every spelling', async () => {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://2852039166/',
+      'http://0xa9fea9fe/',
+      'http://0251.0376.0251.0376/',
+      'http://169.254.43518/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[fd00:ec2::254]/',
+      'http://169.254.170.2/v2/credentials',
+      'https://imds.example/',
+      'https://imds6.example/',
+    ]) {
+      for (const allowPrivate of [false, true]) {
+        expect(await checkTarget(url, { allowPrivate, resolve }), url).toMatchObject({
+          ok: false,
+          reason: expect.stringMatching(/metadata/),
+        });
+      }
+    }
   });
 });
 
 describe('guardedLookup', () => {
-  const lookup = guardedLookup(resolve);
+  const lookup = guardedLookup(guarded);
   const call = (host: string, options: { all?: boolean; family?: number }) =>
     new Promise<{ err: Error | null; address: unknown; family?: number }>((done) =>
       lookup(host, options, (err, address, family) => done({ err, address, family })),
@@ -96,6 +124,14 @@ describe('guardedLookup', () => {
     expect(err).toBeInstanceOf(RefusedTarget);
     expect(err?.message).toBe('refused: mixed.example resolves to 127.0.0.1, a loopback address');
     expect((await call('internal.example', {})).err).toBeInstanceOf(RefusedTarget);
+  });
+
+  it('refuses a metadata address even when the address rule is lifted', async () => {
+    const open = guardedLookup({ allowPrivate: true, resolve });
+    const err = await new Promise<Error | null>((done) => open('imds.example', {}, (e) => done(e)));
+    expect(err).toBeInstanceOf(RefusedTarget);
+    expect(err?.message).toBe('refused: imds.example resolves to 169.254.169.254, a cloud metadata address');
+    expect(await new Promise((done) => open('internal.example', {}, (e, address) => done(e ?? address)))).toBe('10.0.0.5');
   });
 
   it('passes a resolution failure on', async () => {
