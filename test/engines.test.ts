@@ -5,9 +5,7 @@ import { describe, expect, it } from 'vitest';
 type LockedPackage = { version?: string; engines?: { node?: string } | string[] };
 
 /** Every package `npm ci` installs, from the lock file at the repository's root. */
-const locked: Record<string, LockedPackage> = JSON.parse(
-  readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8'),
-).packages;
+const locked: Record<string, LockedPackage> = JSON.parse(readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8')).packages;
 
 /** Its `engines.node`, when it states one (a few old packages state engines as a list). */
 const nodeRange = (pkg: LockedPackage) => (Array.isArray(pkg.engines) ? undefined : pkg.engines?.node);
