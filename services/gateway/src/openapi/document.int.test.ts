@@ -139,7 +139,7 @@ describe('/docs', () => {
       expect((await app.inject({ method: 'GET', url: asset })).statusCode, asset).toBe(200);
     }
     const initializer = await app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
-    expect(initializer.body).toContain("resolveUrl('./json')");
+    expect(initializer.body).toContain("resolveUrl('./openapi.json')");
     expect((await app.inject({ method: 'GET', url: '/docs/json' })).json()).toEqual(doc);
   });
 });

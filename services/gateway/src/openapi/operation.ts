@@ -38,6 +38,44 @@ export const errorResponse = (description: string) => ({ description, $ref: `${E
 /** The catch-all of every operation. */
 export const ANY_ERROR = errorResponse('An error in the WordPress REST shape; `code` says which.');
 
+/**
+ * What every operation can be answered before any route sees the request: Node's HTTP parser and
+ * Fastify refuse a malformed request (400) or one with headers over 16 KiB
+ * (431), in Fastify's own body. A status an operation names itself takes precedence over this range.
+ */
+export const REQUEST_REFUSED = {
+  description: 'The HTTP server refused the request before any route saw it: malformed (400) or with headers too large (431).',
+  type: 'object',
+  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+/**
+ * The `operationId` of a method and a path (below the REST namespace for its routes): the method,
+ * then each segment in PascalCase, a parameter as `By` and its name. `DELETE /sessions/:id` →
+ * `deleteSessionsById`; the namespace index, whose path is empty, → `getIndex`. Unique because
+ * method and path are, and the same under any configured namespace.
+ */
+export function operationIdOf(method: string, path: string): string {
+  const segments = path.split('/').filter(Boolean).map(segmentName);
+  return method.toLowerCase() + (segments.length > 0 ? segments.join('') : 'Index');
+}
+
+function segmentName(segment: string): string {
+  const parameter = /^:(.+)$|^\{(.+)\}$/.exec(segment);
+  const words = (parameter ? (parameter[1] ?? parameter[2])! : segment).split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const pascal = words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
+  return parameter ? `By${pascal}` : pascal;
+}
+
+const BAD_PARAMETER = 'A parameter is missing or invalid (`rest_missing_callback_param`, `rest_invalid_param`).';
+const BAD_BODY =
+  'The body is not a JSON object, or a parameter is missing or invalid (`headlesskey_invalid_json`, `rest_missing_callback_param`, `rest_invalid_param`).';
+/** What refuses a body before its route sees it (the body limit, the two media types). */
+const BODY_REFUSALS = {
+  413: errorResponse('The body is over the limit (`headlesskey_payload_too_large`).'),
+  415: errorResponse('The body is neither JSON nor form fields (`headlesskey_unsupported_media_type`).'),
+};
+
 /** The operation of a REST route: its schemas as served, who may call it, and how it can fail. */
 export function operationOf(route: ApiRoute, group: RouteGroup): OpenApiOperation {
   const access = route.access ?? 'public';
@@ -45,13 +83,12 @@ export function operationOf(route: ApiRoute, group: RouteGroup): OpenApiOperatio
   const takesInput = route.body !== undefined || route.params !== undefined || route.query !== undefined;
   const response: Record<string, unknown> = {
     [status]: { ...(route.response ?? {}), description: status === 201 ? 'Created.' : 'Success.' },
-    ...(takesInput
-      ? { 400: errorResponse('A parameter is missing or invalid (`rest_missing_callback_param`, `rest_invalid_param`).') }
-      : {}),
+    ...(takesInput ? { 400: errorResponse(route.body ? BAD_BODY : BAD_PARAMETER) } : {}),
     ...(access === 'public'
       ? {}
       : { 401: errorResponse('No usable bearer token.'), 403: errorResponse('The access policy refuses the caller.') }),
     ...(route.params ? { 404: errorResponse('No such resource.') } : {}),
+    ...(route.body ? BODY_REFUSALS : {}),
     503: errorResponse('A backing service did not answer in time; see `Retry-After`.'),
     default: ANY_ERROR,
   };
