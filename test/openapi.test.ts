@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_SETTINGS, ERROR_CODES, ROUTE_ACCESS, Settings } from '@headlesskey/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './support/system.js';
 
@@ -35,22 +37,39 @@ async function lint(doc: Document): Promise<LintReport> {
   }
 }
 
-const operationsOf = (doc: Document) =>
-  Object.entries(doc.paths).flatMap(([path, item]) =>
+/** The project's API reference, which must describe what the gateway serves. */
+const API_MD = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8');
+
+/** The rows of the Markdown table under `## {heading}`, as cells with their backticks removed. */
+function tableUnder(heading: string): string[][] {
+  const section = API_MD.split(/^## /m).find((part) => part.startsWith(`${heading}\n`)) ?? '';
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !/^\|[-| ]+\|$/.test(line))
+    .slice(1)
+    .map((line) =>
+      line
+        .slice(2, -2)
+        .split(' | ')
+        .map((cell) => cell.replaceAll('`', '').trim()),
+    );
+}
+
+const operationsOf = (served: Document) =>
+  Object.entries(served.paths).flatMap(([path, item]) =>
     Object.entries(item).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
   );
 
-/** The OpenAPI document as a client gets it from a running gateway, and its Swagger UI page. */
+let system: TestSystem;
+let doc: Document;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  doc = (await system.request<Document>('GET', '/docs/openapi.json')).body;
+});
+afterAll(() => system?.stop());
+
 describe('the served OpenAPI document', () => {
-  let system: TestSystem;
-  let doc: Document;
-
-  beforeAll(async () => {
-    system = await startTestSystem();
-    doc = (await system.request<Document>('GET', '/docs/openapi.json')).body;
-  });
-  afterAll(() => system?.stop());
-
   it("passes @redocly/cli's recommended rules without an error or a warning", async () => {
     const report = await lint(doc);
     expect(report.problems.map((p) => `${p.ruleId} at ${p.location[0]?.pointer}: ${p.message}`)).toEqual([]);
@@ -91,5 +110,38 @@ describe('the served OpenAPI document', () => {
     const initializer = await system.request<string>('GET', '/docs/static/swagger-initializer.js');
     expect(initializer.body).toContain("url: resolveUrl('./openapi.json')");
     expect(initializer.body).not.toContain("resolveUrl('./json')");
+  });
+});
+
+/** The project's API reference describes the routes the gateway serves, and the contract's data. */
+describe('docs/api.md', () => {
+  it('has a section for each operation the gateway serves, and none for one it does not', () => {
+    // Routes under the namespace by their route key (`POST /token`), the rest by their whole path.
+    const served = operationsOf(doc).map(({ route }) => {
+      const [method, path] = route.split(' ') as [string, string];
+      return path.startsWith(`${API}/`) ? `${method} ${path.slice(API.length)}` : route;
+    });
+    const documented = [...API_MD.matchAll(/^### `([A-Z]+ [^`]+)`$/gm)].map((match) => match[1]);
+    expect([...documented].sort()).toEqual([...served].sort());
+  });
+
+  it('gives every route its access by default, as ROUTE_ACCESS does', () => {
+    const rule = (text: string) => (text === 'administrator' ? ['administrator'] : text.replace(' (signed)', ''));
+    const table = Object.fromEntries(tableUnder('Access').map(([key, access]) => [key, rule(access!)]));
+    expect(table).toEqual(ROUTE_ACCESS);
+  });
+
+  it('lists every setting with its default, and every error code', () => {
+    const settings = tableUnder('Settings');
+    expect(settings.map(([name]) => name)).toEqual(Object.keys(Settings.properties));
+    for (const [name, defaults] of settings) {
+      const value = DEFAULT_SETTINGS[name as keyof Settings];
+      if (typeof value !== 'object') expect(defaults?.split(' ')[0], name).toBe(String(value));
+    }
+    expect(
+      tableUnder('Errors')
+        .map(([code]) => code)
+        .sort(),
+    ).toEqual([...ERROR_CODES].sort());
   });
 });
