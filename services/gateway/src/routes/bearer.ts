@@ -15,7 +15,7 @@ export const TokenField = Type.Object({ token: Type.Optional(Type.String({ minLe
 export type TokenField = Static<typeof TokenField>;
 
 /**
- * The token of a request: the body's `token`, else `Authorization: Bearer <token>` (API.md: both
+ * The token of a request: the body's `token`, else `Authorization: Bearer <token>` (docs/api.md: both
  * work wherever a token is taken). The query string is never read. A token past the contract's
  * limit never reaches the tokens service.
  */

@@ -67,7 +67,7 @@ export function defineRoute<B extends TObject, P extends TObject = TObject, Q ex
 /** Where the gateway reads the live settings from (the settings bucket's watcher). */
 export type LiveSettings = Pick<SettingsReader, 'current'>;
 
-/** A route's key in the `access` setting: `"DELETE /sessions/{id}"`, as API.md writes paths. */
+/** A route's key in the `access` setting: `"DELETE /sessions/{id}"`, as docs/api.md writes paths. */
 export function routeKey(route: Pick<ApiRoute, 'method' | 'url'>): string {
   return `${route.method} ${route.url.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')}`;
 }
