@@ -11,6 +11,7 @@ import { startTestSystem, type TestSystem } from './support/system.js';
 
 type Operation = { operationId?: string; responses: Record<string, unknown> };
 type Document = { servers?: { url: string }[]; info: { license?: unknown }; paths: Record<string, Record<string, Operation>> };
+type WpError = { code: string };
 type LintReport = {
   totals: { errors: number; warnings: number };
   problems: { ruleId: string; message: string; location: { pointer: string }[] }[];
@@ -99,9 +100,27 @@ describe('the served OpenAPI document', () => {
       ).toContain('4XX');
     }
     expect(Object.keys(doc.paths[`${API}/token`]!.post!.responses)).toEqual(expect.arrayContaining(['400', '413', '415']));
+    expect(doc.paths[`${API}/token`]!.post!.responses['429']).toMatchObject({ headers: { 'retry-after': expect.anything() } });
     const reply = await system.request('GET', '/healthz', undefined, { 'x-padding': 'x'.repeat(20_000) });
     expect(reply.status).toBe(431);
     expect(reply.body).toMatchObject({ statusCode: 431, error: expect.any(String), message: expect.any(String) });
+  });
+
+  it("names, under each route's statuses, the codes the route really answers", async () => {
+    const documented = (path: string, status: number) =>
+      (doc.paths[`${API}${path}`]!.post!.responses[String(status)] as { description?: string } | undefined)?.description ?? '';
+    const user = { username: 'openapi_user', email: 'openapi_user@example.com', password: 'correct horse battery staple' };
+    const answers = [
+      ['/register', await system.post<WpError>('/register', user)],
+      ['/register', await system.post<WpError>('/register', user)],
+      ['/token', await system.post<WpError>('/token', { username: user.username, password: 'not the password at all' })],
+      ['/token/validate', await system.post<WpError>('/token/validate', { token: 'not.a.token' })],
+      ['/reset-password', await system.post<WpError>('/reset-password', { login: user.username, password: user.password, otp: '123456' })],
+    ] as const;
+    expect(answers[0][1].status).toBe(201);
+    for (const [path, reply] of answers.slice(1)) {
+      expect(documented(path, reply.status), `${path} ${reply.status}`).toContain(`\`${reply.body.code}\``);
+    }
   });
 
   it('is what the Swagger UI page at /docs loads', async () => {

@@ -1,5 +1,7 @@
+import type { ErrorCode } from '@headlesskey/contracts';
 import type { TSchema } from '@sinclair/typebox';
 import type { Access } from '../plugins/access.js';
+import { HTTP_ERRORS } from '../plugins/errors.js';
 import type { ApiRoute, RouteGroup } from '../routes/route.js';
 
 /**
@@ -34,7 +36,11 @@ export const BEARER_SCHEME = 'bearer';
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
 
 /** An error answer in the document: the shared error schema, with what this status means here. */
-export const errorResponse = (description: string) => ({ description, $ref: `${ERROR_SCHEMA_ID}#` });
+export const errorResponse = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  $ref: `${ERROR_SCHEMA_ID}#`,
+  ...(headers ? { headers } : {}),
+});
 /** The catch-all of every operation. */
 export const ANY_ERROR = errorResponse('An error in the WordPress REST shape; `code` says which.');
 
@@ -67,29 +73,55 @@ function segmentName(segment: string): string {
   return parameter ? `By${pascal}` : pascal;
 }
 
-const BAD_PARAMETER = 'A parameter is missing or invalid (`rest_missing_callback_param`, `rest_invalid_param`).';
-const BAD_BODY =
-  'The body is not a JSON object, or a parameter is missing or invalid (`headlesskey_invalid_json`, `rest_missing_callback_param`, `rest_invalid_param`).';
-/** What refuses a body before its route sees it (the body limit, the two media types). */
-const BODY_REFUSALS = {
-  413: errorResponse('The body is over the limit (`headlesskey_payload_too_large`).'),
-  415: errorResponse('The body is neither JSON nor form fields (`headlesskey_unsupported_media_type`).'),
-};
+/** The codes any route of a shape can be answered, besides those its services name (`errors`). */
+const SHAPE_ERRORS = {
+  input: ['rest_missing_callback_param', 'rest_invalid_param'],
+  body: ['headlesskey_invalid_json', 'headlesskey_payload_too_large', 'headlesskey_unsupported_media_type'],
+  guarded: [
+    'headlesskey_unauthorized',
+    'headlesskey_invalid_token',
+    'headlesskey_token_expired',
+    'headlesskey_token_revoked',
+    'headlesskey_forbidden',
+  ],
+  resource: ['headlesskey_not_found'],
+  any: ['headlesskey_unavailable'],
+} as const satisfies Record<string, readonly ErrorCode[]>;
+
+/** Headers an error answer carries, by status: when to ask again. */
+const RETRY_AFTER = { 'retry-after': { type: 'integer', description: 'Seconds to wait before asking again.' } };
+
+/**
+ * The error answers of a route, one per status, each listing the codes it stands for with their
+ * messages; the statuses come from the gateway's one table of them (`HTTP_ERRORS`).
+ */
+function errorResponsesOf(route: ApiRoute, access: Access): Record<number, unknown> {
+  const takesInput = route.body !== undefined || route.params !== undefined || route.query !== undefined;
+  const codes = new Set<ErrorCode>([
+    ...(takesInput ? SHAPE_ERRORS.input : []),
+    ...(route.body ? SHAPE_ERRORS.body : []),
+    ...(access === 'public' ? [] : SHAPE_ERRORS.guarded),
+    ...(route.params ? SHAPE_ERRORS.resource : []),
+    ...(route.errors ?? []),
+    ...SHAPE_ERRORS.any,
+  ]);
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(HTTP_ERRORS[code].status, [...(byStatus.get(HTTP_ERRORS[code].status) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => {
+      const description = list.map((code) => `\`${code}\`: ${HTTP_ERRORS[code].message}`).join('\n\n');
+      return [status, errorResponse(description, status === 429 || status === 503 ? RETRY_AFTER : undefined)];
+    }),
+  );
+}
 
 /** The operation of a REST route: its schemas as served, who may call it, and how it can fail. */
 export function operationOf(route: ApiRoute, group: RouteGroup): OpenApiOperation {
   const access = route.access ?? 'public';
   const status = route.status ?? 200;
-  const takesInput = route.body !== undefined || route.params !== undefined || route.query !== undefined;
   const response: Record<string, unknown> = {
     [status]: { ...(route.response ?? {}), description: status === 201 ? 'Created.' : 'Success.' },
-    ...(takesInput ? { 400: errorResponse(route.body ? BAD_BODY : BAD_PARAMETER) } : {}),
-    ...(access === 'public'
-      ? {}
-      : { 401: errorResponse('No usable bearer token.'), 403: errorResponse('The access policy refuses the caller.') }),
-    ...(route.params ? { 404: errorResponse('No such resource.') } : {}),
-    ...(route.body ? BODY_REFUSALS : {}),
-    503: errorResponse('A backing service did not answer in time; see `Retry-After`.'),
+    ...errorResponsesOf(route, access),
     default: ANY_ERROR,
   };
   const operation: OpenApiOperation = {
