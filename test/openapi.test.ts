@@ -101,6 +101,8 @@ describe('the served OpenAPI document', () => {
     }
     expect(Object.keys(doc.paths[`${API}/token`]!.post!.responses)).toEqual(expect.arrayContaining(['400', '413', '415']));
     expect(doc.paths[`${API}/token`]!.post!.responses['429']).toMatchObject({ headers: { 'retry-after': expect.anything() } });
+    expect(doc.paths['/readyz']!.get!.responses['503']).toMatchObject({ headers: { 'retry-after': expect.anything() } });
+    expect(doc.paths[`${API}/me`]!.get!.responses['401']).toMatchObject({ headers: { 'www-authenticate': expect.anything() } });
     const reply = await system.request('GET', '/healthz', undefined, { 'x-padding': 'x'.repeat(20_000) });
     expect(reply.status).toBe(431);
     expect(reply.body).toMatchObject({ statusCode: 431, error: expect.any(String), message: expect.any(String) });

@@ -88,8 +88,15 @@ const SHAPE_ERRORS = {
   any: ['headlesskey_unavailable'],
 } as const satisfies Record<string, readonly ErrorCode[]>;
 
-/** Headers an error answer carries, by status: when to ask again. */
-const RETRY_AFTER = { 'retry-after': { type: 'integer', description: 'Seconds to wait before asking again.' } };
+/** The header of a 429 or 503 answer: when to ask again. */
+export const RETRY_AFTER = { 'retry-after': { type: 'integer', description: 'Seconds to wait before asking again.' } };
+/** The header of a 401 for a missing token: the scheme to answer with. */
+const WWW_AUTHENTICATE = { 'www-authenticate': { type: 'string', description: '`Bearer`, when no usable token came.' } };
+
+function headersOf(status: number, codes: readonly ErrorCode[]): Record<string, unknown> | undefined {
+  if (status === 429 || status === 503) return RETRY_AFTER;
+  return codes.includes('headlesskey_unauthorized') ? WWW_AUTHENTICATE : undefined;
+}
 
 /**
  * The error answers of a route, one per status, each listing the codes it stands for with their
@@ -110,7 +117,7 @@ function errorResponsesOf(route: ApiRoute, access: Access): Record<number, unkno
   return Object.fromEntries(
     [...byStatus].map(([status, list]) => {
       const description = list.map((code) => `\`${code}\`: ${HTTP_ERRORS[code].message}`).join('\n\n');
-      return [status, errorResponse(description, status === 429 || status === 503 ? RETRY_AFTER : undefined)];
+      return [status, errorResponse(description, headersOf(status, list))];
     }),
   );
 }
