@@ -77,6 +77,28 @@ describe('CORS', () => {
       }
     });
 
+    it('refuses the preflight of an unlisted origin plainly: 403, no CORS header, the route exists', async () => {
+      for (const origin of ['https://evil.example', 'null']) {
+        for (const [path, method] of [
+          [`${API}/me`, 'GET'],
+          [`${API}/token`, 'POST'],
+          ['/wp-json/wpauthapi/v1/token/validate', 'POST'],
+        ] as const) {
+          const reply = await preflight(system, path, origin, method, 'content-type');
+          expect(reply.status, `${origin} ${path}`).toBe(403);
+          expect(reply.body).toMatchObject({ code: 'headlesskey_forbidden', data: { status: 403 } });
+          expect(Object.keys(reply.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+          expect(varyOf(reply)).toContain('origin');
+        }
+      }
+    });
+
+    it('still answers an OPTIONS without an Origin, which no browser sends, as an unknown route', async () => {
+      const reply = await system.request('OPTIONS', `${API}/me`, undefined, { 'access-control-request-method': 'GET' });
+      expect(reply.status).toBe(404);
+      expect(reply.body).toMatchObject({ code: 'headlesskey_not_found' });
+    });
+
     it('says Vary: Origin to a request without an Origin too, and grants it nothing', async () => {
       expectNoGrant(await system.request('GET', '/healthz'));
     });

@@ -12,7 +12,7 @@ interface Refusal {
   message: string;
 }
 
-/** The password policy of API.md at registration and reset, and names in one canonical form. */
+/** The password policy at registration and reset, and names in one canonical form. */
 describe('password policy', () => {
   let system: TestSystem;
 

@@ -29,7 +29,7 @@ describe('register, log in, validate', () => {
     expect(valid.body.valid).toBe(true);
   });
 
-  it('logs in by login or by email in any case, with the claims of API.md', async () => {
+  it('logs in by login or by email in any case, with the claims of docs/api.md', async () => {
     const user = newUser();
     await system.post('/register', user);
     for (const username of [user.username, user.email.toUpperCase()]) {

@@ -14,14 +14,14 @@ export type AccessRule = Static<typeof AccessRule>;
 
 /**
  * A route's key in the `access` setting: its method and its path below the REST namespace, path
- * parameters in braces, as API.md writes them (`"GET /me"`, `"DELETE /webhooks/{id}"`).
+ * parameters in braces, as docs/api.md writes them (`"GET /me"`, `"DELETE /webhooks/{id}"`).
  */
 export const ROUTE_KEY_PATTERN = '^(GET|POST|PUT|PATCH|DELETE) /[A-Za-z0-9_{}/-]*$';
 
 const ADMIN: AccessRule = ['administrator'];
 
 /**
- * Every route under the REST namespace with its access by default (API.md). The gateway's route
+ * Every route under the REST namespace with its access by default (docs/api.md, Access). The gateway's route
  * table must list the same routes with the same access (its unit test holds it to that).
  */
 export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = Object.freeze({

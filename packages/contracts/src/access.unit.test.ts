@@ -52,7 +52,7 @@ describe('accessProblems', () => {
 });
 
 describe('the access setting', () => {
-  it('defaults to every route’s access of API.md, a valid setting', () => {
+  it('defaults to every route’s access, a valid setting', () => {
     expect(DEFAULT_SETTINGS.access).toEqual(ROUTE_ACCESS);
     expect(Value.Check(Settings, DEFAULT_SETTINGS)).toBe(true);
     expect(accessProblems(ROUTE_ACCESS)).toEqual({});

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 
-/** Error codes of the REST contract (API.md). Services answer these; the gateway maps them to HTTP. */
+/** Error codes of the REST contract (docs/api.md, Errors). Services answer these; the gateway maps them to HTTP. */
 export const ERROR_CODES = [
   'rest_missing_callback_param',
   'rest_invalid_param',
@@ -44,7 +44,7 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 }
 
 /**
- * The body of every error answer (API.md, Errors): the WordPress REST error shape, with the HTTP
+ * The body of every error answer (docs/api.md, Errors): the WordPress REST error shape, with the HTTP
  * status repeated in `data.status` and whatever else the code carries beside it.
  */
 export const ErrorResponse = Type.Object({

@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { ServiceName } from './naming.js';
 
 /**
- * The event catalog of API.md: names are permanent. Each maps to the service that raises it,
+ * The event catalog: names are permanent. Each maps to the service that raises it,
  * which decides its subject (`hk.evt.<service>.<type>`).
  */
 export const EVENT_TYPES = Object.freeze({

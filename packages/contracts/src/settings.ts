@@ -27,7 +27,7 @@ export const HookPolicies = Type.Object(
 
 /**
  * Live settings, one key each in the instance's `settings` KV bucket. An absent key means the
- * default below (the defaults of API.md). Administrators change them with `PATCH /settings`; the
+ * default below (docs/api.md, Settings). Administrators change them with `PATCH /settings`; the
  * identity service keeps them and raises `settings.changed` with the old and new values, so a
  * setting never holds a secret (a secret belongs to the resource it protects).
  */

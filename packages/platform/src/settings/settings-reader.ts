@@ -5,7 +5,7 @@ import { checker, decodeJson } from '../bus/codec.js';
 import { type BucketPlace, openBucket } from './settings-bucket.js';
 
 export interface SettingsReader {
-  /** The settings in force now: the bucket's values over the defaults of API.md. */
+  /** The settings in force now: the bucket's values over the defaults (docs/api.md, Settings). */
   current(): Settings;
   stop(): Promise<void>;
 }

@@ -1,5 +1,7 @@
+import type { ErrorCode } from '@headlesskey/contracts';
 import type { TSchema } from '@sinclair/typebox';
 import type { Access } from '../plugins/access.js';
+import { HTTP_ERRORS } from '../plugins/errors.js';
 import type { ApiRoute, RouteGroup } from '../routes/route.js';
 
 /**
@@ -34,25 +36,99 @@ export const BEARER_SCHEME = 'bearer';
 const BODY_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
 
 /** An error answer in the document: the shared error schema, with what this status means here. */
-export const errorResponse = (description: string) => ({ description, $ref: `${ERROR_SCHEMA_ID}#` });
+export const errorResponse = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  $ref: `${ERROR_SCHEMA_ID}#`,
+  ...(headers ? { headers } : {}),
+});
 /** The catch-all of every operation. */
 export const ANY_ERROR = errorResponse('An error in the WordPress REST shape; `code` says which.');
+
+/**
+ * What every operation can be answered before any route sees the request: Node's HTTP parser and
+ * Fastify refuse a malformed request (400) or one with headers over 16 KiB
+ * (431), in Fastify's own body. A status an operation names itself takes precedence over this range.
+ */
+export const REQUEST_REFUSED = {
+  description: 'The HTTP server refused the request before any route saw it: malformed (400) or with headers too large (431).',
+  type: 'object',
+  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+/**
+ * The `operationId` of a method and a path (below the REST namespace for its routes): the method,
+ * then each segment in PascalCase, a parameter as `By` and its name. `DELETE /sessions/:id` →
+ * `deleteSessionsById`; the namespace index, whose path is empty, → `getIndex`. Unique because
+ * method and path are, and the same under any configured namespace.
+ */
+export function operationIdOf(method: string, path: string): string {
+  const segments = path.split('/').filter(Boolean).map(segmentName);
+  return method.toLowerCase() + (segments.length > 0 ? segments.join('') : 'Index');
+}
+
+function segmentName(segment: string): string {
+  const parameter = /^:(.+)$|^\{(.+)\}$/.exec(segment);
+  const words = (parameter ? (parameter[1] ?? parameter[2])! : segment).split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const pascal = words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
+  return parameter ? `By${pascal}` : pascal;
+}
+
+/** The codes any route of a shape can be answered, besides those its services name (`errors`). */
+const SHAPE_ERRORS = {
+  input: ['rest_missing_callback_param', 'rest_invalid_param'],
+  body: ['headlesskey_invalid_json', 'headlesskey_payload_too_large', 'headlesskey_unsupported_media_type'],
+  guarded: [
+    'headlesskey_unauthorized',
+    'headlesskey_invalid_token',
+    'headlesskey_token_expired',
+    'headlesskey_token_revoked',
+    'headlesskey_forbidden',
+  ],
+  resource: ['headlesskey_not_found'],
+  any: ['headlesskey_unavailable'],
+} as const satisfies Record<string, readonly ErrorCode[]>;
+
+/** The header of a 429 or 503 answer: when to ask again. */
+export const RETRY_AFTER = { 'retry-after': { type: 'integer', description: 'Seconds to wait before asking again.' } };
+/** The header of a 401 for a missing token: the scheme to answer with. */
+const WWW_AUTHENTICATE = { 'www-authenticate': { type: 'string', description: '`Bearer`, when no usable token came.' } };
+
+function headersOf(status: number, codes: readonly ErrorCode[]): Record<string, unknown> | undefined {
+  if (status === 429 || status === 503) return RETRY_AFTER;
+  return codes.includes('headlesskey_unauthorized') ? WWW_AUTHENTICATE : undefined;
+}
+
+/**
+ * The error answers of a route, one per status, each listing the codes it stands for with their
+ * messages; the statuses come from the gateway's one table of them (`HTTP_ERRORS`).
+ */
+function errorResponsesOf(route: ApiRoute, access: Access): Record<number, unknown> {
+  const takesInput = route.body !== undefined || route.params !== undefined || route.query !== undefined;
+  const codes = new Set<ErrorCode>([
+    ...(takesInput ? SHAPE_ERRORS.input : []),
+    ...(route.body ? SHAPE_ERRORS.body : []),
+    ...(access === 'public' ? [] : SHAPE_ERRORS.guarded),
+    ...(route.params ? SHAPE_ERRORS.resource : []),
+    ...(route.errors ?? []),
+    ...SHAPE_ERRORS.any,
+  ]);
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(HTTP_ERRORS[code].status, [...(byStatus.get(HTTP_ERRORS[code].status) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => {
+      const description = list.map((code) => `\`${code}\`: ${HTTP_ERRORS[code].message}`).join('\n\n');
+      return [status, errorResponse(description, headersOf(status, list))];
+    }),
+  );
+}
 
 /** The operation of a REST route: its schemas as served, who may call it, and how it can fail. */
 export function operationOf(route: ApiRoute, group: RouteGroup): OpenApiOperation {
   const access = route.access ?? 'public';
   const status = route.status ?? 200;
-  const takesInput = route.body !== undefined || route.params !== undefined || route.query !== undefined;
   const response: Record<string, unknown> = {
     [status]: { ...(route.response ?? {}), description: status === 201 ? 'Created.' : 'Success.' },
-    ...(takesInput
-      ? { 400: errorResponse('A parameter is missing or invalid (`rest_missing_callback_param`, `rest_invalid_param`).') }
-      : {}),
-    ...(access === 'public'
-      ? {}
-      : { 401: errorResponse('No usable bearer token.'), 403: errorResponse('The access policy refuses the caller.') }),
-    ...(route.params ? { 404: errorResponse('No such resource.') } : {}),
-    503: errorResponse('A backing service did not answer in time; see `Retry-After`.'),
+    ...errorResponsesOf(route, access),
     default: ANY_ERROR,
   };
   const operation: OpenApiOperation = {

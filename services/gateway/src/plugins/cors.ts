@@ -1,6 +1,7 @@
 import cors, { type FastifyCorsOptions } from '@fastify/cors';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CorsConfig } from '../config.js';
+import { sendError } from './errors.js';
 
 /** What a browser may send and read across origins: the token header and the contract's own headers. */
 const SHARED = {
@@ -35,7 +36,25 @@ export function registerCors(app: FastifyInstance, config: CorsConfig): void {
     if (!listed) return '*';
     return listed.has(origin) ? origin : false;
   };
+  app.addHook('onRequest', refuseUnlistedPreflight(allowed));
   // A function of the origin, not a delegator of whole options: the plugin then prepares its
   // options once, where a delegator's are merged and normalised again on every request.
   app.register(cors, { ...SHARED, credentials: listed !== undefined, origin: (origin, callback) => callback(null, allowed(origin)) });
+}
+
+/**
+ * The preflight of an origin that is not allowed (an OPTIONS with an `Origin`, as the plugin takes
+ * one) is answered 403 with no `Access-Control-*` header. The Fetch standard fails a preflight
+ * whose answer lacks `Access-Control-Allow-Origin`, or whose status is not 2xx, so the browser
+ * refuses the request whatever the status; 403 also tells a person with curl or a log what
+ * happened, where the plugin would pass it on to "no such route" (404), which is untrue.
+ * `Vary: Origin`, so no cache hands this refusal to an allowed origin.
+ */
+function refuseUnlistedPreflight(allowed: (origin: string | undefined) => string | false) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    if (request.method !== 'OPTIONS' || origin === undefined || allowed(origin) !== false) return;
+    reply.header('vary', 'Origin');
+    return sendError(reply, { code: 'headlesskey_forbidden', message: 'This origin may not call the API from a browser.' });
+  };
 }

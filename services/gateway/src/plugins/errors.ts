@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { bodyValidationError } from './validation-errors.js';
 
 /**
- * Every code of the contract with its HTTP status and default message (API.md). The gateway is
+ * Every code of the contract with its HTTP status and default message (docs/api.md, Errors). The gateway is
  * the only place that knows statuses: services answer codes.
  */
 export const HTTP_ERRORS: Readonly<Record<ErrorCode, { status: number; message: string }>> = {

@@ -2,7 +2,7 @@ import { ERROR_CODES, type ErrorCode } from '@headlesskey/contracts';
 import { describe, expect, it } from 'vitest';
 import { HTTP_ERRORS, toHttpError } from './errors.js';
 
-/** The table of API.md, code by code. */
+/** The table of docs/api.md (Errors), code by code. */
 const CONTRACT_STATUS: Record<ErrorCode, number> = {
   rest_missing_callback_param: 400,
   rest_invalid_param: 400,

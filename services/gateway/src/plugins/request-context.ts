@@ -37,7 +37,7 @@ export function contextOf(request: FastifyRequest): RequestContext {
   return context;
 }
 
-/** The body's `device` names the device, else the `X-Device-Id` header (API.md, device limit). */
+/** The body's `device` names the device, else the `X-Device-Id` header (docs/api.md, POST /token). */
 function deviceOf(request: FastifyRequest): string | undefined {
   const body = request.body as { device?: unknown } | undefined;
   const fromBody = typeof body?.device === 'string' ? body.device : undefined;

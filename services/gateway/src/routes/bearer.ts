@@ -14,8 +14,11 @@ const MAX_TOKEN = TokenInBody.properties.token.maxLength ?? 8192;
 export const TokenField = Type.Object({ token: Type.Optional(Type.String({ minLength: 1 })) });
 export type TokenField = Static<typeof TokenField>;
 
+/** What verifying a presented token can answer, on the routes that take one. */
+export const TOKEN_ERRORS = ['headlesskey_invalid_token', 'headlesskey_token_expired', 'headlesskey_token_revoked'] as const;
+
 /**
- * The token of a request: the body's `token`, else `Authorization: Bearer <token>` (API.md: both
+ * The token of a request: the body's `token`, else `Authorization: Bearer <token>` (docs/api.md: both
  * work wherever a token is taken). The query string is never read. A token past the contract's
  * limit never reaches the tokens service.
  */

@@ -1,7 +1,7 @@
 import { type CommandService, ping } from '@headlesskey/contracts';
 import type { CommandClient } from '@headlesskey/platform';
 import type { FastifyPluginCallback } from 'fastify';
-import { ANY_ERROR, errorResponse } from '../openapi/operation.js';
+import { ANY_ERROR, errorResponse, RETRY_AFTER } from '../openapi/operation.js';
 import { sendError } from '../plugins/errors.js';
 
 const SERVICES: readonly CommandService[] = ['identity', 'tokens', 'audit', 'webhooks'];
@@ -44,7 +44,7 @@ const READINESS = {
       type: 'object',
       properties: { status: { const: 'ready' }, services: { type: 'object', additionalProperties: { type: 'string' } } },
     },
-    503: errorResponse('Not ready; `data.failed` names the services that are not.'),
+    503: errorResponse('Not ready; `data.failed` names the services that are not.', RETRY_AFTER),
     default: ANY_ERROR,
   },
 };

@@ -24,6 +24,7 @@ export const passwordRoutes: RouteGroup = {
       description: 'Send the key as `token` or the code as `otp`. Ends every session of the user.',
       body: ResetPasswordBody,
       response: identityCommands.resetPassword.reply,
+      errors: ['headlesskey_invalid_reset', 'headlesskey_weak_password'],
       handle: ({ body, request, bus }) => bus.send(identityCommands.resetPassword, { ...body, context: request.requestContext }),
     }),
     defineRoute({
@@ -34,6 +35,7 @@ export const passwordRoutes: RouteGroup = {
       access: 'authenticated',
       body: ChangePasswordBody,
       response: identityCommands.changePassword.reply,
+      errors: ['headlesskey_incorrect_password', 'headlesskey_weak_password'],
       handle: ({ body, caller, request, bus }) =>
         bus.send(identityCommands.changePassword, { ...body, user_id: caller!.userId, context: request.requestContext }),
     }),

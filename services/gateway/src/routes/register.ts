@@ -13,6 +13,7 @@ export const registrationRoutes: RouteGroup = {
         'Creates a subscriber and logs them in. Refused when registration is off in settings, or by a `register.validate` hook (403 with its message).',
       body: RegisterBody,
       response: identityCommands.register.reply,
+      errors: ['headlesskey_user_exists', 'headlesskey_weak_password', 'headlesskey_registration_disabled', 'headlesskey_forbidden'],
       status: 201,
       handle: ({ body, request, bus }) => bus.send(identityCommands.register, { ...body, context: request.requestContext }),
     }),

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@headlesskey/contracts';
 import type { CommandClient, Reply, SettingsReader } from '@headlesskey/platform';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from 'fastify';
@@ -47,6 +48,11 @@ export interface ApiRoute<B extends TObject = TObject, P extends TObject = TObje
   response?: TSchema;
   /** Success status, 200 unless given. */
   status?: number;
+  /**
+   * The codes its services may answer, beyond those every route of its shape can get (a missing
+   * field, a refused token, a missing resource, an unavailable service): for the OpenAPI document.
+   */
+  errors?: readonly ErrorCode[];
   /** Validate, build the command, send it: the reply becomes the answer. */
   handle(input: RouteInput<Static<B>, Static<P>, Static<Q>>): Promise<Reply<unknown>>;
 }
@@ -67,7 +73,7 @@ export function defineRoute<B extends TObject, P extends TObject = TObject, Q ex
 /** Where the gateway reads the live settings from (the settings bucket's watcher). */
 export type LiveSettings = Pick<SettingsReader, 'current'>;
 
-/** A route's key in the `access` setting: `"DELETE /sessions/{id}"`, as API.md writes paths. */
+/** A route's key in the `access` setting: `"DELETE /sessions/{id}"`, as docs/api.md writes paths. */
 export function routeKey(route: Pick<ApiRoute, 'method' | 'url'>): string {
   return `${route.method} ${route.url.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')}`;
 }

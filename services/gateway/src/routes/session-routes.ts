@@ -1,7 +1,8 @@
 import { identityCommands, TokenBody, tokensCommands } from '@headlesskey/contracts';
 import { Type } from '@sinclair/typebox';
-import { TokenField, tokenOf } from './bearer.js';
+import { TOKEN_ERRORS, TokenField, tokenOf } from './bearer.js';
 import { defineRoute, type RouteGroup } from './route.js';
+import { LOGIN_ERRORS } from './token.js';
 
 const SessionId = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }) });
 const UserId = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,9}$' }) });
@@ -14,10 +15,14 @@ const login = defineRoute({
   description: "The `/token` login, answered with the plugin's profile body and this device's `device_secret`.",
   body: TokenBody,
   response: Type.Pick(identityCommands.login.reply, ['token', 'expiration', 'expires_in', 'user', 'device_secret']),
+  errors: LOGIN_ERRORS,
   handle: ({ body, request, bus }) => bus.send(identityCommands.login, { ...body, context: request.requestContext }),
 });
 
-/** A token from the body or the Bearer header, then one tokens command. */
+/**
+ * A token from the body or the Bearer header, then one tokens command. A revoke takes an expired
+ * or already ended session's token too, so only a token that is not one of ours fails it.
+ */
 const withToken = (url: string, def: typeof tokensCommands.refresh | typeof tokensCommands.revoke, summary: string, description: string) =>
   defineRoute({
     method: 'POST',
@@ -26,6 +31,7 @@ const withToken = (url: string, def: typeof tokensCommands.refresh | typeof toke
     description: `${description} The token comes in the body field \`token\` or as \`Authorization: Bearer <token>\`.`,
     body: TokenField,
     response: def.reply,
+    errors: def === tokensCommands.revoke ? ['headlesskey_invalid_token'] : TOKEN_ERRORS,
     handle: async ({ body, request, bus }) => {
       const found = tokenOf(body, request);
       if ('error' in found) return { ok: false, error: found.error };

@@ -17,6 +17,15 @@ export const ssoRoutes: RouteGroup = {
       url: '/sso/exchange',
       body: ExchangeBody,
       response: cmd.exchange.reply,
+      errors: [
+        'headlesskey_sso_unknown_site',
+        'headlesskey_sso_invalid_signature',
+        'headlesskey_sso_replay',
+        'headlesskey_invalid_token',
+        'headlesskey_token_expired',
+        'headlesskey_forbidden',
+        'headlesskey_user_exists',
+      ],
       handle: async ({ body, request, bus }) => {
         const input = exchangeInputOf(body, request.headers);
         if ('error' in input) return { ok: false, error: input.error };

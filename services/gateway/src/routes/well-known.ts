@@ -1,7 +1,7 @@
 import { tokensCommands } from '@headlesskey/contracts';
 import type { CommandClient } from '@headlesskey/platform';
 import type { FastifyPluginCallback } from 'fastify';
-import { ANY_ERROR, errorResponse } from '../openapi/operation.js';
+import { ANY_ERROR, errorResponse, RETRY_AFTER } from '../openapi/operation.js';
 import { sendError } from '../plugins/errors.js';
 
 /** `GET /.well-known/jwks.json`: the public keys that verify tokens (RS256/ES256; never a secret). */
@@ -24,7 +24,7 @@ const JWKS = {
   security: [],
   response: {
     200: { ...tokensCommands.jwks.reply, description: 'The key set.' },
-    503: errorResponse('The tokens service did not answer in time.'),
+    503: errorResponse('The tokens service did not answer in time.', RETRY_AFTER),
     default: ANY_ERROR,
   },
 };
