@@ -1,4 +1,4 @@
-import type { ErrorBody } from '@headlesskey/contracts';
+import { type ErrorBody, patternRule, STRING_FORMATS } from '@headlesskey/contracts';
 
 /** The part of an ajv error this mapping reads (Fastify's `FastifySchemaValidationError`). */
 export interface SchemaIssue {
@@ -45,7 +45,10 @@ export function bodyValidationError(issues: readonly SchemaIssue[]): ErrorBody {
   return invalidParams(params);
 }
 
-/** WordPress's wording (rest_validate_value_from_schema) for the keywords our schemas use. */
+/**
+ * WordPress's wording (rest_validate_value_from_schema) for the keywords our schemas use; a pattern
+ * or a format is told in the words the contract gives it, never as the expression.
+ */
 function reason(name: string, issue: SchemaIssue): string {
   const p = issue.params;
   switch (issue.keyword) {
@@ -56,7 +59,7 @@ function reason(name: string, issue: SchemaIssue): string {
     case 'maxLength':
       return `${name} must be at most ${plural(Number(p.limit), 'character')} long.`;
     case 'pattern':
-      return `${name} does not match pattern ${String(p.pattern)}.`;
+      return `${name} ${patternRule(String(p.pattern)) ?? 'is not in the expected format.'}`;
     case 'enum':
     case 'const':
       return `${name} is not one of the allowed values.`;
@@ -66,8 +69,10 @@ function reason(name: string, issue: SchemaIssue): string {
       return `${name} must be less than or equal to ${String(p.limit)}.`;
     case 'additionalProperties':
       return `${name} is not a known parameter.`;
-    case 'format':
-      return p.format === 'email' ? 'Invalid email address.' : `${name} is not a valid ${String(p.format)}.`;
+    case 'format': {
+      const format = Object.hasOwn(STRING_FORMATS, String(p.format)) ? STRING_FORMATS[String(p.format)] : undefined;
+      return `${name} ${format?.rule ?? `is not a valid ${String(p.format)}.`}`;
+    }
     default:
       return `${name} is invalid.`;
   }

@@ -1,3 +1,4 @@
+import { PATTERNS } from '@headlesskey/contracts';
 import { describe, expect, it } from 'vitest';
 import { bodyValidationError, type SchemaIssue } from './validation-errors.js';
 
@@ -49,7 +50,8 @@ describe('bodyValidationError', () => {
       issue('minLength', '/password', { limit: 1 }),
       issue('maxLength', '/password', { limit: 4096 }),
       issue('maxLength', '/name', { limit: 250 }),
-      issue('pattern', '/email', { pattern: '^a$' }),
+      issue('pattern', '/email', { pattern: PATTERNS.email.pattern }),
+      issue('format', '/device', { format: 'text' }),
     ]);
     expect(error).toEqual({
       code: 'rest_invalid_param',
@@ -58,9 +60,23 @@ describe('bodyValidationError', () => {
           username: 'username is not of type string.',
           password: 'password must be at least 1 character long.',
           name: 'name must be at most 250 characters long.',
-          email: 'email does not match pattern ^a$.',
+          email: 'email must be an email address, such as ada@example.com.',
+          device: 'device must not contain a NUL character or an unpaired surrogate.',
         },
       },
+    });
+  });
+
+  it('tells what a pattern or a format asks for in words, never as the expression', () => {
+    const error = bodyValidationError([
+      issue('pattern', '/since', { pattern: PATTERNS.dateTime.pattern }),
+      issue('pattern', '/other', { pattern: '^[a-f]+$' }),
+      issue('format', '/id', { format: 'user-id' }),
+    ]);
+    expect(error.details?.params).toEqual({
+      since: `since ${PATTERNS.dateTime.rule}`,
+      other: 'other is not in the expected format.',
+      id: 'id must be a user id: a whole number from 1 to 2147483647.',
     });
   });
 

@@ -27,6 +27,8 @@ function toIssue(error: { type: ValueErrorType; schema: Record<string, unknown>;
   switch (error.type) {
     case ValueErrorType.String:
       return { ...at, keyword: 'type', params: { type: 'string' } };
+    case ValueErrorType.StringFormat:
+      return { ...at, keyword: 'format', params: { format: error.schema.format } };
     case ValueErrorType.StringPattern:
       return { ...at, keyword: 'pattern', params: { pattern: error.schema.pattern } };
     case ValueErrorType.StringMaxLength:
