@@ -46,6 +46,16 @@ export function bodyValidationError(issues: readonly SchemaIssue[]): ErrorBody {
 }
 
 /**
+ * A refused body's error with the problems of rules beyond its schema added, for the fields the
+ * schema did not already name: one answer names every bad field. Missing fields still win.
+ */
+export function withRuleProblems(error: ErrorBody, problems: Readonly<Record<string, string>>): ErrorBody {
+  if (error.code !== 'rest_invalid_param') return error;
+  const params = (error.details?.params ?? {}) as Record<string, string>;
+  return invalidParams({ ...problems, ...params });
+}
+
+/**
  * WordPress's wording (rest_validate_value_from_schema) for the keywords our schemas use; a pattern
  * or a format is told in the words the contract gives it, never as the expression.
  */
@@ -69,6 +79,16 @@ function reason(name: string, issue: SchemaIssue): string {
       return `${name} must be less than or equal to ${String(p.limit)}.`;
     case 'additionalProperties':
       return `${name} is not a known parameter.`;
+    case 'required':
+      return `${name}[${String(p.missingProperty)}] is required.`;
+    case 'minItems':
+      return `${name} must list at least ${plural(Number(p.limit), 'item')}.`;
+    case 'maxItems':
+      return `${name} must list at most ${plural(Number(p.limit), 'item')}.`;
+    case 'uniqueItems':
+      return `${name} must not list an item twice.`;
+    case 'maxProperties':
+      return `${name} must have at most ${plural(Number(p.limit), 'member')}.`;
     case 'format': {
       const format = Object.hasOwn(STRING_FORMATS, String(p.format)) ? STRING_FORMATS[String(p.format)] : undefined;
       return `${name} ${format?.rule ?? `is not a valid ${String(p.format)}.`}`;

@@ -1,6 +1,6 @@
 import { PATTERNS } from '@headlesskey/contracts';
 import { describe, expect, it } from 'vitest';
-import { bodyValidationError, type SchemaIssue } from './validation-errors.js';
+import { bodyValidationError, invalidParams, missingParams, type SchemaIssue, withRuleProblems } from './validation-errors.js';
 
 const issue = (keyword: string, instancePath: string, params: Record<string, unknown> = {}): SchemaIssue => ({
   keyword,
@@ -78,6 +78,29 @@ describe('bodyValidationError', () => {
       other: 'other is not in the expected format.',
       id: 'id must be a user id: a whole number from 1 to 2147483647.',
     });
+  });
+
+  it('words the keywords of lists and maps, and a member a nested object needs', () => {
+    const error = bodyValidationError([
+      issue('minItems', '/events', { limit: 1 }),
+      issue('uniqueItems', '/roles', {}),
+      issue('maxProperties', '/access', { limit: 200 }),
+      issue('required', '/hooks/token.claims', { missingProperty: 'fail' }),
+    ]);
+    expect(error.details?.params).toEqual({
+      events: 'events must list at least 1 item.',
+      roles: 'roles must not list an item twice.',
+      access: 'access must have at most 200 members.',
+      hooks: 'hooks[token.claims][fail] is required.',
+    });
+  });
+
+  it('adds the problems of rules beyond the schema for fields it did not name; missing fields still win', () => {
+    const refused = invalidParams({ token_ttl: 'token_ttl must be greater than or equal to 60.' });
+    expect(withRuleProblems(refused, { access: 'access[GET /logs] …', token_ttl: 'other' })).toEqual(
+      invalidParams({ access: 'access[GET /logs] …', token_ttl: 'token_ttl must be greater than or equal to 60.' }),
+    );
+    expect(withRuleProblems(missingParams(['x']), { access: 'a' })).toEqual(missingParams(['x']));
   });
 
   it('names a nested value by its top-level field, WordPress style, and unescapes JSON pointers', () => {
