@@ -40,7 +40,9 @@ describe('validation messages', () => {
 
   it('a refused date asks for an RFC 3339 date-time, and every such value is taken', async () => {
     for (const since of ['x', 'yesterday', '2026-1-31', '2026-01-31 12:00']) {
-      expect(params(await call(system, admin, 'GET', `/logs?since=${encodeURIComponent(since)}`))).toEqual({ since: `since ${DATE_TIME_RULE}` });
+      expect(params(await call(system, admin, 'GET', `/logs?since=${encodeURIComponent(since)}`))).toEqual({
+        since: `since ${DATE_TIME_RULE}`,
+      });
     }
     // An impossible day has the shape but no date: the audit service says the same.
     expect(params(await call(system, admin, 'GET', '/logs?until=2026-02-30'))).toEqual({ until: `until ${DATE_TIME_RULE}` });
@@ -52,18 +54,23 @@ describe('validation messages', () => {
   it('a refused pattern is told in words, never as the expression, and its words hold at the bounds', async () => {
     expect(params(await call(system, admin, 'GET', '/logs?ip=localhost'))).toEqual({ ip: 'ip must be an IP address or a CIDR block.' });
     for (const perPage of ['0', '101', 'ten']) {
-      expect(params(await call(system, admin, 'GET', `/logs?per_page=${perPage}`))).toEqual({ per_page: 'per_page must be a whole number from 1 to 100.' });
+      expect(params(await call(system, admin, 'GET', `/logs?per_page=${perPage}`))).toEqual({
+        per_page: 'per_page must be a whole number from 1 to 100.',
+      });
     }
     for (const perPage of ['1', '100']) expect((await call(system, admin, 'GET', `/logs?per_page=${perPage}`)).status).toBe(200);
 
     const idRule = 'id must be a user id: a whole number from 1 to 2147483647.';
-    for (const id of ['2147483648', '0', '01']) expect(params(await call(system, admin, 'POST', `/users/${id}/unlock`))).toEqual({ id: idRule });
+    for (const id of ['2147483648', '0', '01'])
+      expect(params(await call(system, admin, 'POST', `/users/${id}/unlock`))).toEqual({ id: idRule });
     expect((await call(system, admin, 'POST', '/users/2147483647/unlock')).status).toBe(404);
 
     const email = params(await system.post('/register', { ...newUser(), email: 'ada.example.com' }));
     expect(email).toEqual({ email: 'email must be an email address, such as ada@example.com.' });
     const site = params(await call(system, admin, 'POST', '/sso/sites', { site_key: 'Site A', issuer: 'x', verification: 'hs256' }));
-    expect(site.site_key).toBe('site_key must be 1 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or a digit.');
+    expect(site.site_key).toBe(
+      'site_key must be 1 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or a digit.',
+    );
     const events = params(await call(system, admin, 'POST', '/webhooks', { url: 'https://example.com/hook', events: [] }));
     expect(events).toEqual({ events: 'events must list at least 1 item.' });
   });
