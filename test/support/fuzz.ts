@@ -35,9 +35,12 @@ interface Operation {
 
 type Servers = { url: string }[];
 
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+type PathItem = { servers?: Servers } & Partial<Record<(typeof METHODS)[number], Operation>>;
+
 export interface OpenApiDocument {
   servers?: Servers;
-  paths: Record<string, Record<string, Operation> & { servers?: Servers }>;
+  paths: Record<string, PathItem>;
   components?: { schemas?: Record<string, JsonSchema> };
 }
 
@@ -97,8 +100,9 @@ export function planOperations(doc: OpenApiDocument): OperationPlan[] {
   const plans: OperationPlan[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
     if (path.startsWith('/docs')) continue;
-    for (const [method, op] of Object.entries(item)) {
-      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
       const params = (op.parameters ?? []).filter((p) => p.in === 'path' || p.in === 'query');
       const bodySchema = resolve(doc, op.requestBody?.content?.['application/json']?.schema);
       const fields: Field[] = [
