@@ -40,38 +40,12 @@ const USERNAME_CHARACTERS = /^[\p{L}\p{M}\p{Nd}\x20-\x7e]*$/u;
  * are written in. Characters common to all scripts (digits, ASCII punctuation) and inherited marks
  * go with any. So `pаypal` with a Cyrillic `а` is refused, `山田taro` is not.
  */
+const RECOMMENDED_SCRIPTS = (
+  'Arabic Armenian Bengali Bopomofo Cyrillic Devanagari Ethiopic Georgian Greek Gujarati Gurmukhi Han Hangul ' +
+  'Hebrew Hiragana Kannada Katakana Khmer Lao Latin Malayalam Myanmar Oriya Sinhala Tamil Telugu Thaana Thai Tibetan'
+).split(' ');
 const SCRIPT_SETS: readonly (readonly string[])[] = [
-  ...[
-    'Arabic',
-    'Armenian',
-    'Bengali',
-    'Bopomofo',
-    'Cyrillic',
-    'Devanagari',
-    'Ethiopic',
-    'Georgian',
-    'Greek',
-    'Gujarati',
-    'Gurmukhi',
-    'Han',
-    'Hangul',
-    'Hebrew',
-    'Hiragana',
-    'Kannada',
-    'Katakana',
-    'Khmer',
-    'Lao',
-    'Latin',
-    'Malayalam',
-    'Myanmar',
-    'Oriya',
-    'Sinhala',
-    'Tamil',
-    'Telugu',
-    'Thaana',
-    'Thai',
-    'Tibetan',
-  ].map((script) => [script]),
+  ...RECOMMENDED_SCRIPTS.map((script) => [script]),
   ['Latin', 'Han', 'Hiragana', 'Katakana'],
   ['Latin', 'Han', 'Bopomofo'],
   ['Latin', 'Han', 'Hangul'],
