@@ -30,12 +30,27 @@ describe('validation messages', () => {
   it('a refused PATCH /settings names every bad setting, access included, and changes nothing', async () => {
     const opened = params(await patchSettings(system, admin, { token_ttl: 1, access: { 'GET /logs': 'public' } }));
     expect(opened).toEqual({
-      token_ttl: 'token_ttl must be greater than or equal to 60.',
+      token_ttl: 'token_ttl must be between 60 (inclusive) and 2592000 (inclusive).',
       access: 'access[GET /logs] is restricted to administrator: it can be narrowed to a list of those roles, never opened.',
     });
     const unknown = params(await patchSettings(system, admin, { window: 'soon', access: { 'GET /nope': ['editor'] }, device_limit: 5 }));
     expect(unknown).toEqual({ window: 'window is not of type integer.', access: 'access[GET /nope] names no route.' });
     expect((await readSettings(system, admin)).body).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('a refused choice names every choice there is, and each is taken', async () => {
+    const refused = params(await patchSettings(system, admin, { algorithm: 'HS512', access: { 'GET /me': ['root'] } }));
+    expect(refused).toEqual({
+      algorithm: 'algorithm must be one of HS256, RS256, ES256.',
+      access: 'access[GET /me][0] must be one of administrator, editor, author, contributor, subscriber.',
+    });
+    const deliveries = '/webhooks/00000000-0000-4000-8000-000000000000/deliveries';
+    expect(params(await call(system, admin, 'GET', `${deliveries}?status=failed`))).toEqual({
+      status: 'status must be one of pending, delivered, dead.',
+    });
+    for (const algorithm of ['RS256', 'ES256', 'HS256']) {
+      expect((await patchSettings(system, admin, { algorithm })).status, algorithm).toBe(200);
+    }
   });
 
   it('a refused date asks for an RFC 3339 date-time, and every such value is taken', async () => {

@@ -47,7 +47,15 @@ export function buildApp({ config, bus, settings, logger }: BuildAppOptions): Fa
     ajv: {
       // No coercion: `["admin"]` must not become "admin", nor `1` become "1" (type confusion).
       // The contract's string formats (what a valid string is), as the services check them too.
-      customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: true, formats: ajvFormats() },
+      // `verbose`: each error carries its schema, so a refusal can name both bounds or every choice.
+      customOptions: {
+        coerceTypes: false,
+        removeAdditional: false,
+        useDefaults: true,
+        allErrors: true,
+        verbose: true,
+        formats: ajvFormats(),
+      },
     },
   });
   registerErrorHandling(app);

@@ -5,6 +5,8 @@ export interface SchemaIssue {
   keyword: string;
   instancePath: string;
   params: Record<string, unknown>;
+  /** The schema holding the failed keyword (ajv's `verbose`): its other bounds, its choices. */
+  parentSchema?: Record<string, unknown>;
 }
 
 /** `rest_missing_callback_param` for the names given (the message is worded from them when sent). */
@@ -28,7 +30,8 @@ export function bodyValidationError(issues: readonly SchemaIssue[]): ErrorBody {
   }
   if (missing.size > 0) return missingParams([...missing]);
   // Per field, the first issue of the deepest path: inside a list of choices (`anyOf`), the item
-  // that matches none says more than the first choice's "not of type string".
+  // that matches none says more than the first choice's "not of type string". At one depth the
+  // list of choices itself says more than any one of them.
   const chosen = new Map<string, { path: string[]; issue: SchemaIssue }>();
   for (const issue of issues) {
     const path = pointerSegments(issue.instancePath);
@@ -38,7 +41,8 @@ export function bodyValidationError(issues: readonly SchemaIssue[]): ErrorBody {
     if (path.length === 0) return { code: 'headlesskey_invalid_json' };
     const name = path[0]!;
     const before = chosen.get(name);
-    if (!before || path.length > before.path.length) chosen.set(name, { path, issue });
+    const deeper = !before || path.length > before.path.length;
+    if (deeper || (path.length === before.path.length && issue.keyword === 'anyOf')) chosen.set(name, { path, issue });
   }
   const params: Record<string, string> = {};
   for (const [name, { path, issue }] of chosen) params[name] = reason(displayName(path), issue);
@@ -72,11 +76,11 @@ function reason(name: string, issue: SchemaIssue): string {
       return `${name} ${patternRule(String(p.pattern)) ?? 'is not in the expected format.'}`;
     case 'enum':
     case 'const':
-      return `${name} is not one of the allowed values.`;
+    case 'anyOf':
+      return choice(name, issue.parentSchema);
     case 'minimum':
-      return `${name} must be greater than or equal to ${String(p.limit)}.`;
     case 'maximum':
-      return `${name} must be less than or equal to ${String(p.limit)}.`;
+      return range(name, issue);
     case 'additionalProperties':
       return `${name} is not a known parameter.`;
     case 'required':
@@ -96,6 +100,24 @@ function reason(name: string, issue: SchemaIssue): string {
     default:
       return `${name} is invalid.`;
   }
+}
+
+/** A list of plain values is named in full; a richer list of choices is not. */
+function choice(name: string, schema: Record<string, unknown> = {}): string {
+  const options = Array.isArray(schema.enum) ? schema.enum : Array.isArray(schema.anyOf) ? schema.anyOf.map((o) => o?.const) : [];
+  const plain = options.length > 0 && options.every((o) => ['string', 'number', 'boolean'].includes(typeof o));
+  return plain ? `${name} must be one of ${options.join(', ')}.` : `${name} is not one of the allowed values.`;
+}
+
+/** A number with both bounds is told both, as WordPress does; with one, that one. */
+function range(name: string, issue: SchemaIssue): string {
+  const { minimum, maximum } = issue.parentSchema ?? {};
+  if (typeof minimum === 'number' && typeof maximum === 'number')
+    return `${name} must be between ${minimum} (inclusive) and ${maximum} (inclusive).`;
+  const limit = String(issue.params.limit);
+  return issue.keyword === 'minimum'
+    ? `${name} must be greater than or equal to ${limit}.`
+    : `${name} must be less than or equal to ${limit}.`;
 }
 
 function plural(n: number, word: string): string {

@@ -95,6 +95,25 @@ describe('bodyValidationError', () => {
     });
   });
 
+  it('names every plain choice, and both bounds of a number that has two', () => {
+    const algorithm = { anyOf: [{ const: 'HS256' }, { const: 'RS256' }, { const: 'ES256' }] };
+    const error = bodyValidationError([
+      { ...issue('const', '/algorithm', { allowedValue: 'HS256' }), parentSchema: { const: 'HS256' } },
+      { ...issue('anyOf', '/algorithm'), parentSchema: algorithm },
+      { ...issue('enum', '/status'), parentSchema: { enum: ['pending', 'dead'] } },
+      { ...issue('minimum', '/token_ttl', { limit: 60 }), parentSchema: { type: 'integer', minimum: 60, maximum: 2592000 } },
+      { ...issue('maximum', '/refresh_grace', { limit: 300 }), parentSchema: { maximum: 300 } },
+      { ...issue('anyOf', '/access/GET ~1me'), parentSchema: { anyOf: [{ const: 'public' }, { type: 'array' }] } },
+    ]);
+    expect(error.details?.params).toEqual({
+      algorithm: 'algorithm must be one of HS256, RS256, ES256.',
+      status: 'status must be one of pending, dead.',
+      token_ttl: 'token_ttl must be between 60 (inclusive) and 2592000 (inclusive).',
+      refresh_grace: 'refresh_grace must be less than or equal to 300.',
+      access: 'access[GET /me] is not one of the allowed values.',
+    });
+  });
+
   it('adds the problems of rules beyond the schema for fields it did not name; missing fields still win', () => {
     const refused = invalidParams({ token_ttl: 'token_ttl must be greater than or equal to 60.' });
     expect(withRuleProblems(refused, { access: 'access[GET /logs] …', token_ttl: 'other' })).toEqual(

@@ -37,7 +37,7 @@ function toIssue(error: { type: ValueErrorType; schema: Record<string, unknown>;
       return { ...at, keyword: 'minLength', params: { limit: error.schema.minLength } };
     case ValueErrorType.Literal:
     case ValueErrorType.Union:
-      return { ...at, keyword: 'enum', params: {} };
+      return { ...at, keyword: 'anyOf', params: {}, parentSchema: error.schema };
     default:
       return { ...at, keyword: 'invalid', params: {} };
   }
