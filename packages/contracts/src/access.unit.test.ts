@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { type AccessRule, accessProblems, narrows, ROUTE_ACCESS } from './access.js';
-import { DEFAULT_SETTINGS, Settings, SettingsPatch } from './settings.js';
+import { DEFAULT_SETTINGS, Settings, SettingsPatch, settingRuleProblems } from './settings.js';
 
 describe('narrows', () => {
   it.each<[AccessRule, AccessRule, boolean]>([
@@ -71,5 +71,19 @@ describe('the access setting', () => {
     expect(JSON.stringify(SettingsPatch)).not.toContain('"default"');
     expect(Value.Check(SettingsPatch, { token_ttl: 120 })).toBe(true);
     expect(Value.Check(SettingsPatch, { favourite_colour: 'blue' })).toBe(false);
+  });
+});
+
+describe('settingRuleProblems', () => {
+  it('names a setting of the right shape that breaks its rule, whatever else the patch holds', () => {
+    expect(settingRuleProblems({ token_ttl: 1, access: { 'GET /logs': 'public' } })).toEqual({
+      access: 'access[GET /logs] is restricted to administrator: it can be narrowed to a list of those roles, never opened.',
+    });
+    expect(settingRuleProblems({ access: { 'GET /nope': ['editor'] } })).toEqual({ access: 'access[GET /nope] names no route.' });
+  });
+
+  it('leaves a value of the wrong shape, and a good one, alone', () => {
+    expect(settingRuleProblems({ access: 'everyone' })).toEqual({});
+    expect(settingRuleProblems({ access: { 'GET /me': ['subscriber'] }, window: 'x' })).toEqual({});
   });
 });

@@ -14,4 +14,5 @@ export * from './http/bodies.js';
 export * from './http/replies.js';
 export * from './naming.js';
 export * from './settings.js';
+export * from './strings.js';
 export * from './user.js';

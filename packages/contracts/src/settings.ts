@@ -1,4 +1,5 @@
 import { type Static, type TOptional, type TSchema, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import { AccessRule, accessProblems, ROUTE_ACCESS, ROUTE_KEY_PATTERN } from './access.js';
 import type { HookName } from './hooks.js';
 
@@ -102,6 +103,22 @@ export type SettingsPatch = Static<typeof SettingsPatch>;
 export const SETTING_RULES: { readonly [K in SettingName]?: (value: Settings[K]) => string | undefined } = Object.freeze({
   access: (entries: Settings['access']) => Object.values(accessProblems(entries))[0],
 });
+
+/**
+ * The settings of `patch` that break a rule of `SETTING_RULES`, each with its problem. A setting
+ * whose value is not of its schema's shape is left to the schema's own message.
+ */
+export function settingRuleProblems(patch: Readonly<Record<string, unknown>>): Record<string, string> {
+  const rules = SETTING_RULES as Readonly<Record<string, ((value: unknown) => string | undefined) | undefined>>;
+  const problems: Record<string, string> = {};
+  for (const [name, rule] of Object.entries(rules)) {
+    const schema = (Settings.properties as Record<string, TSchema>)[name];
+    if (!rule || !schema || !Object.hasOwn(patch, name) || !Value.Check(schema, patch[name])) continue;
+    const problem = rule(patch[name]);
+    if (problem) problems[name] = problem;
+  }
+  return problems;
+}
 
 /** A validator that fills in defaults (Fastify's ajv does) must never fill a patch with them. */
 function withoutDefault(schema: TSchema): TSchema {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { STRING_FORMATS } from '@headlesskey/contracts';
 import type { CommandClient, Logger } from '@headlesskey/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { coalesceCommands } from './commands/coalesce.js';
 import type { GatewayConfig } from './config.js';
 import { registerContentTypes } from './plugins/content-types.js';
 import { registerCors } from './plugins/cors.js';
-import { frameworkError, registerErrorHandling } from './plugins/errors.js';
+import { clientError, frameworkError, registerErrorHandling } from './plugins/errors.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerRequestContext } from './plugins/request-context.js';
 import { registerTracing } from './plugins/tracing.js';
@@ -42,9 +43,19 @@ export function buildApp({ config, bus, settings, logger }: BuildAppOptions): Fa
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
     ajv: {
       // No coercion: `["admin"]` must not become "admin", nor `1` become "1" (type confusion).
-      customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: true },
+      // The contract's string formats (what a valid string is), as the services check them too.
+      // `verbose`: each error carries its schema, so a refusal can name both bounds or every choice.
+      customOptions: {
+        coerceTypes: false,
+        removeAdditional: false,
+        useDefaults: true,
+        allErrors: true,
+        verbose: true,
+        formats: ajvFormats(),
+      },
     },
   });
   registerErrorHandling(app);
@@ -55,6 +66,10 @@ export function buildApp({ config, bus, settings, logger }: BuildAppOptions): Fa
   registerOpenApi(app, config);
   mountRoutes(app, config, coalesceCommands(bus), settings);
   return app;
+}
+
+function ajvFormats() {
+  return Object.fromEntries(Object.entries(STRING_FORMATS).map(([name, { test }]) => [name, { type: 'string' as const, validate: test }]));
 }
 
 /** Fastify's own lines below `warn` (each request, each listen) are noise on the hot path. */

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { PATTERNS, Text } from '../strings.js';
 import { defineCommand } from './define.js';
 
 /**
@@ -8,18 +9,18 @@ import { defineCommand } from './define.js';
  */
 export const LogsQuery = Type.Object({
   /** A user id (digits) or a login. */
-  user: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+  user: Type.Optional(Text({ minLength: 1, maxLength: 254 })),
   /** One event type, or several separated by commas. */
-  event: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, pattern: '^[a-z_.]+(,[a-z_.]+)*$' })),
+  event: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, pattern: PATTERNS.eventTypes.pattern })),
   /** An IP address or a CIDR block. */
-  ip: Type.Optional(Type.String({ minLength: 2, maxLength: 64, pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$' })),
+  ip: Type.Optional(Type.String({ minLength: 2, maxLength: 64, pattern: PATTERNS.ipOrCidr.pattern })),
   /** RFC 3339 date-times, both inclusive. */
-  since: Type.Optional(Type.String({ minLength: 10, maxLength: 40 })),
-  until: Type.Optional(Type.String({ minLength: 10, maxLength: 40 })),
+  since: Type.Optional(Type.String({ pattern: PATTERNS.dateTime.pattern })),
+  until: Type.Optional(Type.String({ pattern: PATTERNS.dateTime.pattern })),
   /** `next_cursor` of the previous page. */
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: PATTERNS.cursor.pattern })),
   /** Entries per page, 1–100 (default 50). */
-  per_page: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+  per_page: Type.Optional(Type.String({ pattern: PATTERNS.perPage.pattern })),
 });
 export type LogsQuery = Static<typeof LogsQuery>;
 

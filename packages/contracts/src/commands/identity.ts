@@ -2,11 +2,11 @@ import { type Static, Type } from '@sinclair/typebox';
 import { ChangePasswordBody, ForgotPasswordBody, RegisterBody, ResetPasswordBody, TokenBody } from '../http/bodies.js';
 import { LoginReply, RegisterReply } from '../http/replies.js';
 import { Settings, SettingsPatch } from '../settings.js';
+import { PATTERNS, Text, UserId } from '../strings.js';
 import { RequestContext, Role, UserView } from '../user.js';
 import { defineCommand } from './define.js';
 
 const Context = Type.Object({ context: RequestContext });
-const UserId = Type.Integer({ minimum: 1 });
 const Message = Type.Object({ message: Type.String() });
 
 export const register = defineCommand('identity', 'register', Type.Composite([RegisterBody, Context]), RegisterReply);
@@ -63,14 +63,14 @@ export const resolveSsoAccount = defineCommand(
   'identity',
   'resolveSsoAccount',
   Type.Object({
-    site_key: Type.String({ minLength: 1, maxLength: 64 }),
-    site_id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
-    remote_sub: Type.String({ minLength: 1, maxLength: 255 }),
+    site_key: Text({ minLength: 1, maxLength: 64 }),
+    site_id: Type.String({ pattern: PATTERNS.uuid.pattern }),
+    remote_sub: Text({ minLength: 1, maxLength: 255 }),
     /** The remote token's email, when it carries one and does not say it is unverified. */
-    email: Type.Optional(Type.String({ minLength: 3, maxLength: 254 })),
+    email: Type.Optional(Text({ minLength: 3, maxLength: 254 })),
     /** A login to start from for a new account; made unique here. */
-    login: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
-    display_name: Type.Optional(Type.String({ maxLength: 250 })),
+    login: Type.Optional(Text({ minLength: 1, maxLength: 60 })),
+    display_name: Type.Optional(Text({ maxLength: 250 })),
     provision: Type.Boolean(),
     link_by_email: Type.Boolean(),
     default_role: Role,
@@ -83,7 +83,7 @@ export const resolveSsoAccount = defineCommand(
 export const getSettings = defineCommand('identity', 'getSettings', Type.Object({}), Settings);
 
 /** The administrator who asks, from the gateway's validated token. */
-export const Actor = Type.Object({ user_id: UserId, user_login: Type.String({ maxLength: 254 }) });
+export const Actor = Type.Object({ user_id: UserId, user_login: Text({ maxLength: 254 }) });
 
 /**
  * An administrator changes settings: all of the patch or none of it. Answers the settings in

@@ -1,10 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TokenReply } from '../http/replies.js';
+import { PATTERNS, Text } from '../strings.js';
 import { RequestContext } from '../user.js';
 import { defineCommand } from './define.js';
 
 /** A connected site's name in URLs and exchange requests: lower case, digits, `-`, `_`, `.`. */
-export const SITE_KEY_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';
+export const SITE_KEY_PATTERN = PATTERNS.siteKey.pattern;
 export const SiteKey = Type.String({ pattern: SITE_KEY_PATTERN });
 
 /** How a connected site's own tokens are verified: its HS256 secret, a PEM public key, or its JWKS URL. */
@@ -23,12 +24,12 @@ export const SsoDefaultRole = Type.Union([
 ]);
 export type SsoDefaultRole = Static<typeof SsoDefaultRole>;
 
-const Issuer = Type.String({ minLength: 1, maxLength: 2048 });
-const Audience = Type.Union([Type.String({ minLength: 1, maxLength: 2048 }), Type.Null()]);
+const Issuer = Text({ minLength: 1, maxLength: 2048 });
+const Audience = Type.Union([Text({ minLength: 1, maxLength: 2048 }), Type.Null()]);
 /** Checked for strength by the tokens service (at least 32 bytes), never shown again. */
-const Hs256Secret = Type.String({ minLength: 1, maxLength: 1024 });
-const PublicKeyPem = Type.String({ minLength: 1, maxLength: 10_000 });
-const JwksUrl = Type.String({ minLength: 1, maxLength: 2048 });
+const Hs256Secret = Text({ minLength: 1, maxLength: 1024 });
+const PublicKeyPem = Text({ minLength: 1, maxLength: 10_000 });
+const JwksUrl = Text({ minLength: 1, maxLength: 2048 });
 
 /**
  * One object rather than a union per method, so a missing or misplaced field gets a message
@@ -104,10 +105,10 @@ export const exchange = defineCommand(
   'tokens',
   'ssoExchange',
   Type.Object({
-    site_key: Type.String({ minLength: 1, maxLength: 128 }),
-    token: Type.String({ minLength: 1, maxLength: 8192 }),
-    signature: Type.String({ minLength: 1, maxLength: 256 }),
-    timestamp: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    site_key: Text({ minLength: 1, maxLength: 128 }),
+    token: Text({ minLength: 1, maxLength: 8192 }),
+    signature: Text({ minLength: 1, maxLength: 256 }),
+    timestamp: Type.Optional(Text({ minLength: 1, maxLength: 32 })),
     context: RequestContext,
   }),
   TokenReply,

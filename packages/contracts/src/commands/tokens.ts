@@ -1,12 +1,12 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { ERROR_CODES } from '../errors.js';
 import { IssuedToken, TokenReply, ValidateReply } from '../http/replies.js';
+import { PATTERNS, Text, UserId } from '../strings.js';
 import { RequestContext, UserView } from '../user.js';
 import { defineCommand } from './define.js';
 
-const TokenString = Type.String({ minLength: 1, maxLength: 8192 });
-const Uuid = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
-const UserId = Type.Integer({ minimum: 1 });
+const TokenString = Text({ minLength: 1, maxLength: 8192 });
+const Uuid = Type.String({ pattern: PATTERNS.uuid.pattern });
 
 /** Why every session of a user ends at once. */
 export const EndReason = Type.Union([Type.Literal('password_changed'), Type.Literal('password_reset'), Type.Literal('admin')]);

@@ -1,9 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { EVENT_TYPES, type EventType } from '../events.js';
+import { PATTERNS, Text } from '../strings.js';
 import { defineCommand } from './define.js';
 
-const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-const Uuid = Type.String({ pattern: UUID });
+const Uuid = Type.String({ pattern: PATTERNS.uuid.pattern });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
 /** Subscribes an endpoint to every event type, present and future. */
@@ -18,8 +18,8 @@ export const WebhookEventType = Type.Union(
 export const WebhookEvents = Type.Array(WebhookEventType, { minItems: 1, maxItems: 32, uniqueItems: true });
 
 /** `http:` or `https:` only, no credentials, no internal address: checked by the webhooks service. */
-const WebhookUrl = Type.String({ minLength: 1, maxLength: 2048 });
-const Description = Type.String({ maxLength: 500 });
+const WebhookUrl = Text({ minLength: 1, maxLength: 2048 });
+const Description = Text({ maxLength: 500 });
 
 export const CreateWebhookBody = Type.Object({
   url: WebhookUrl,
@@ -97,8 +97,8 @@ export type DeliveryView = Static<typeof DeliveryView>;
 /** `GET /webhooks/{id}/deliveries` query parameters, as the query string carries them. */
 export const DeliveriesQuery = Type.Object({
   status: Type.Optional(DeliveryStatus),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
-  per_page: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: PATTERNS.cursor.pattern })),
+  per_page: Type.Optional(Type.String({ pattern: PATTERNS.perPage.pattern })),
 });
 export type DeliveriesQuery = Static<typeof DeliveriesQuery>;
 

@@ -1,19 +1,20 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { PATTERNS, Text } from '../strings.js';
 
 /**
  * Request bodies of the REST contract. The gateway validates HTTP bodies with these and the
  * services validate the commands built from them, so both sides agree on every limit.
  */
-const Login = Type.String({ minLength: 1, maxLength: 254 });
+const Login = Text({ minLength: 1, maxLength: 254 });
 /** Bounded here to cap bcrypt input; the password policy gives the rule's own message. */
-const Password = Type.String({ minLength: 1, maxLength: 4096 });
-const Token = Type.String({ minLength: 1, maxLength: 8192 });
+const Password = Text({ minLength: 1, maxLength: 4096 });
+const Token = Text({ minLength: 1, maxLength: 8192 });
 
 /**
  * The `device_secret` of an earlier successful login's answer, sent back by the same browser or
  * app: proof of a device that logged in before, which passes the account-wide lockout.
  */
-export const DeviceSecret = Type.String({
+export const DeviceSecret = Text({
   minLength: 1,
   maxLength: 128,
   description:
@@ -24,7 +25,7 @@ export const TokenBody = Type.Object({
   username: Login,
   password: Password,
   device: Type.Optional(
-    Type.String({
+    Text({
       minLength: 1,
       maxLength: 256,
       description:
@@ -36,10 +37,11 @@ export const TokenBody = Type.Object({
 export type TokenBody = Static<typeof TokenBody>;
 
 export const RegisterBody = Type.Object({
-  username: Type.String({ minLength: 1, maxLength: 60 }),
-  email: Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' }),
+  /** A new login: see `usernameProblem`. Logging in takes any `Login`, so older accounts keep theirs. */
+  username: Type.String({ minLength: 1, maxLength: 60, format: 'username' }),
+  email: Text({ minLength: 3, maxLength: 254, pattern: PATTERNS.email.pattern }),
   password: Password,
-  name: Type.Optional(Type.String({ maxLength: 250 })),
+  name: Type.Optional(Text({ maxLength: 250 })),
 });
 export type RegisterBody = Static<typeof RegisterBody>;
 
@@ -65,8 +67,8 @@ export type ForgotPasswordBody = Static<typeof ForgotPasswordBody>;
 export const ResetPasswordBody = Type.Object({
   login: Login,
   password: Password,
-  token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-  otp: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+  token: Type.Optional(Text({ minLength: 1, maxLength: 512 })),
+  otp: Type.Optional(Type.String({ pattern: PATTERNS.otp.pattern })),
 });
 export type ResetPasswordBody = Static<typeof ResetPasswordBody>;
 

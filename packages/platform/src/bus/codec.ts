@@ -1,5 +1,5 @@
-import type { ErrorBody } from '@headlesskey/contracts';
-import type { Static, TSchema } from '@sinclair/typebox';
+import { type ErrorBody, STRING_FORMATS } from '@headlesskey/contracts';
+import { FormatRegistry, type Static, type TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 
 export type Reply<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
@@ -9,6 +9,9 @@ const decoder = new TextDecoder();
 
 export const encodeJson = (value: unknown): Uint8Array => encoder.encode(JSON.stringify(value));
 export const decodeJson = (bytes: Uint8Array): unknown => JSON.parse(decoder.decode(bytes));
+
+// The contract's string formats, known to every check of a command or event.
+for (const [name, { test }] of Object.entries(STRING_FORMATS)) FormatRegistry.Set(name, test);
 
 const checks = new WeakMap<TSchema, TypeCheck<TSchema>>();
 

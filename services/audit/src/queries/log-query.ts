@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { type auditCommands, EVENT_TYPES } from '@headlesskey/contracts';
+import { type auditCommands, EVENT_TYPES, isUserId, PATTERNS } from '@headlesskey/contracts';
 import { type Cursor, decodeCursor } from '@headlesskey/platform';
 
 /** What `GET /logs` asks for, checked and typed. */
@@ -19,8 +19,7 @@ export type ParsedQuery = { filter: LogFilter } | { invalid: Record<string, stri
 
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 100;
-const USER_ID = /^[1-9][0-9]{0,9}$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const DATE_TIME = new RegExp(PATTERNS.dateTime.pattern);
 
 /** Reads the query parameters; every bad one is named with its reason, as WordPress does. */
 export function parseLogQuery(query: auditCommands.LogsQuery): ParsedQuery {
@@ -28,7 +27,7 @@ export function parseLogQuery(query: auditCommands.LogsQuery): ParsedQuery {
   const filter: LogFilter = { limit: DEFAULT_PER_PAGE };
   if (query.user !== undefined) {
     const user = query.user.trim();
-    if (USER_ID.test(user) && Number(user) <= 2_147_483_647) filter.userId = Number(user);
+    if (isUserId(user)) filter.userId = Number(user);
     else if (user !== '') filter.login = user;
     else invalid.user = 'user must be a user id or a login.';
   }
@@ -48,7 +47,7 @@ export function parseLogQuery(query: auditCommands.LogsQuery): ParsedQuery {
     if (value === undefined) continue;
     const at = dateTime(value);
     if (at) filter[name] = at;
-    else invalid[name] = `${name} must be an RFC 3339 date-time, such as 2026-01-31T12:00:00Z.`;
+    else invalid[name] = `${name} ${PATTERNS.dateTime.rule}`;
   }
   if (query.cursor !== undefined) {
     const after = decodeCursor(query.cursor);

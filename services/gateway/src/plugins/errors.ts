@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { type ErrorBody, type ErrorCode, isErrorCode } from '@headlesskey/contracts';
 import { DomainError } from '@headlesskey/platform';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -138,6 +140,28 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return send(reply, toHttpError({ code: 'headlesskey_internal_error' }));
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, { code: 'headlesskey_not_found' }));
+}
+
+/**
+ * For Fastify's `clientErrorHandler` option: a request line or headers past Node's limit (a very
+ * long query string or path) never reach a route, yet are answered in the WordPress shape too.
+ * Any other malformed request is answered as Node answers it.
+ */
+export function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable)
+    socket.write(error.code === 'HPE_HEADER_OVERFLOW' ? tooLarge() : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  socket.destroy(error);
+}
+
+function tooLarge(): string {
+  const { status, body } = toHttpError({
+    code: 'headlesskey_payload_too_large',
+    message: 'The request line or its headers are too large.',
+  });
+  const json = JSON.stringify(body);
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8`;
+  return `${head}\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
 }
 
 /** For Fastify's `frameworkErrors` option: malformed URLs answer like unknown routes. */

@@ -1,4 +1,4 @@
-import { type ErrorBody, TokenInBody } from '@headlesskey/contracts';
+import { type ErrorBody, Text, TokenInBody } from '@headlesskey/contracts';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { missingParams } from '../plugins/validation-errors.js';
@@ -11,7 +11,7 @@ const MAX_TOKEN = TokenInBody.properties.token.maxLength ?? 8192;
  * here (the body limit still holds): an oversized token is answered by `tokenOf` as an invalid
  * token, 401, as a protected route answers it, not as a malformed request.
  */
-export const TokenField = Type.Object({ token: Type.Optional(Type.String({ minLength: 1 })) });
+export const TokenField = Type.Object({ token: Type.Optional(Text({ minLength: 1 })) });
 export type TokenField = Static<typeof TokenField>;
 
 /** What verifying a presented token can answer, on the routes that take one. */

@@ -1,8 +1,8 @@
-import { ChangePasswordBody, ForgotPasswordBody, identityCommands, ResetPasswordBody } from '@headlesskey/contracts';
+import { ChangePasswordBody, ForgotPasswordBody, identityCommands, ResetPasswordBody, UserIdParam } from '@headlesskey/contracts';
 import { Type } from '@sinclair/typebox';
 import { defineRoute, type RouteGroup } from './route.js';
 
-const UserId = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,9}$' }) });
+const UserId = Type.Object({ id: UserIdParam });
 
 /** Forgot, reset and change password, and an administrator's unlock of a locked-out account. */
 export const passwordRoutes: RouteGroup = {

@@ -27,6 +27,8 @@ function toIssue(error: { type: ValueErrorType; schema: Record<string, unknown>;
   switch (error.type) {
     case ValueErrorType.String:
       return { ...at, keyword: 'type', params: { type: 'string' } };
+    case ValueErrorType.StringFormat:
+      return { ...at, keyword: 'format', params: { format: error.schema.format } };
     case ValueErrorType.StringPattern:
       return { ...at, keyword: 'pattern', params: { pattern: error.schema.pattern } };
     case ValueErrorType.StringMaxLength:
@@ -35,7 +37,7 @@ function toIssue(error: { type: ValueErrorType; schema: Record<string, unknown>;
       return { ...at, keyword: 'minLength', params: { limit: error.schema.minLength } };
     case ValueErrorType.Literal:
     case ValueErrorType.Union:
-      return { ...at, keyword: 'enum', params: {} };
+      return { ...at, keyword: 'anyOf', params: {}, parentSchema: error.schema };
     default:
       return { ...at, keyword: 'invalid', params: {} };
   }

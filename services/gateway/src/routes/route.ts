@@ -1,10 +1,11 @@
 import type { ErrorCode } from '@headlesskey/contracts';
 import type { CommandClient, Reply, SettingsReader } from '@headlesskey/platform';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from 'fastify';
+import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from 'fastify';
 import type { OpenApiOperation } from '../openapi/operation.js';
 import { type Access, authorize, type Caller, ruleFor } from '../plugins/access.js';
-import { sendError } from '../plugins/errors.js';
+import { classify, sendError } from '../plugins/errors.js';
+import { withRuleProblems } from '../plugins/validation-errors.js';
 import { queryOf } from './query.js';
 
 /** What a handler gets: the body already checked against its schema and cut to its fields. */
@@ -38,6 +39,11 @@ export interface ApiRoute<B extends TObject = TObject, P extends TObject = TObje
    */
   access?: Access;
   body?: B;
+  /**
+   * Rules beyond the body's schema (pure, from the contract), by field. When the schema refuses the
+   * body they are named in the same answer; a body the schema takes is judged by its service.
+   */
+  rules?: (body: Readonly<Record<string, unknown>>) => Record<string, string>;
   params?: P;
   /**
    * The query string (GET routes), checked after the access check with the body's wording;
@@ -108,7 +114,10 @@ function toFastifyRoute(route: ApiRoute, bus: CommandClient, settings: LiveSetti
     method: route.method,
     url: route.url,
     schema,
+    // A route with rules sees its refused body, to name the rules' problems along with the schema's.
+    attachValidation: route.rules !== undefined,
     handler: async (request, reply) => {
+      if (request.validationError) return sendError(reply, refusedBody(route, request));
       const caller = callers.get(request);
       const body = route.body ? knownFields(request.body as Record<string, unknown>, route.body) : {};
       const params = request.params as Record<string, string>;
@@ -159,6 +168,11 @@ async function noStore(_request: FastifyRequest, reply: FastifyReply, payload: u
 }
 
 const callers = new WeakMap<FastifyRequest, Caller>();
+
+function refusedBody(route: ApiRoute, request: FastifyRequest) {
+  const error = classify(request.validationError as FastifyError) ?? { code: 'rest_invalid_param' as const };
+  return withRuleProblems(error, route.rules?.(request.body as Record<string, unknown>) ?? {});
+}
 
 /**
  * Runs before the body is validated, with the rule in force at this moment: a caller without a

@@ -1,11 +1,11 @@
-import { identityCommands, TokenBody, tokensCommands } from '@headlesskey/contracts';
+import { identityCommands, PATTERNS, TokenBody, tokensCommands, UserIdParam } from '@headlesskey/contracts';
 import { Type } from '@sinclair/typebox';
 import { TOKEN_ERRORS, TokenField, tokenOf } from './bearer.js';
 import { defineRoute, type RouteGroup } from './route.js';
 import { LOGIN_ERRORS } from './token.js';
 
-const SessionId = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }) });
-const UserId = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,9}$' }) });
+const SessionId = Type.Object({ id: Type.String({ pattern: PATTERNS.uuid.pattern }) });
+const UserId = Type.Object({ id: UserIdParam });
 
 /** `/login`: the `/token` login answered with the plugin's profile body. */
 const login = defineRoute({

@@ -1,4 +1,4 @@
-import { identityCommands, SettingsPatch } from '@headlesskey/contracts';
+import { identityCommands, SettingsPatch, settingRuleProblems } from '@headlesskey/contracts';
 import { defineRoute, type RouteGroup } from './route.js';
 
 const ADMIN = ['administrator'] as const;
@@ -21,6 +21,7 @@ export const settingsRoutes: RouteGroup = {
       summary: 'Change settings: all of the patch or none of it; every replica applies it live',
       access: ADMIN,
       body: SettingsPatch,
+      rules: settingRuleProblems,
       response: identityCommands.changeSettings.reply,
       handle: ({ body, caller, request, bus }) =>
         bus.send(identityCommands.changeSettings, {

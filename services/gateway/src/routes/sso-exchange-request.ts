@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ErrorBody } from '@headlesskey/contracts';
+import { type ErrorBody, Text } from '@headlesskey/contracts';
 import { type Static, Type } from '@sinclair/typebox';
 import { invalidParams, missingParams } from '../plugins/validation-errors.js';
 
@@ -8,9 +8,9 @@ import { invalidParams, missingParams } from '../plugins/validation-errors.js';
  * token in the body, and which form a request uses decides what is missing.
  */
 export const ExchangeBody = Type.Object({
-  site_key: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-  token: Type.Optional(Type.String({ minLength: 1 })),
-  signature: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  site_key: Type.Optional(Text({ minLength: 1, maxLength: 128 })),
+  token: Type.Optional(Text({ minLength: 1 })),
+  signature: Type.Optional(Text({ minLength: 1, maxLength: 256 })),
 });
 export type ExchangeBody = Static<typeof ExchangeBody>;
 

@@ -1,8 +1,8 @@
-import { webhooksCommands as cmd } from '@headlesskey/contracts';
+import { webhooksCommands as cmd, PATTERNS } from '@headlesskey/contracts';
 import { Type } from '@sinclair/typebox';
 import { defineRoute, type RouteGroup } from './route.js';
 
-const Uuid = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
+const Uuid = Type.String({ pattern: PATTERNS.uuid.pattern });
 const ById = Type.Object({ id: Uuid });
 const ByDelivery = Type.Object({ id: Uuid, delivery_id: Uuid });
 const ADMIN = ['administrator'] as const;

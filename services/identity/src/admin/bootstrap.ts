@@ -19,6 +19,11 @@ export async function bootstrapAdministrator(app: Identity, logger: Logger): Pro
     if (err instanceof DomainError && err.code === 'headlesskey_weak_password') {
       throw new Error(`HEADLESSKEY_ADMIN_PASSWORD is refused by the password policy: ${err.message}`);
     }
+    if (err instanceof DomainError && err.code === 'rest_invalid_param') {
+      throw new Error(
+        `HEADLESSKEY_ADMIN_LOGIN or _EMAIL is refused: ${Object.values((err.details?.params ?? {}) as Record<string, string>).join(' ')}`,
+      );
+    }
     throw err;
   }
 }

@@ -1,4 +1,4 @@
-import type { ErrorCode, Role } from '@headlesskey/contracts';
+import { type ErrorCode, type Role, usernameProblem } from '@headlesskey/contracts';
 
 /** What the local side knows when a remote user has no link yet. */
 export interface Unlinked {
@@ -48,12 +48,17 @@ const MAX_LOGIN = 60;
 
 /**
  * Logins to try, in order, for a provisioned account: the remote login, then the same with the
- * site's key, then with a random `suffix` too. Characters a login does not need become `_`.
+ * site's key, then with a random `suffix` too. Characters a login does not need become `_`. A
+ * remote login whose logins would not be usernames here (letters of two scripts, the site's key
+ * included) gives way to one made of the site and the sub, as a token that names none does.
  */
 export function loginCandidates(remoteLogin: string | undefined, siteKey: string, remoteSub: string, suffix: string): string[] {
-  const base = clean(remoteLogin ?? '') || clean(`${siteKey}_${remoteSub}`) || siteKey;
-  const withTail = (tail: string) => `${base.slice(0, MAX_LOGIN - Math.min(tail.length, 40))}${tail.slice(-40)}`;
-  return [base.slice(0, MAX_LOGIN), withTail(`.${siteKey}`), withTail(`.${siteKey}.${suffix}`)];
+  const options = [clean(remoteLogin ?? ''), clean(`${siteKey}_${remoteSub}`)].filter((base) => base !== '');
+  const all = options.map((base) => {
+    const withTail = (tail: string) => `${base.slice(0, MAX_LOGIN - Math.min(tail.length, 40))}${tail.slice(-40)}`;
+    return [base.slice(0, MAX_LOGIN), withTail(`.${siteKey}`), withTail(`.${siteKey}.${suffix}`)];
+  });
+  return all.find((logins) => logins.every((login) => usernameProblem(login) === undefined)) ?? [siteKey, `${siteKey}.${suffix}`];
 }
 
 function clean(value: string): string {

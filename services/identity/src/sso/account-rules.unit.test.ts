@@ -58,6 +58,12 @@ describe('loginCandidates', () => {
     expect(loginCandidates('../', 'a', '1', 'f')[0]).toBe('a_1');
   });
 
+  it('passes over a remote login that would mix scripts here, for one of the site and the sub', () => {
+    expect(loginCandidates('p\u0430ypal', 'site-a', '7', 'f00d')).toEqual(['site-a_7', 'site-a_7.site-a', 'site-a_7.site-a.f00d']);
+    expect(loginCandidates('Вася', 'site-a', '7', 'f00d')[0]).toBe('site-a_7');
+    expect(loginCandidates('Вася', 'site-a', 'Петя', 'f00d')).toEqual(['site-a', 'site-a.f00d']);
+  });
+
   it('keeps every candidate within 60 characters and distinct', () => {
     const candidates = loginCandidates('x'.repeat(80), 's'.repeat(64), '1', 'abcdef');
     for (const login of candidates) expect(login.length).toBeLessThanOrEqual(60);

@@ -4,7 +4,7 @@ import { DomainError, decideInTransaction, metaFrom, retryOnConflict, type Sql }
 import type { Static } from '@sinclair/typebox';
 import type { Identity } from '../identity.js';
 import { hashPassword } from '../passwords/hashing.js';
-import { canonicalEmail, canonicalName } from '../user/canonical.js';
+import { canonicalDisplayName, canonicalEmail } from '../user/canonical.js';
 import { userDecider } from '../user/decider.js';
 import { findById, insertUser, nextUserId, toView } from '../user/read-model.js';
 import { userStream } from '../user/user.js';
@@ -95,7 +95,7 @@ async function provision(app: Identity, tx: Sql, cmd: ResolveCommand, email: str
       id,
       login,
       email: email ?? '',
-      displayName: canonicalName(cmd.display_name ?? '') || login,
+      displayName: canonicalDisplayName(cmd.display_name ?? '') || login,
       roles: [cmd.default_role],
       ssoSite: cmd.site_key,
     },

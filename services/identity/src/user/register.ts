@@ -4,7 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import { refusalOf } from '../hooks/verdict.js';
 import type { Identity } from '../identity.js';
 import { hashPassword } from '../passwords/hashing.js';
-import { canonicalEmail, canonicalName } from './canonical.js';
+import { canonicalDisplayName, canonicalEmail, newLogin } from './canonical.js';
 import { userDecider } from './decider.js';
 import { insertUser, nextUserId, toView } from './read-model.js';
 import { userStream } from './user.js';
@@ -30,10 +30,9 @@ export async function createUser(
   deadline?: number,
 ): Promise<UserView> {
   const { svc, config } = app;
-  const login = canonicalName(cmd.username);
+  const login = newLogin(cmd.username);
   const email = canonicalEmail(cmd.email);
-  const displayName = canonicalName(cmd.name ?? '') || login;
-  if (!login) throw new DomainError('rest_invalid_param', undefined, { params: { username: 'Username must not be blank.' } });
+  const displayName = canonicalDisplayName(cmd.name ?? '') || login;
   app.policy.assertAcceptable(cmd.password, { username: login, email });
   await vet?.({ login, email, displayName });
   const passwordHash = await app.passwordWork.run(deadline, () => hashPassword(cmd.password, config.bcryptCost));
