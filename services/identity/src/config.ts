@@ -37,6 +37,11 @@ export interface IdentityConfig {
    * runs them. More would only queue there, out of sight of the deadline checks.
    */
   passwordSlots: number;
+  /**
+   * TEST ONLY: a file whose number of milliseconds every bcrypt waits first (see
+   * `DelayedPasswordWork`). Never set in production, where it is refused.
+   */
+  testOnlyBcryptDelayFile?: string;
 }
 
 export const DEFAULT_RESET_URL = 'http://localhost:3000/reset-password?login={login}&key={key}';
@@ -59,7 +64,18 @@ export function readIdentityConfig(env: Env = process.env): IdentityConfig {
     resetPepper: pepper(env),
     blocklistSize: int(env, 'HEADLESSKEY_PASSWORD_BLOCKLIST_SIZE', 100_000, 100_000, 999_999),
     passwordSlots: int(env, 'UV_THREADPOOL_SIZE', 4, 1, 1024),
+    testOnlyBcryptDelayFile: testOnlyDelayFile(env),
   };
+}
+
+/** A hook that slows every login must never be switched on by a stray variable in production. */
+function testOnlyDelayFile(env: Env): string | undefined {
+  const name = 'HEADLESSKEY_TEST_ONLY_BCRYPT_DELAY_FILE';
+  const file = optionalStr(env, name);
+  if (file !== undefined && env.NODE_ENV === 'production') {
+    throw new ConfigError(`${name}: a test-only hook, refused when NODE_ENV=production; unset it`);
+  }
+  return file;
 }
 
 /** The template must be an http(s) URL once filled, and must carry the key somewhere. */

@@ -30,4 +30,11 @@ describe('identity configuration', () => {
     expect(() => readIdentityConfig({ HEADLESSKEY_PASSWORD_BLOCKLIST_SIZE: '5000' })).toThrow(/HEADLESSKEY_PASSWORD_BLOCKLIST_SIZE/);
     expect(readIdentityConfig({ HEADLESSKEY_RESET_PEPPER: 'x'.repeat(32) }).resetPepper).toBe('x'.repeat(32));
   });
+
+  it('takes the test-only bcrypt delay file, but never with NODE_ENV=production', () => {
+    const name = 'HEADLESSKEY_TEST_ONLY_BCRYPT_DELAY_FILE';
+    expect(readIdentityConfig({}).testOnlyBcryptDelayFile).toBeUndefined();
+    expect(readIdentityConfig({ [name]: '/tmp/delay' }).testOnlyBcryptDelayFile).toBe('/tmp/delay');
+    expect(() => readIdentityConfig({ [name]: '/tmp/delay', NODE_ENV: 'production' })).toThrow(/HEADLESSKEY_TEST_ONLY_BCRYPT_DELAY_FILE/);
+  });
 });
