@@ -14,6 +14,8 @@ export { type RunningService, runService, type ServiceRuntime } from './lifecycl
 export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { type Cursor, decodeCursor, encodeCursor } from './paging/cursor.js';
+export { admit, type RateDecision, type RateRule } from './rate-limit/gcra.js';
+export { MAX_RATE_WINDOW_MS, openRateLimiter, type RateLimiter } from './rate-limit/rate-limiter.js';
 export { openSettingsBucket, type SettingsBucket } from './settings/settings-bucket.js';
 export { type SettingsReader, watchSettings } from './settings/settings-reader.js';
 export { databaseUrl, ensureDatabase, openStore, type Store, type StoreOptions } from './store/database.js';

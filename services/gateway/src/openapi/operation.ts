@@ -52,6 +52,9 @@ export function operationOf(route: ApiRoute, group: RouteGroup): OpenApiOperatio
       ? {}
       : { 401: errorResponse('No usable bearer token.'), 403: errorResponse('The access policy refuses the caller.') }),
     ...(route.params ? { 404: errorResponse('No such resource.') } : {}),
+    ...(route.rateLimit
+      ? { 429: errorResponse('Too many requests from this client address (`headlesskey_rate_limited`); see `Retry-After`.') }
+      : {}),
     503: errorResponse('A backing service did not answer in time; see `Retry-After`.'),
     default: ANY_ERROR,
   };
