@@ -51,7 +51,7 @@ await runService('identity', async (rt) => {
   // A change committed by a replica that died before writing the bucket is written now.
   await syncSettingsBucket(svc.store, bucket);
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
-  if (!mailer) rt.logger.warn('HEADLESSKEY_SMTP_URL is not set: password reset mails will not be sent');
+  if (!mailer) rt.logger.warn('HEADLESSKEY_SMTP_URL is not set: password reset mails and security notices will not be sent');
   const worker = startMailWorker({ app, mailer, logger: rt.logger });
   const sweep = setInterval(() => {
     sweepCounters(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping attempt counters failed'));
@@ -62,8 +62,8 @@ await runService('identity', async (rt) => {
     .on(identityCommands.getUser, getUserHandler(svc))
     .on(identityCommands.getUsers, getUsersHandler(svc))
     .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))
-    .on(identityCommands.resetPassword, resetPasswordHandler(app))
-    .on(identityCommands.changePassword, changePasswordHandler(app))
+    .on(identityCommands.resetPassword, resetPasswordHandler(app, worker.wake))
+    .on(identityCommands.changePassword, changePasswordHandler(app, worker.wake))
     .on(identityCommands.unlockUser, unlockUserHandler(app))
     .on(identityCommands.resolveSsoAccount, resolveSsoAccountHandler(app))
     .on(identityCommands.getSettings, getSettingsHandler(app))
