@@ -74,6 +74,13 @@ describe('per-IP rate limits of the public routes', () => {
     for (const refused of replies.filter((r) => r.status !== 200)) expectRateLimited(refused);
   });
 
+  it('counts IPv6 clients each on their own', async () => {
+    const forgot = { login: 'nobody-in-particular', delivery: 'otp' };
+    for (let i = 0; i < 3; i++) expect((await system.post('/forgot-password', forgot, from('2001:db8::7'))).status).toBe(200);
+    expectRateLimited(await other.post('/forgot-password', forgot, from('2001:db8::7')));
+    expect((await other.post('/forgot-password', forgot, from('2001:db8::8'))).status).toBe(200);
+  });
+
   it('limits SSO exchanges per IP, with their own budget', async () => {
     const exchange = { site_key: 'nowhere', token: 'a.b.c', signature: 'ab'.repeat(32) };
     for (let i = 0; i < 3; i++) {

@@ -22,7 +22,12 @@ describe('password checks after a slow spell', () => {
     delayFile = join(dir, 'delay-ms');
     await writeFile(delayFile, '0');
     system = await startTestSystem({
-      env: { HEADLESSKEY_TEST_ONLY_BCRYPT_DELAY_FILE: delayFile, HEADLESSKEY_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS) },
+      env: {
+        // The hook is taken only beside NODE_ENV=test.
+        NODE_ENV: 'test',
+        HEADLESSKEY_TEST_ONLY_BCRYPT_DELAY_FILE: delayFile,
+        HEADLESSKEY_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS),
+      },
     });
   });
   afterAll(async () => {

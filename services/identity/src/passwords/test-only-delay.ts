@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PasswordWork } from './admission.js';
 
 /**
- * TEST ONLY (`HEADLESSKEY_TEST_ONLY_BCRYPT_DELAY_FILE`, refused when `NODE_ENV=production`): every
+ * TEST ONLY (`HEADLESSKEY_TEST_ONLY_BCRYPT_DELAY_FILE`, refused unless `NODE_ENV=test`): every
  * piece of password work first waits the milliseconds written in `file`, read afresh each time,
  * inside its slot and so timed with it. Black-box tests make bcrypt slow and then fast again, as a
  * CPU spike would, without burning the CPU of a shared machine. A missing or unreadable file is 0.
