@@ -44,6 +44,8 @@ describe('per-IP rate limits of the public routes', () => {
 
     const fresh = newUser('fresh');
     expectRateLimited(await system.post('/register', fresh, from('203.0.113.10')));
+    // Refused as it arrives: a body that would not even parse gets the same answer.
+    expectRateLimited(await system.post('/register', '{"username":', { 'content-type': 'application/json', ...from('203.0.113.10') }));
     // The legacy namespace is the same route, with the same budget.
     const legacy = await system.request('POST', '/wp-json/wpauthapi/v1/register', fresh, from('203.0.113.10'));
     expectRateLimited(legacy);
