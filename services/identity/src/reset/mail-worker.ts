@@ -26,11 +26,11 @@ const LEASE_SECONDS = 60;
 const MAX_ATTEMPTS = 8;
 
 /**
- * Sends reset mails and security notices from the `reset_mail_jobs` queue, outside any request: SMTP latency or an
- * SMTP outage never shows in an answer. Every replica runs one; leases keep them off each other's
- * jobs. A job is deleted only once its mail was accepted (or there was nothing to send), so a
- * crash at any point means a retry, never a lost request; a retried job mails a new secret, which
- * voids the one that may have gone out before the crash.
+ * Sends reset mails and security notices from the `reset_mail_jobs` queue, outside any request:
+ * SMTP latency or an SMTP outage never shows in an answer. Every replica runs one; leases keep them
+ * off each other's jobs. A job is deleted only once its mail was accepted (or there was nothing to
+ * send), so a crash at any point means a retry, never a lost request; a retried reset job mails a
+ * new secret, which voids the one that may have gone out before the crash.
  */
 export function startMailWorker(opts: MailWorkerOptions): MailWorker {
   const pollMs = opts.pollMs ?? 1000;
