@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Mailbox } from './support/mailbox.js';
-import { forgot, keyOf, linkOf, NEW_PASSWORD, validate, withMailSystem } from './support/passwords.js';
+import { forgot, isResetMail, keyOf, linkOf, NEW_PASSWORD, validate, withMailSystem } from './support/passwords.js';
 import { serviceDb } from './support/settings.js';
 import type { TestSystem } from './support/system.js';
 import { newUser, registerAndLogin } from './support/users.js';
@@ -135,13 +135,14 @@ describe('password reset by link', () => {
   it('queues nothing for an unknown login and answers it exactly as a known one', async () => {
     const known = newUser();
     expect((await system.post('/register', known)).status).toBe(201);
-    const before = mailbox.mails.length;
+    // Notices of the resets above may still arrive: only reset mails are counted.
+    const before = mailbox.mails.filter(isResetMail).length;
     const unknown = await forgot(system, `${known.username}_nobody@example.com`, 'link');
     const answer = await forgot(system, known.username, 'link');
     expect(unknown.status).toBe(answer.status);
     expect(unknown.body).toEqual(answer.body);
     await mailbox.nth(known.email, 1);
     // Jobs are handled oldest first: once the known login's mail is in, the unknown one was dropped.
-    expect(mailbox.mails.length).toBe(before + 1);
+    expect(mailbox.mails.filter(isResetMail).length).toBe(before + 1);
   });
 });

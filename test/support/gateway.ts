@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@headlesskey/local';
 import { backendUrls } from './instance.js';
-import type { HttpReply, TestSystem } from './system.js';
+import { type HttpReply, NO_RATE_LIMITS, type TestSystem } from './system.js';
 import { eventually } from './users.js';
 
 const GATEWAY = fileURLToPath(new URL('../../services/gateway/dist/main.js', import.meta.url));
@@ -24,6 +24,7 @@ export async function startExtraGateway(instance: string, env: Record<string, st
   const child: ChildProcess = spawn(process.execPath, [GATEWAY], {
     env: {
       ...process.env,
+      ...NO_RATE_LIMITS,
       ...env,
       HEADLESSKEY_INSTANCE: instance,
       HEADLESSKEY_PORT: String(port),

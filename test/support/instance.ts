@@ -19,7 +19,7 @@ export function backendUrls(): { databaseUrl: string; natsUrl: string } {
   return { databaseUrl, natsUrl };
 }
 
-/** Drops everything an instance created: its databases, stream and settings bucket. */
+/** Drops everything an instance created: its databases, stream and KV buckets. */
 export async function dropInstance(n: Names): Promise<void> {
   const { databaseUrl, natsUrl } = backendUrls();
   const db = new pg.Client({ connectionString: databaseUrl });
@@ -35,10 +35,12 @@ export async function dropInstance(n: Names): Promise<void> {
   try {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.delete(n.eventStream).catch(() => false);
-    await new Kvm(nc)
-      .open(n.settingsBucket)
-      .then((kv) => kv.destroy())
-      .catch(() => false);
+    for (const bucket of [n.settingsBucket, n.rateLimitBucket]) {
+      await new Kvm(nc)
+        .open(bucket)
+        .then((kv) => kv.destroy())
+        .catch(() => false);
+    }
   } finally {
     await nc.close();
   }

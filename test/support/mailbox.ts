@@ -18,11 +18,13 @@ export interface Mailbox {
   readonly mails: readonly ReceivedMail[];
   /** Mails whose data arrived, accepted or (with `delayMs`) still held. */
   readonly received: number;
-  /** Waits for the `n`th mail (1-based) sent to `address`. */
-  nth(address: string, n: number, timeoutMs?: number): Promise<ReceivedMail>;
-  count(address: string): number;
+  /** Waits for the `n`th mail (1-based) sent to `address`, of those `match` takes (all, unless given). */
+  nth(address: string, n: number, timeoutMs?: number, match?: MailFilter): Promise<ReceivedMail>;
+  count(address: string, match?: MailFilter): number;
   close(): Promise<void>;
 }
+
+export type MailFilter = (mail: ReceivedMail) => boolean;
 
 export interface MailboxOptions {
   /** Holds each DATA reply this long, like a slow relay: latency that must never reach an HTTP answer. */
@@ -62,15 +64,16 @@ export async function startMailbox(opts: MailboxOptions = {}): Promise<Mailbox> 
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
   });
-  const sentTo = (address: string) => mails.filter((m) => m.to.includes(address.toLowerCase()));
+  const sentTo = (address: string, match: MailFilter = () => true) => mails.filter((m) => m.to.includes(address.toLowerCase()) && match(m));
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
     get received() {
       return received;
     },
-    nth: (address, n, timeoutMs = 10_000) => eventually(async () => sentTo(address)[n - 1], timeoutMs, `mail #${n} to ${address}`),
-    count: (address) => sentTo(address).length,
+    nth: (address, n, timeoutMs = 10_000, match) =>
+      eventually(async () => sentTo(address, match)[n - 1], timeoutMs, `mail #${n} to ${address}`),
+    count: (address, match) => sentTo(address, match).length,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

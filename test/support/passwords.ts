@@ -14,6 +14,10 @@ export function mailEnv(smtpUrl: string): Record<string, string> {
   };
 }
 
+/** A reset link or code mail, not a security notice (which tells of a change already made). */
+export const isResetMail = (mail: ReceivedMail): boolean => !isNotice(mail);
+export const isNotice = (mail: ReceivedMail): boolean => / Your password was (changed|reset)$/.test(mail.subject);
+
 export const forgot = (system: TestSystem, login: string, delivery: 'link' | 'otp', headers?: Record<string, string>) =>
   system.post<{ message: string }>('/forgot-password', { login, delivery }, headers);
 

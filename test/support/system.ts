@@ -26,8 +26,14 @@ export interface TestSystem extends RunningSystem {
 export type TestSystemOptions = Omit<StartSystemOptions, 'instance' | 'natsUrl' | 'databaseUrl'>;
 
 /**
+ * Tests register users and ask for resets by the dozen from one address: the per-IP rate limits
+ * are off unless a test turns them on (test/gateway-rate-limit.test.ts).
+ */
+export const NO_RATE_LIMITS = { HEADLESSKEY_RATE_LIMIT: '0', HEADLESSKEY_SSO_RATE_LIMIT: '0' };
+
+/**
  * The whole system for one test file: its own instance on the shared NATS and PostgreSQL, a free
- * port, and cheap password hashing (bcrypt cost 4) unless `opts.env` says otherwise.
+ * port, cheap password hashing (bcrypt cost 4) and no rate limits, unless `opts.env` says otherwise.
  */
 export async function startTestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
   const names = uniqueInstance();
@@ -40,7 +46,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
       port: opts.port ?? (await freePort()),
       natsUrl,
       databaseUrl,
-      env: { HEADLESSKEY_BCRYPT_COST: '4', ...opts.env },
+      env: { HEADLESSKEY_BCRYPT_COST: '4', ...NO_RATE_LIMITS, ...opts.env },
     });
   } catch (err) {
     // Services that got far enough may have created databases and a stream.

@@ -31,6 +31,8 @@ export interface Names {
   readonly eventStream: string;
   /** `hk_settings` */
   readonly settingsBucket: string;
+  /** `hk_rate_limits`: the gateways' shared per-client budgets. */
+  readonly rateLimitBucket: string;
   /** Durable consumer name of one consuming service; `purpose` names a second one of the same service. */
   consumer(service: ServiceName, purpose?: string): string;
   /** `hk_identity`: the database a writing service owns. */
@@ -52,6 +54,7 @@ export function names(instance: string): Names {
     keysChanged: `${instance}.keys.changed`,
     eventStream: `${instance.toUpperCase()}_EVENTS`,
     settingsBucket: `${instance}_settings`,
+    rateLimitBucket: `${instance}_rate_limits`,
     consumer: (service, purpose) => (purpose ? `${instance}_${service}_${purpose}` : `${instance}_${service}`),
     database: (service) => `${instance}_${service}`,
   };

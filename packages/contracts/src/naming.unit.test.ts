@@ -14,6 +14,7 @@ describe('names', () => {
     expect(HOOK_NAMES.map((hook) => n.hook(hook))).toEqual(['hk.hook.token.claims', 'hk.hook.register.validate', 'hk.hook.login.allow']);
     expect(n.eventStream).toBe('HK_EVENTS');
     expect(n.settingsBucket).toBe('hk_settings');
+    expect(n.rateLimitBucket).toBe('hk_rate_limits');
     expect(n.consumer('webhooks')).toBe('hk_webhooks');
     expect(n.consumer('tokens', 'users')).toBe('hk_tokens_users');
     expect(n.database('identity')).toBe('hk_identity');
@@ -30,6 +31,7 @@ describe('names', () => {
         n.deadLetter('audit'),
         n.hook('login.allow'),
         n.settingsBucket,
+        n.rateLimitBucket,
         n.consumer('audit'),
         n.consumer('tokens', 'users'),
         n.database('tokens'),

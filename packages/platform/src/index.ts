@@ -29,6 +29,8 @@ export {
 export { guardedFetch, MAX_FETCH_BYTES } from './outbound/guarded-fetch.js';
 export { checkUrl, type UrlVerdict } from './outbound/url-policy.js';
 export { type Cursor, decodeCursor, encodeCursor } from './paging/cursor.js';
+export { admit, type RateDecision, type RateRule } from './rate-limit/gcra.js';
+export { MAX_RATE_WINDOW_MS, openRateLimiter, type RateLimiter } from './rate-limit/rate-limiter.js';
 export { type BucketPlace, openSettingsBucket, type SettingsBucket } from './settings/settings-bucket.js';
 export { type SettingsReader, watchSettings } from './settings/settings-reader.js';
 export { databaseUrl, ensureDatabase, openStore, type Store, type StoreOptions } from './store/database.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { STRING_FORMATS } from '@headlesskey/contracts';
-import type { CommandClient, Logger } from '@headlesskey/platform';
+import type { CommandClient, Logger, RateLimiter } from '@headlesskey/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { coalesceCommands } from './commands/coalesce.js';
 import type { GatewayConfig } from './config.js';
@@ -19,6 +19,8 @@ export interface BuildAppOptions {
   bus: CommandClient;
   /** The live settings (the settings bucket's watcher): the access policy is read per request. */
   settings: LiveSettings;
+  /** The shared per-client budgets (the rate-limit bucket); without it nothing is rate-limited (tests). */
+  limiter?: RateLimiter;
   /** Without one, Fastify logs nothing (tests). */
   logger?: Logger;
 }
@@ -28,7 +30,7 @@ export interface BuildAppOptions {
  * Infrastructure first (errors, parsers, context, tracing, CORS, the OpenAPI document), then the
  * routes that rely on it.
  */
-export function buildApp({ config, bus, settings, logger }: BuildAppOptions): FastifyInstance {
+export function buildApp({ config, bus, settings, limiter, logger }: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     ...(logger ? { loggerInstance: fastifyLogger(logger) } : { logger: false }),
     // No child logger per request: log lines carry the trace id instead (see createLogger).
@@ -64,7 +66,8 @@ export function buildApp({ config, bus, settings, logger }: BuildAppOptions): Fa
   registerTracing(app);
   registerCors(app, config.cors);
   registerOpenApi(app, config);
-  mountRoutes(app, config, coalesceCommands(bus), settings);
+  const limits = limiter ? { limiter, rules: config.rateLimits } : undefined;
+  mountRoutes(app, config, { bus: coalesceCommands(bus), settings, limits });
   return app;
 }
 

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { bool, DEFAULT_COMMAND_TIMEOUT_MS, int, list, pattern, str } from '@headlesskey/platform';
+import { bool, DEFAULT_COMMAND_TIMEOUT_MS, int, list, MAX_RATE_WINDOW_MS, pattern, type RateRule, str } from '@headlesskey/platform';
 
 type Env = Record<string, string | undefined>;
 
@@ -18,6 +18,18 @@ export interface GatewayConfig {
   trustedProxies: string[];
   commandTimeoutMs: number;
   cors: CorsConfig;
+  rateLimits: RateLimits;
+}
+
+/**
+ * Per client IP budgets of the public routes that name an account or cost a mail, shared by every
+ * gateway of the instance; a route's `rateLimit` says which applies. Undefined: no limit.
+ */
+export interface RateLimits {
+  /** `/register` and `/forgot-password`, each its own budget: people, perhaps many behind one NAT. */
+  public: RateRule | undefined;
+  /** `/sso/exchange`: a connected site's backend, exchanging for all its users from few addresses. */
+  sso: RateRule | undefined;
 }
 
 /** Which browser origins may call the API (`Access-Control-Allow-Origin`). */
@@ -46,6 +58,16 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     trustedProxies: addressList(env, 'HEADLESSKEY_TRUSTED_PROXIES'),
     commandTimeoutMs: int(env, 'HEADLESSKEY_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 100, 120_000),
     cors: readCorsConfig(env),
+    rateLimits: readRateLimits(env),
+  };
+}
+
+function readRateLimits(env: Env): RateLimits {
+  const windowMs = int(env, 'HEADLESSKEY_RATE_LIMIT_WINDOW', 60, 1, MAX_RATE_WINDOW_MS / 1000) * 1000;
+  const rule = (max: number): RateRule | undefined => (max === 0 ? undefined : { max, windowMs });
+  return {
+    public: rule(int(env, 'HEADLESSKEY_RATE_LIMIT', 20, 0, 1_000_000)),
+    sso: rule(int(env, 'HEADLESSKEY_SSO_RATE_LIMIT', 600, 0, 1_000_000)),
   };
 }
 

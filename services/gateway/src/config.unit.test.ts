@@ -14,6 +14,7 @@ describe('readGatewayConfig', () => {
       trustedProxies: [],
       commandTimeoutMs: 5000,
       cors: { enabled: true, origins: 'any' },
+      rateLimits: { public: { max: 20, windowMs: 60_000 }, sso: { max: 600, windowMs: 60_000 } },
     });
   });
 
@@ -29,6 +30,9 @@ describe('readGatewayConfig', () => {
       HEADLESSKEY_COMMAND_TIMEOUT_MS: '250',
       HEADLESSKEY_CORS: 'false',
       HEADLESSKEY_CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
+      HEADLESSKEY_RATE_LIMIT: '0',
+      HEADLESSKEY_SSO_RATE_LIMIT: '50',
+      HEADLESSKEY_RATE_LIMIT_WINDOW: '3600',
     });
     expect(config).toEqual({
       port: 9000,
@@ -40,6 +44,7 @@ describe('readGatewayConfig', () => {
       trustedProxies: ['10.0.0.0/8', '192.0.2.1', '::1', 'fd00::/8'],
       commandTimeoutMs: 250,
       cors: { enabled: false, origins: ['https://app.example.com', 'http://localhost:3000'] },
+      rateLimits: { public: undefined, sso: { max: 50, windowMs: 3600_000 } },
     });
   });
 
@@ -55,6 +60,9 @@ describe('readGatewayConfig', () => {
     ['HEADLESSKEY_TRUSTED_PROXIES', '10.0.0.0/8/1'],
     ['HEADLESSKEY_TRUSTED_PROXIES', '::1/129'],
     ['HEADLESSKEY_CORS', 'sometimes'],
+    ['HEADLESSKEY_RATE_LIMIT', '-1'],
+    ['HEADLESSKEY_RATE_LIMIT_WINDOW', '0'],
+    ['HEADLESSKEY_RATE_LIMIT_WINDOW', '3601'],
     // Only an exact origin can match the `Origin` header: no wildcard, path, slash, upper case or default port.
     ['HEADLESSKEY_CORS_ORIGINS', '*'],
     ['HEADLESSKEY_CORS_ORIGINS', 'null'],

@@ -37,6 +37,11 @@ export interface IdentityConfig {
    * runs them. More would only queue there, out of sight of the deadline checks.
    */
   passwordSlots: number;
+  /**
+   * TEST ONLY: a file whose number of milliseconds every bcrypt waits first (see
+   * `DelayedPasswordWork`). Refused unless `NODE_ENV=test`.
+   */
+  testOnlyBcryptDelayFile?: string;
 }
 
 export const DEFAULT_RESET_URL = 'http://localhost:3000/reset-password?login={login}&key={key}';
@@ -59,7 +64,21 @@ export function readIdentityConfig(env: Env = process.env): IdentityConfig {
     resetPepper: pepper(env),
     blocklistSize: int(env, 'HEADLESSKEY_PASSWORD_BLOCKLIST_SIZE', 100_000, 100_000, 999_999),
     passwordSlots: int(env, 'UV_THREADPOOL_SIZE', 4, 1, 1024),
+    testOnlyBcryptDelayFile: testOnlyDelayFile(env),
   };
+}
+
+/**
+ * A hook that slows every login must never be switched on by a stray variable: it is taken only
+ * beside `NODE_ENV=test` (the test runner's), and anywhere else stops the process.
+ */
+function testOnlyDelayFile(env: Env): string | undefined {
+  const name = 'HEADLESSKEY_TEST_ONLY_BCRYPT_DELAY_FILE';
+  const file = optionalStr(env, name);
+  if (file !== undefined && env.NODE_ENV !== 'test') {
+    throw new ConfigError(`${name}: a test-only hook, taken only with NODE_ENV=test; unset it`);
+  }
+  return file;
 }
 
 /** The template must be an http(s) URL once filled, and must carry the key somewhere. */

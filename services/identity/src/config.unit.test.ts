@@ -30,4 +30,13 @@ describe('identity configuration', () => {
     expect(() => readIdentityConfig({ HEADLESSKEY_PASSWORD_BLOCKLIST_SIZE: '5000' })).toThrow(/HEADLESSKEY_PASSWORD_BLOCKLIST_SIZE/);
     expect(readIdentityConfig({ HEADLESSKEY_RESET_PEPPER: 'x'.repeat(32) }).resetPepper).toBe('x'.repeat(32));
   });
+
+  it('takes the test-only bcrypt delay file with NODE_ENV=test only', () => {
+    const name = 'HEADLESSKEY_TEST_ONLY_BCRYPT_DELAY_FILE';
+    expect(readIdentityConfig({}).testOnlyBcryptDelayFile).toBeUndefined();
+    expect(readIdentityConfig({ [name]: '/tmp/delay', NODE_ENV: 'test' }).testOnlyBcryptDelayFile).toBe('/tmp/delay');
+    for (const NODE_ENV of [undefined, 'production', 'development']) {
+      expect(() => readIdentityConfig({ [name]: '/tmp/delay', NODE_ENV })).toThrow(/HEADLESSKEY_TEST_ONLY_BCRYPT_DELAY_FILE/);
+    }
+  });
 });

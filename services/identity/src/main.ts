@@ -1,7 +1,7 @@
 import { identityCommands } from '@headlesskey/contracts';
-import { openSettingsBucket, openWritingService, runService } from '@headlesskey/platform';
+import { type Logger, openSettingsBucket, openWritingService, runService } from '@headlesskey/platform';
 import { bootstrapAdministrator } from './admin/bootstrap.js';
-import { readIdentityConfig } from './config.js';
+import { type IdentityConfig, readIdentityConfig } from './config.js';
 import { changePasswordHandler } from './credential/change-password.js';
 import type { Identity } from './identity.js';
 import { sweepKnownDevices } from './known-devices/store.js';
@@ -13,6 +13,7 @@ import { PasswordWork } from './passwords/admission.js';
 import { loadCommonPasswords } from './passwords/blocklist.js';
 import { passwordPolicy } from './passwords/enforce.js';
 import { decoyHash } from './passwords/hashing.js';
+import { DelayedPasswordWork } from './passwords/test-only-delay.js';
 import { forgotPasswordHandler } from './reset/forgot.js';
 import { startMailWorker } from './reset/mail-worker.js';
 import { loadResetPepper } from './reset/pepper.js';
@@ -26,6 +27,15 @@ import { registerHandler } from './user/register.js';
 
 const SWEEP_MS = 3600_000;
 
+function passwordWork({ passwordSlots, testOnlyBcryptDelayFile }: IdentityConfig, logger: Logger): PasswordWork {
+  if (testOnlyBcryptDelayFile === undefined) return new PasswordWork(passwordSlots);
+  logger.warn(
+    { file: testOnlyBcryptDelayFile },
+    'HEADLESSKEY_TEST_ONLY_BCRYPT_DELAY_FILE is set: password checks wait as that file says (tests only)',
+  );
+  return new DelayedPasswordWork(passwordSlots, testOnlyBcryptDelayFile);
+}
+
 await runService('identity', async (rt) => {
   const config = readIdentityConfig();
   const common = loadCommonPasswords(config.blocklistSize);
@@ -36,13 +46,13 @@ await runService('identity', async (rt) => {
     policy: passwordPolicy(svc.settings, config.siteName, common),
     decoyHash: await decoyHash(config.bcryptCost),
     pepper: await loadResetPepper(svc.store.db, config.resetPepper, rt.logger),
-    passwordWork: new PasswordWork(config.passwordSlots),
+    passwordWork: passwordWork(config, rt.logger),
   };
   const bucket = await openSettingsBucket(rt.nc, rt.config);
   // A change committed by a replica that died before writing the bucket is written now.
   await syncSettingsBucket(svc.store, bucket);
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
-  if (!mailer) rt.logger.warn('HEADLESSKEY_SMTP_URL is not set: password reset mails will not be sent');
+  if (!mailer) rt.logger.warn('HEADLESSKEY_SMTP_URL is not set: password reset mails and security notices will not be sent');
   const worker = startMailWorker({ app, mailer, logger: rt.logger });
   const sweep = setInterval(() => {
     sweepCounters(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping attempt counters failed'));
@@ -54,8 +64,8 @@ await runService('identity', async (rt) => {
     .on(identityCommands.getUser, getUserHandler(svc))
     .on(identityCommands.getUsers, getUsersHandler(svc))
     .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))
-    .on(identityCommands.resetPassword, resetPasswordHandler(app))
-    .on(identityCommands.changePassword, changePasswordHandler(app))
+    .on(identityCommands.resetPassword, resetPasswordHandler(app, worker.wake))
+    .on(identityCommands.changePassword, changePasswordHandler(app, worker.wake))
     .on(identityCommands.unlockUser, unlockUserHandler(app))
     .on(identityCommands.resolveSsoAccount, resolveSsoAccountHandler(app))
     .on(identityCommands.getSettings, getSettingsHandler(app))

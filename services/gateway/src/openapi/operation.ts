@@ -85,6 +85,7 @@ const SHAPE_ERRORS = {
     'headlesskey_forbidden',
   ],
   resource: ['headlesskey_not_found'],
+  limited: ['headlesskey_rate_limited'],
   any: ['headlesskey_unavailable'],
 } as const satisfies Record<string, readonly ErrorCode[]>;
 
@@ -109,6 +110,7 @@ function errorResponsesOf(route: ApiRoute, access: Access): Record<number, unkno
     ...(route.body ? SHAPE_ERRORS.body : []),
     ...(access === 'public' ? [] : SHAPE_ERRORS.guarded),
     ...(route.params ? SHAPE_ERRORS.resource : []),
+    ...(route.rateLimit ? SHAPE_ERRORS.limited : []),
     ...(route.errors ?? []),
     ...SHAPE_ERRORS.any,
   ]);

@@ -1,4 +1,3 @@
-import type { CommandClient } from '@headlesskey/platform';
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { GatewayConfig } from '../config.js';
 import { ANY_ERROR, operationOf } from '../openapi/operation.js';
@@ -7,7 +6,7 @@ import { logRoutes } from './logs.js';
 import { namespaceIndex } from './namespace-index.js';
 import { passwordRoutes } from './password-routes.js';
 import { registrationRoutes } from './register.js';
-import { type LiveSettings, type RouteGroup, routeGroupPlugin } from './route.js';
+import { type RouteGroup, type RouteServices, routeGroupPlugin } from './route.js';
 import { sessionRoutes } from './session-routes.js';
 import { settingsRoutes } from './settings.js';
 import { ssoRoutes } from './sso.js';
@@ -40,32 +39,25 @@ export function namespacesOf(config: Pick<GatewayConfig, 'namespace' | 'version'
  * Mounts the route table under each namespace, with its index, and the health routes beside.
  * Only the first namespace is in the OpenAPI document: the alias serves the very same routes.
  */
-export function mountRoutes(
-  app: FastifyInstance,
-  config: GatewayConfig,
-  bus: CommandClient,
-  settings: LiveSettings,
-  groups = API_ROUTES,
-): void {
+export function mountRoutes(app: FastifyInstance, config: GatewayConfig, services: RouteServices, groups = API_ROUTES): void {
   namespacesOf(config).forEach((namespace, i) => {
-    app.register(namespacePlugin(namespace, groups, bus, settings, i === 0), { prefix: `/wp-json/${namespace}` });
+    app.register(namespacePlugin(namespace, groups, services, i === 0), { prefix: `/wp-json/${namespace}` });
   });
-  app.register(healthRoutes(bus));
-  app.register(wellKnownRoutes(bus));
+  app.register(healthRoutes(services.bus));
+  app.register(wellKnownRoutes(services.bus));
 }
 
 function namespacePlugin(
   namespace: string,
   groups: readonly RouteGroup[],
-  bus: CommandClient,
-  settings: LiveSettings,
+  services: RouteServices,
   documented: boolean,
 ): FastifyPluginCallback {
   const index = namespaceIndex(namespace, groups);
   const openapi = documented ? INDEX_OPERATION : undefined;
   return function restNamespace(scope, _options, done) {
     scope.get('/', { config: { openapi } }, async () => index);
-    for (const group of groups) scope.register(routeGroupPlugin(group, bus, settings, documented ? operationOf : undefined));
+    for (const group of groups) scope.register(routeGroupPlugin(group, services, documented ? operationOf : undefined));
     done();
   };
 }

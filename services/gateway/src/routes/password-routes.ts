@@ -11,6 +11,7 @@ export const passwordRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/forgot-password',
+      rateLimit: 'public',
       summary: 'Request a password reset',
       description: 'Mails a one-time link (`link`) or a 6-digit code (`otp`); the answer is the same for unknown logins.',
       body: ForgotPasswordBody,

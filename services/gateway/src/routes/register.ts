@@ -8,6 +8,7 @@ export const registrationRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/register',
+      rateLimit: 'public',
       summary: 'Register an account',
       description:
         'Creates a subscriber and logs them in. Refused when registration is off in settings, or by a `register.validate` hook (403 with its message).',

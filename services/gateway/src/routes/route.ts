@@ -5,6 +5,7 @@ import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest,
 import type { OpenApiOperation } from '../openapi/operation.js';
 import { type Access, authorize, type Caller, ruleFor } from '../plugins/access.js';
 import { classify, sendError } from '../plugins/errors.js';
+import { type RateBudget, type RouteLimits, rateLimitGuard, rateScope } from '../plugins/rate-limit.js';
 import { withRuleProblems } from '../plugins/validation-errors.js';
 import { queryOf } from './query.js';
 
@@ -38,6 +39,11 @@ export interface ApiRoute<B extends TObject = TObject, P extends TObject = TObje
    * key there is `routeKey`). Checked before the body reaches a handler or a command is sent.
    */
   access?: Access;
+  /**
+   * The per client IP budget it spends (see `RateLimits`), checked as the request arrives: for
+   * public routes that tell whether an account exists or send mail, which lockouts do not cover.
+   */
+  rateLimit?: RateBudget;
   body?: B;
   /**
    * Rules beyond the body's schema (pure, from the contract), by field. When the schema refuses the
@@ -79,6 +85,14 @@ export function defineRoute<B extends TObject, P extends TObject = TObject, Q ex
 /** Where the gateway reads the live settings from (the settings bucket's watcher). */
 export type LiveSettings = Pick<SettingsReader, 'current'>;
 
+/** What the routes work with. */
+export interface RouteServices {
+  bus: CommandClient;
+  settings: LiveSettings;
+  /** Without it (tests of other concerns), no route is rate-limited. */
+  limits?: RouteLimits;
+}
+
 /** A route's key in the `access` setting: `"DELETE /sessions/{id}"`, as docs/api.md writes paths. */
 export function routeKey(route: Pick<ApiRoute, 'method' | 'url'>): string {
   return `${route.method} ${route.url.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')}`;
@@ -90,13 +104,12 @@ export function routeKey(route: Pick<ApiRoute, 'method' | 'url'>): string {
  */
 export function routeGroupPlugin(
   group: RouteGroup,
-  bus: CommandClient,
-  settings: LiveSettings,
+  services: RouteServices,
   describe?: (route: ApiRoute, group: RouteGroup) => OpenApiOperation,
 ): FastifyPluginCallback {
   const plugin: FastifyPluginCallback = (scope, _options, done) => {
     for (const route of group.routes) {
-      scope.route({ ...toFastifyRoute(route, bus, settings), config: { openapi: describe?.(route, group) } });
+      scope.route({ ...toFastifyRoute(route, services), config: { openapi: describe?.(route, group) } });
     }
     done();
   };
@@ -104,7 +117,7 @@ export function routeGroupPlugin(
   return plugin;
 }
 
-function toFastifyRoute(route: ApiRoute, bus: CommandClient, settings: LiveSettings): RouteOptions {
+function toFastifyRoute(route: ApiRoute, { bus, settings, limits }: RouteServices): RouteOptions {
   const status = route.status ?? 200;
   const schema: NonNullable<RouteOptions['schema']> = {};
   if (route.body) schema.body = route.body;
@@ -130,6 +143,8 @@ function toFastifyRoute(route: ApiRoute, bus: CommandClient, settings: LiveSetti
   };
   options.preValidation = [...(route.body ? [noBodyIsEmpty] : []), accessGuard(route, bus, settings)];
   if (carriesCredential(route)) options.onSend = noStore;
+  const rule = route.rateLimit && limits?.rules[route.rateLimit];
+  if (rule && limits) options.onRequest = rateLimitGuard(rateScope(route.url), rule, limits.limiter);
   return options;
 }
 

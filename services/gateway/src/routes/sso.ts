@@ -15,6 +15,7 @@ export const ssoRoutes: RouteGroup = {
       method: 'POST',
       summary: "Exchange a connected site's signed token for a local session",
       url: '/sso/exchange',
+      rateLimit: 'sso',
       body: ExchangeBody,
       response: cmd.exchange.reply,
       errors: [

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { identityCommands } from '@headlesskey/contracts';
 import { type CommandMeta, DomainError, decideInTransaction, metaFrom, retryOnConflict } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
@@ -6,6 +7,7 @@ import { forgetKnownDevices } from '../known-devices/store.js';
 import { openGate, settle, settleNow } from '../lockout/gate.js';
 import { signInStream, signInThrottles } from '../lockout/throttles.js';
 import { hashPassword, verifyPassword } from '../passwords/hashing.js';
+import { enqueueNotice } from '../reset/jobs.js';
 import { voidReset } from '../reset/store.js';
 import { credentialStream } from './credential.js';
 import { credentialDecider } from './decider.js';
@@ -21,10 +23,10 @@ const INCORRECT = 'The current password is incorrect.';
  * `POST /change-password`: a valid token is not enough, the current password is asked too, and
  * checking it is an attempt like a login's: counted against the IP and the account from it first,
  * and a wrong one is a failure toward the lockout. The new hash, `password.changed`, the cleared
- * count and the forgotten known devices commit together; every session of the user ends before
- * the answer.
+ * count, the forgotten known devices and the owner's notice commit together; every session of the
+ * user ends before the answer. `queued` wakes the mail worker.
  */
-export function changePasswordHandler(app: Identity) {
+export function changePasswordHandler(app: Identity, queued: () => void) {
   const { svc } = app;
   return async (cmd: ChangeCommand, { deadline }: CommandMeta): Promise<{ message: string }> => {
     const found = await findWithCredential(svc.store.db, cmd.user_id);
@@ -63,7 +65,9 @@ export function changePasswordHandler(app: Identity) {
       await voidReset(tx, user.ID);
       await forgetKnownDevices(tx, user.ID);
       await settle(tx, ctx, pass, 'success');
+      await enqueueNotice(tx, { id: randomUUID(), kind: 'password_changed', userId: user.ID, meta: ctx.meta });
     });
+    queued();
     await endAllSessions(svc, user.ID, 'password_changed', cmd.context);
     return { message: CHANGED };
   };

@@ -26,7 +26,7 @@ export function resetLinkMail({ siteName, displayName, minutes, url }: Common & 
     'The link works once.',
     IGNORE,
   ].join('\n');
-  const html = page(
+  const html = mailPage(
     subject,
     `<p>Hello ${escapeHtml(displayName)},</p>
 <p>Someone asked to reset the password of your ${escapeHtml(siteName)} account. To choose a new one, open this link within ${minutes} minutes:</p>
@@ -49,7 +49,7 @@ export function resetCodeMail({ siteName, displayName, minutes, code }: Common &
     `It is valid for ${minutes} minutes and works once. Never share it.`,
     IGNORE,
   ].join('\n');
-  const html = page(
+  const html = mailPage(
     subject,
     `<p>Hello ${escapeHtml(displayName)},</p>
 <p>Your ${escapeHtml(siteName)} password reset code is:</p>
@@ -59,7 +59,8 @@ export function resetCodeMail({ siteName, displayName, minutes, code }: Common &
   return { subject, text, html };
 }
 
-function page(title: string, body: string): string {
+/** A whole HTML mail around `body`, titled `title`. */
+export function mailPage(title: string, body: string): string {
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
 <body style="font-family:sans-serif">

@@ -13,13 +13,20 @@ export const overloaded = () =>
  * are gone: throughput collapses to nothing. Nothing is refused on arrival: an answer within the
  * deadline is still possible then, and a client told "busy" at once only asks again at once.
  *
+ * The estimate is evidence that ages: its weight halves every `ESTIMATE_HALF_LIFE_MS` without a new
+ * measurement. Refused work is never timed, so an average left high by a slow spell (a CPU spike)
+ * would otherwise refuse every check for good; as it fades, work is let through again and re-times it.
+ *
  * Refusal depends only on load and time, never on the user, so it reveals nothing about accounts.
  */
+export const ESTIMATE_HALF_LIFE_MS = 2_000;
+
 export class PasswordWork {
   private running = 0;
   private readonly waiting: { deadline: number | undefined; start: () => void; refuse: () => void }[] = [];
-  /** Moving average of one piece of work, in ms; seeded by the first. */
+  /** Moving average of one piece of work, in ms, as of `learnedAt`; seeded by the first. */
   private averageMs: number | undefined;
+  private learnedAt = 0;
 
   constructor(
     private readonly slots: number,
@@ -39,7 +46,7 @@ export class PasswordWork {
     try {
       const result = await work();
       // Only work that ran to its end says how long one takes (a locked account stops early).
-      this.learn(this.now() - started);
+      this.learn(started);
       return result;
     } finally {
       this.next();
@@ -64,11 +71,26 @@ export class PasswordWork {
    * deadline than that ends, too often, after its caller has stopped waiting.
    */
   private canFinish(deadline: number | undefined): boolean {
-    if (deadline === undefined || this.averageMs === undefined) return true;
-    return this.now() + 2 * this.averageMs <= deadline;
+    const estimate = this.estimate();
+    if (deadline === undefined || estimate === undefined) return true;
+    return this.now() + 2 * estimate <= deadline;
   }
 
-  private learn(ms: number): void {
-    this.averageMs = this.averageMs === undefined ? ms : this.averageMs * 0.8 + ms * 0.2;
+  /**
+   * The average, faded by its age. While checks run, they re-time it every few hundred ms and it
+   * barely fades; only one that nothing has re-timed for seconds loses its hold.
+   */
+  private estimate(at = this.now()): number | undefined {
+    if (this.averageMs === undefined) return undefined;
+    const age = Math.max(0, at - this.learnedAt);
+    return this.averageMs * 0.5 ** (age / ESTIMATE_HALF_LIFE_MS);
+  }
+
+  /** Blends in work that began at `started`, against the estimate it was admitted on (not faded by its own run). */
+  private learn(started: number): void {
+    const now = this.now();
+    const previous = this.estimate(started);
+    this.averageMs = previous === undefined ? now - started : previous * 0.8 + (now - started) * 0.2;
+    this.learnedAt = now;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PasswordWork } from './admission.js';
+import { ESTIMATE_HALF_LIFE_MS, PasswordWork } from './admission.js';
 
 /** Work that ends when the test says, on a clock the test moves. */
 function harness(slots: number) {
@@ -96,6 +96,35 @@ describe('PasswordWork', () => {
     const runs = [h.job(1), h.job(), h.job()];
     for (let i = 0; i < 3; i++) await h.finish(1_000);
     expect(await Promise.all(runs)).toEqual(['done', 'done', 'done']);
+  });
+
+  it('lets work through again once a slow spell is over, though refused work is never timed', async () => {
+    const h = harness(1);
+    const slow = h.job();
+    await h.finish(4_000); // a CPU spike: one check took 4 s
+    await slow;
+    // With 5 s left, 2 × 4 s does not fit: refused at once, and so never timed.
+    for (let i = 0; i < 3; i++) await expect(h.job(h.now() + 5_000)).rejects.toMatchObject(UNAVAILABLE);
+    h.advance(ESTIMATE_HALF_LIFE_MS); // 4 s faded to 2 s: 2 × 2 s fits in 5 s
+    const probe = h.job(h.now() + 5_000);
+    await h.finish(10); // the spike is over
+    await expect(probe).resolves.toBe('done');
+    // Re-timed: a deadline the faded 2 s average would not have allowed now fits.
+    const next = h.job(h.now() + 3_500);
+    await h.finish(10);
+    await expect(next).resolves.toBe('done');
+  });
+
+  it('keeps refusing while re-timed work is still slow', async () => {
+    const h = harness(1);
+    const slow = h.job();
+    await h.finish(4_000);
+    await slow;
+    h.advance(ESTIMATE_HALF_LIFE_MS);
+    const probe = h.job(h.now() + 5_000);
+    await h.finish(4_000); // still slow: 2 s × 0.8 + 4 s × 0.2 = 2.4 s
+    await probe;
+    await expect(h.job(h.now() + 4_000)).rejects.toMatchObject(UNAVAILABLE);
   });
 
   it('frees the slot of work that failed', async () => {

@@ -9,7 +9,7 @@ import { mailThrottles } from '../lockout/throttles.js';
 import { resetUrl } from '../mail/reset-url.js';
 import { type MailContent, resetCodeMail, resetLinkMail } from '../mail/templates.js';
 import { findByIdentifier } from '../user/read-model.js';
-import type { MailJob } from './jobs.js';
+import type { ResetMailJob } from './jobs.js';
 import { newResetSecret, RESET_TTL_MS, resetDigest } from './secrets.js';
 import { saveReset } from './store.js';
 
@@ -26,7 +26,7 @@ export interface OutgoingMail {
  * login, an account without an email, a request overtaken by a newer one, one past its lifetime,
  * or an account over its mail limits (per asking address, and in all).
  */
-export async function issueReset(app: Identity, job: MailJob, now = Date.now()): Promise<OutgoingMail | undefined> {
+export async function issueReset(app: Identity, job: ResetMailJob, now = Date.now()): Promise<OutgoingMail | undefined> {
   const { svc } = app;
   const expiresAt = job.requestedAt + RESET_TTL_MS[job.delivery];
   if (now >= expiresAt) return undefined;

@@ -1,21 +1,36 @@
 import type { EventMeta, ResetDelivery } from '@headlesskey/contracts';
 import type { Sql } from '@headlesskey/platform';
 
-/** A reset request waiting for its mail. It holds no secret: the secret is made when the mail is. */
-export interface MailJob {
+/** A mail about a change already made: sent to the account's address, it asks for nothing. */
+export type SecurityNotice = 'password_reset' | 'password_changed';
+
+interface QueuedMail {
   id: string;
-  /** The canonical typed login; the worker, not the request, finds out whether it names anyone. */
-  loginKey: string;
-  delivery: ResetDelivery;
-  /** The request's event metadata (IP, device, trace), for the events the worker records. */
+  /** The request's event metadata (IP, device, trace), for the events the worker records and the notices it sends. */
   meta: EventMeta;
   requestedAt: number;
   /** Counting this one. */
   attempts: number;
 }
 
+/** A reset request waiting for its mail. It holds no secret: the secret is made when the mail is. */
+export interface ResetMailJob extends QueuedMail {
+  kind: 'reset';
+  /** The canonical typed login; the worker, not the request, finds out whether it names anyone. */
+  loginKey: string;
+  delivery: ResetDelivery;
+}
+
+/** A security notice waiting to be mailed; `requestedAt` is when the change was made. */
+export interface NoticeMailJob extends QueuedMail {
+  kind: SecurityNotice;
+  userId: number;
+}
+
+export type MailJob = ResetMailJob | NoticeMailJob;
+
 /** Queues a job: one insert, the whole of what a request does. */
-export async function enqueueMailJob(tx: Sql, job: Pick<MailJob, 'id' | 'loginKey' | 'delivery' | 'meta'>): Promise<void> {
+export async function enqueueMailJob(tx: Sql, job: Pick<ResetMailJob, 'id' | 'loginKey' | 'delivery' | 'meta'>): Promise<void> {
   await tx.execute('insert into reset_mail_jobs (id, login_key, delivery, meta) values (?, ?, ?, ?::jsonb)', [
     job.id,
     job.loginKey,
@@ -24,28 +39,43 @@ export async function enqueueMailJob(tx: Sql, job: Pick<MailJob, 'id' | 'loginKe
   ]);
 }
 
+/** Queues a notice in the transaction of the change it tells of: both commit, or neither. */
+export async function enqueueNotice(tx: Sql, job: Pick<NoticeMailJob, 'id' | 'kind' | 'userId' | 'meta'>): Promise<void> {
+  await tx.execute('insert into reset_mail_jobs (id, kind, user_id, meta) values (?, ?, ?, ?::jsonb)', [
+    job.id,
+    job.kind,
+    job.userId,
+    JSON.stringify(job.meta),
+  ]);
+}
+
+interface JobRow {
+  id: string;
+  kind: MailJob['kind'];
+  login_key: string | null;
+  delivery: ResetDelivery | null;
+  user_id: number | null;
+  meta: EventMeta;
+  requested_at: number;
+  attempts: number;
+}
+
 /**
  * Leases the oldest due job for `leaseSeconds`: other replicas skip it, and if this one dies
  * mid-send the job comes due again when the lease runs out, so no request is lost.
  */
 export async function claimMailJob(tx: Sql, leaseSeconds: number): Promise<MailJob | undefined> {
-  const [row] = await tx.execute<
-    { id: string; login_key: string; delivery: ResetDelivery; meta: EventMeta; requested_at: number; attempts: number }[]
-  >(
+  const [row] = await tx.execute<JobRow[]>(
     `update reset_mail_jobs set attempts = attempts + 1, not_before = now() + make_interval(secs => ?)
      where id = (select id from reset_mail_jobs where not_before <= now() order by not_before limit 1 for update skip locked)
-     returning id, login_key, delivery, meta, attempts, (extract(epoch from requested_at) * 1000)::float8 as requested_at`,
+     returning id, kind, login_key, delivery, user_id, meta, attempts, (extract(epoch from requested_at) * 1000)::float8 as requested_at`,
     [leaseSeconds],
   );
   if (!row) return undefined;
-  return {
-    id: row.id,
-    loginKey: row.login_key,
-    delivery: row.delivery,
-    meta: row.meta,
-    requestedAt: row.requested_at,
-    attempts: row.attempts,
-  };
+  const common = { id: row.id, meta: row.meta, requestedAt: row.requested_at, attempts: row.attempts };
+  // The table's check constraint guarantees the fields of each kind.
+  if (row.kind === 'reset') return { ...common, kind: 'reset', loginKey: row.login_key!, delivery: row.delivery! };
+  return { ...common, kind: row.kind, userId: row.user_id! };
 }
 
 export async function completeMailJob(tx: Sql, id: string): Promise<void> {

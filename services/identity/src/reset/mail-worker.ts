@@ -1,6 +1,7 @@
 import type { Logger } from '@headlesskey/platform';
 import type { Identity } from '../identity.js';
 import type { Mailer } from '../mail/mailer.js';
+import { noticeMail } from '../notices/notice-mail.js';
 import { issueReset } from './issue.js';
 import { claimMailJob, completeMailJob, deferMailJob, type MailJob } from './jobs.js';
 
@@ -25,11 +26,11 @@ const LEASE_SECONDS = 60;
 const MAX_ATTEMPTS = 8;
 
 /**
- * Sends reset mails from the `reset_mail_jobs` queue, outside any request: SMTP latency or an
- * SMTP outage never shows in an answer. Every replica runs one; leases keep them off each other's
- * jobs. A job is deleted only once its mail was accepted (or there was nothing to send), so a
- * crash at any point means a retry, never a lost request; a retried job mails a new secret, which
- * voids the one that may have gone out before the crash.
+ * Sends reset mails and security notices from the `reset_mail_jobs` queue, outside any request:
+ * SMTP latency or an SMTP outage never shows in an answer. Every replica runs one; leases keep them
+ * off each other's jobs. A job is deleted only once its mail was accepted (or there was nothing to
+ * send), so a crash at any point means a retry, never a lost request; a retried reset job mails a
+ * new secret, which voids the one that may have gone out before the crash.
  */
 export function startMailWorker(opts: MailWorkerOptions): MailWorker {
   const pollMs = opts.pollMs ?? 1000;
@@ -79,19 +80,19 @@ export function startMailWorker(opts: MailWorkerOptions): MailWorker {
 async function handle({ app, mailer, logger }: MailWorkerOptions, job: MailJob): Promise<void> {
   const db = app.svc.store.db;
   if (!mailer) {
-    logger.warn({ request: job.id }, 'no SMTP server configured (HEADLESSKEY_SMTP_URL): a password reset request was dropped');
+    logger.warn({ request: job.id, kind: job.kind }, 'no SMTP server configured (HEADLESSKEY_SMTP_URL): a mail was dropped');
     return completeMailJob(db, job.id);
   }
   try {
-    const mail = await issueReset(app, job);
+    const mail = job.kind === 'reset' ? await issueReset(app, job) : await noticeMail(app, job);
     if (mail) await mailer.send(mail.to, mail.content);
     await completeMailJob(db, job.id);
   } catch (err) {
     if (job.attempts >= MAX_ATTEMPTS) {
-      logger.error({ err, request: job.id }, 'giving up on a password reset mail');
+      logger.error({ err, request: job.id, kind: job.kind }, 'giving up on a mail');
       return completeMailJob(db, job.id);
     }
-    logger.warn({ err, request: job.id, attempt: job.attempts }, 'password reset mail failed; will retry');
+    logger.warn({ err, request: job.id, kind: job.kind, attempt: job.attempts }, 'mail failed; will retry');
     await deferMailJob(db, job.id, Math.min(2 ** job.attempts * 1000, 300_000));
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { identityCommands, ResetDelivery } from '@headlesskey/contracts';
 import { DomainError, decideInTransaction, metaFrom, retryOnConflict } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
@@ -13,6 +14,7 @@ import { liftAccountLocks } from '../lockout/unlock.js';
 import { hashPassword } from '../passwords/hashing.js';
 import { canonicalEmail, canonicalName } from '../user/canonical.js';
 import { invalidReset } from './invalid.js';
+import { enqueueNotice } from './jobs.js';
 import { resetDigest, sameDigest } from './secrets.js';
 import { consumeReset, findResetTarget, type ResetTarget, type StoredReset } from './store.js';
 
@@ -24,9 +26,10 @@ const UPDATED = 'Password updated successfully.';
  * `POST /reset-password`: the policy first (a weak password costs no try), then the key or code
  * — a code only within its account's tries, counted before it is compared — then, in one
  * transaction, the reset is consumed (once: parallel uses find it gone), the hash replaced, and
- * the account's lockout lifted. Every session ends before the answer.
+ * the account's lockout lifted, and the owner's notice queued. Every session ends before the answer;
+ * `queued` wakes the mail worker.
  */
-export function resetPasswordHandler(app: Identity) {
+export function resetPasswordHandler(app: Identity, queued: () => void) {
   const { svc } = app;
   return async (cmd: ResetCommand): Promise<{ message: string }> => {
     const presented = presentedSecret(cmd);
@@ -57,7 +60,9 @@ export function resetPasswordHandler(app: Identity) {
       await liftAccountLocks(tx, userId, cmd.login);
       // Every session ends, and every device must log in again to be known.
       await forgetKnownDevices(tx, userId);
+      await enqueueNotice(tx, { id: randomUUID(), kind: 'password_reset', userId, meta });
     });
+    queued();
     await endAllSessions(svc, userId, 'password_reset', cmd.context);
     return { message: UPDATED };
   };

@@ -120,6 +120,25 @@ export class PasswordChosenMigration extends Migration {
   }
 }
 
+/**
+ * The reset mail queue also carries security notices (a password reset or changed), queued in the
+ * transaction of the change itself: a notice is sent by the same worker, never blocks the answer
+ * and is never lost. A notice names its user; a reset request its typed login and delivery.
+ */
+export class SecurityNoticesMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table reset_mail_jobs
+      add column kind text not null default 'reset' check (kind in ('reset', 'password_reset', 'password_changed')),
+      add column user_id integer,
+      alter column login_key drop not null,
+      alter column delivery drop not null,
+      add constraint reset_mail_jobs_kind_fields check (
+        case when kind = 'reset' then login_key is not null and delivery is not null and user_id is null
+        else user_id is not null and login_key is null and delivery is null end
+      )`);
+  }
+}
+
 export const identityMigrations = [
   { name: '0001_users', class: UsersMigration },
   { name: '0002_reset_and_lockout', class: ResetAndLockoutMigration },
@@ -127,4 +146,5 @@ export const identityMigrations = [
   { name: '0004_settings', class: SettingsMigration },
   { name: '0005_known_devices', class: KnownDevicesMigration },
   { name: '0006_password_chosen', class: PasswordChosenMigration },
+  { name: '0007_security_notices', class: SecurityNoticesMigration },
 ];
