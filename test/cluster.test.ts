@@ -39,6 +39,29 @@ describe('on a 3-node NATS cluster', () => {
   const post = (path: string, body: unknown) =>
     fetch(`${system.apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+  // Before the next test takes a node down: a bucket of three replicas needs all three to be made.
+  it('gives the settings bucket the configured replicas when the audit CLI is the first to open it', async () => {
+    const fresh = uniqueInstance();
+    const env = {
+      ...process.env,
+      HEADLESSKEY_INSTANCE: fresh.instance,
+      NATS_URL: cluster.url,
+      DATABASE_URL: backendUrls().databaseUrl,
+      HEADLESSKEY_STREAM_REPLICAS: '3',
+      LOG_LEVEL: 'silent',
+    };
+    // Whether the rebuild itself succeeds (there is no event stream yet) is not the point here.
+    await new Promise((done) => execFile(process.execPath, [AUDIT_CLI, 'rebuild'], { env }, done));
+    const nc = await connect({ servers: cluster.url.split(',') });
+    try {
+      const status = await (await new Kvm(nc).open(fresh.settingsBucket)).status();
+      expect(status.replicas).toBe(3);
+    } finally {
+      await nc.close();
+      await dropInstance(fresh).catch(() => undefined);
+    }
+  });
+
   it('replicates the event stream and keeps logging in after a node dies', async () => {
     const nc = await connect({ servers: cluster.url.split(',') });
     try {
@@ -61,27 +84,5 @@ describe('on a 3-node NATS cluster', () => {
     );
     const valid = await post('/token/validate', { token: login.token });
     expect(valid.status).toBe(200);
-  });
-
-  it('gives the settings bucket the configured replicas when the audit CLI is the first to open it', async () => {
-    const fresh = uniqueInstance();
-    const env = {
-      ...process.env,
-      HEADLESSKEY_INSTANCE: fresh.instance,
-      NATS_URL: cluster.url,
-      DATABASE_URL: backendUrls().databaseUrl,
-      HEADLESSKEY_STREAM_REPLICAS: '3',
-      LOG_LEVEL: 'silent',
-    };
-    // Whether the rebuild itself succeeds (there is no event stream yet) is not the point here.
-    await new Promise((done) => execFile(process.execPath, [AUDIT_CLI, 'rebuild'], { env }, done));
-    const nc = await connect({ servers: cluster.url.split(',') });
-    try {
-      const status = await (await new Kvm(nc).open(fresh.settingsBucket)).status();
-      expect(status.replicas).toBe(3);
-    } finally {
-      await nc.close();
-      await dropInstance(fresh).catch(() => undefined);
-    }
   });
 });

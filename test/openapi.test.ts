@@ -104,8 +104,8 @@ describe('the served OpenAPI document', () => {
     expect(doc.paths['/readyz']!.get!.responses['503']).toMatchObject({ headers: { 'retry-after': expect.anything() } });
     expect(doc.paths[`${API}/me`]!.get!.responses['401']).toMatchObject({ headers: { 'www-authenticate': expect.anything() } });
     const reply = await system.request('GET', '/healthz', undefined, { 'x-padding': 'x'.repeat(20_000) });
-    expect(reply.status).toBe(431);
-    expect(reply.body).toMatchObject({ statusCode: 431, error: expect.any(String), message: expect.any(String) });
+    expect(reply.status).toBe(413);
+    expect(reply.body).toMatchObject({ code: 'headlesskey_payload_too_large', data: { status: 413 } });
   });
 
   it("names, under each route's statuses, the codes the route really answers", async () => {

@@ -45,15 +45,14 @@ export const errorResponse = (description: string, headers?: Record<string, unkn
 export const ANY_ERROR = errorResponse('An error in the WordPress REST shape; `code` says which.');
 
 /**
- * What every operation can be answered before any route sees the request: Node's HTTP parser and
- * Fastify refuse a malformed request (400) or one with headers over 16 KiB
- * (431), in Fastify's own body. A status an operation names itself takes precedence over this range.
+ * What every operation can be answered before any route sees the request: a request line or
+ * headers past Node's 16 KiB (413, in the WordPress shape: `clientError` in plugins/errors.ts), or
+ * a request Node's parser cannot read (400, no body). A status an operation names itself takes
+ * precedence over this range.
  */
-export const REQUEST_REFUSED = {
-  description: 'The HTTP server refused the request before any route saw it: malformed (400) or with headers too large (431).',
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
+export const REQUEST_REFUSED = errorResponse(
+  'The HTTP server refused the request before any route saw it: a request line or headers over 16 KiB (413 `headlesskey_payload_too_large`), or a malformed request (400, without a body).',
+);
 
 /**
  * The `operationId` of a method and a path (below the REST namespace for its routes): the method,

@@ -18,7 +18,7 @@ export const ipStream = (ip: string): string => `signin-ip-${clientNetwork(ip)}`
 const LOCKED = 'Too many failed login attempts. Try again later.';
 const BLOCKED = 'Too many failed login attempts from this address. Try again later.';
 
-/** Five wrong codes per account per hour, however many codes are asked for (API.md: 5 tries). */
+/** Five wrong codes per account per hour, however many codes are asked for (docs/api.md: five tries). */
 export const OTP_LIMITS: Limits = { maxAttempts: 5, windowMs: 3600_000, lockoutMs: 3600_000 };
 /** Reset mails per account asked for from one client network per hour: enough for a user. */
 export const MAIL_LIMITS: Limits = { maxAttempts: 5, windowMs: 3600_000, lockoutMs: 3600_000 };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-/** NIST SP 800-63B-4 asks for a blocklist; API.md for at least the 100,000 most common passwords. */
+/** NIST SP 800-63B-4 asks for a blocklist; the README (`HEADLESSKEY_PASSWORD_BLOCKLIST_SIZE`) for at least the 100,000 most common. */
 export const DEFAULT_BLOCKLIST_SIZE = 100_000;
 
 /** The one form both the list and a candidate password are compared in. */

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { ResetDelivery } from '@headlesskey/contracts';
 
-/** API.md: a link key lives an hour, a code ten minutes. */
+/** docs/api.md (`POST /forgot-password`): a link key lives an hour, a code ten minutes. */
 export const RESET_TTL_MS: Readonly<Record<ResetDelivery, number>> = { link: 3600_000, otp: 600_000 };
 
 /**

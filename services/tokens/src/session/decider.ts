@@ -37,7 +37,8 @@ function decide(command: SessionCommand, state: SessionState): Decision<SessionE
  * tabs racing); any other token of the session is reuse, and the whole session dies.
  */
 function decideRefresh(command: Extract<SessionCommand, { type: 'Refresh' }>, state: Active): Decision<SessionEvent> {
-  if (command.now > state.refreshUntil)
+  // Closed from its second on, as a token is expired from its `exp` (`answer.ts` says `refreshable` alike).
+  if (command.now >= state.refreshUntil)
     return refuse('headlesskey_token_expired', 'The refresh window has closed.', { reason: 'refresh window closed' });
   if (command.presentedJti === state.current.jti) {
     const { jti, issuedAt, expiresAt } = command.token;
