@@ -23,7 +23,10 @@ export interface TestSystem extends RunningSystem {
   stop(): Promise<void>;
 }
 
-export type TestSystemOptions = Omit<StartSystemOptions, 'instance' | 'natsUrl' | 'databaseUrl'>;
+export type TestSystemOptions = Omit<StartSystemOptions, 'instance' | 'natsUrl' | 'databaseUrl'> & {
+  /** A PostgreSQL server of the test's own (see `private-postgres.ts`) instead of the shared one. */
+  databaseUrl?: string;
+};
 
 /**
  * The whole system for one test file: its own instance on the shared NATS and PostgreSQL, a free
@@ -31,7 +34,8 @@ export type TestSystemOptions = Omit<StartSystemOptions, 'instance' | 'natsUrl' 
  */
 export async function startTestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
   const names = uniqueInstance();
-  const { natsUrl, databaseUrl } = backendUrls();
+  const { natsUrl } = backendUrls();
+  const databaseUrl = opts.databaseUrl ?? backendUrls().databaseUrl;
   let system: RunningSystem;
   try {
     system = await startSystem({
@@ -44,7 +48,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     });
   } catch (err) {
     // Services that got far enough may have created databases and a stream.
-    await dropInstance(names);
+    await dropInstance(names, databaseUrl);
     throw err;
   }
   let stopping: Promise<void> | undefined;
@@ -62,7 +66,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     post: (path, body, headers) => send('POST', `${system.apiUrl}${path}`, body, headers),
     request: (method, path, body, headers) => send(method, `${system.url}${path}`, body, headers),
     stop: () => {
-      stopping ??= system.stop().then(() => dropInstance(names));
+      stopping ??= system.stop().then(() => dropInstance(names, databaseUrl));
       return stopping;
     },
   };
