@@ -3,6 +3,7 @@ import type { CommandClient, Logger } from '@headlesskey/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { coalesceCommands } from './commands/coalesce.js';
 import type { GatewayConfig } from './config.js';
+import { registerClosing } from './plugins/closing.js';
 import { registerContentTypes } from './plugins/content-types.js';
 import { registerCors } from './plugins/cors.js';
 import { frameworkError, registerErrorHandling } from './plugins/errors.js';
@@ -35,7 +36,8 @@ export function buildApp({ config, bus, settings, logger }: BuildAppOptions): Fa
     bodyLimit: config.bodyLimit,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
+    // Answered in the API's shape instead (see `registerClosing`).
+    return503OnClosing: false,
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     genReqId: () => randomUUID(),
     // A client never picks the id that ends up in events and logs.
@@ -52,8 +54,9 @@ export function buildApp({ config, bus, settings, logger }: BuildAppOptions): Fa
   registerRequestContext(app);
   registerTracing(app);
   registerCors(app, config.cors);
+  registerClosing(app);
   registerOpenApi(app, config);
-  mountRoutes(app, config, coalesceCommands(bus), settings);
+  mountRoutes(app, config, coalesceCommands(bus, config.commandTimeoutMs), settings);
   return app;
 }
 
