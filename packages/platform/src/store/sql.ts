@@ -24,7 +24,14 @@ export interface Database extends Sql {
 }
 
 export function openDatabase(url: string, size: number, logger: Logger): Database {
-  const pool = new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: 30_000, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: size,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // A server that vanished without closing its connections (a failover) is noticed by TCP keepalive.
+    keepAlive: true,
+  });
   // An idle connection the server dropped (a restart, a failover): the pool replaces it on the
   // next query. Unheard, the error would end the process.
   pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
