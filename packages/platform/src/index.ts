@@ -46,7 +46,6 @@ export {
   type StoreScope,
   type StreamAppend,
 } from './store/event-store.js';
-export { isDatabaseOutage } from './store/outage.js';
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
 export { type Database, openDatabase, type Sql } from './store/sql.js';
 export { currentTraceparent, extractTrace, injectTrace, inSpan, SpanKind, tracer } from './telemetry/propagation.js';
