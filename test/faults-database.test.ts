@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_ENV, adminToken, call } from './support/admin-api.js';
 import { type PrivatePostgres, startPrivatePostgres } from './support/private-postgres.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
-import { type ErrorReply, login, refresh, validate } from './support/tokens.js';
+import { type Bus, type ErrorReply, login, openBus, refresh, validate } from './support/tokens.js';
 import { eventually, registerAndLogin } from './support/users.js';
 
 /**
@@ -12,12 +13,15 @@ import { eventually, registerAndLogin } from './support/users.js';
 describe('a database restart or outage', () => {
   let server: PrivatePostgres;
   let system: TestSystem;
+  let bus: Bus;
 
   beforeAll(async () => {
     server = await startPrivatePostgres();
-    system = await startTestSystem({ databaseUrl: server.url });
+    system = await startTestSystem({ databaseUrl: server.url, env: ADMIN_ENV });
+    bus = await openBus(system);
   });
   afterAll(async () => {
+    await bus?.close();
     await system?.stop();
     await server?.stop();
   });
@@ -59,6 +63,19 @@ describe('a database restart or outage', () => {
 
     expect(exited()).toEqual([]);
     expect(answers.filter(broken).map((a) => ({ status: a.status, body: a.body }))).toEqual([]);
+    // The outbox relays reconnected too: what commits now reaches the event stream.
+    const after = await registerAndLogin(system, {}, 'pga');
+    await bus.waitForEvent('auth.login.succeeded', (e) => e.data.user_id === after.id);
+    // And the activity log's projector goes on projecting them.
+    const admin = await adminToken(system);
+    await eventually(
+      async () => {
+        const reply = await call<{ entries: { event: string }[] }>(system, admin, 'GET', `/logs?user=${after.id}`);
+        return reply.status === 200 && reply.body.entries.some((e) => e.event === 'auth.login.succeeded') ? true : undefined;
+      },
+      15_000,
+      'the activity log after the restart',
+    );
   });
 
   it('answers 503 headlesskey_unavailable while the server is down, and carries on once it is back', async () => {
