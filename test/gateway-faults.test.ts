@@ -5,7 +5,7 @@ import { startTestSystem, type TestSystem } from './support/system.js';
 import { type Bus, batchSizes, openBus, refresh } from './support/tokens.js';
 import { eventually, registerAndLogin } from './support/users.js';
 
-const TIMEOUT_MS = 1500;
+const TIMEOUT_MS = 2000;
 const UNAVAILABLE = {
   code: 'headlesskey_unavailable',
   message: 'The service is temporarily unavailable. Try again shortly.',
@@ -47,7 +47,7 @@ describe('the gateway during faults', () => {
         expect(reply.status).toBe(503);
         expect(reply.body).toEqual(UNAVAILABLE);
       }
-      expect(waited).toBeLessThan(TIMEOUT_MS + 700);
+      expect(waited).toBeLessThan(TIMEOUT_MS + 1000);
     } finally {
       await system.kill('tokens', 'SIGCONT');
     }
