@@ -20,8 +20,8 @@ export function backendUrls(): { databaseUrl: string; natsUrl: string } {
 }
 
 /** Drops everything an instance created: its databases, stream and KV buckets. */
-export async function dropInstance(n: Names): Promise<void> {
-  const { databaseUrl, natsUrl } = backendUrls();
+export async function dropInstance(n: Names, databaseUrl = backendUrls().databaseUrl): Promise<void> {
+  const { natsUrl } = backendUrls();
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {

@@ -23,7 +23,10 @@ export interface TestSystem extends RunningSystem {
   stop(): Promise<void>;
 }
 
-export type TestSystemOptions = Omit<StartSystemOptions, 'instance' | 'natsUrl' | 'databaseUrl'>;
+export type TestSystemOptions = Omit<StartSystemOptions, 'instance' | 'natsUrl' | 'databaseUrl'> & {
+  /** A PostgreSQL server of the test's own (see `private-postgres.ts`) instead of the shared one. */
+  databaseUrl?: string;
+};
 
 /**
  * Tests register users and ask for resets by the dozen from one address: the per-IP rate limits
@@ -37,7 +40,8 @@ export const NO_RATE_LIMITS = { HEADLESSKEY_RATE_LIMIT: '0', HEADLESSKEY_SSO_RAT
  */
 export async function startTestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
   const names = uniqueInstance();
-  const { natsUrl, databaseUrl } = backendUrls();
+  const { natsUrl } = backendUrls();
+  const databaseUrl = opts.databaseUrl ?? backendUrls().databaseUrl;
   let system: RunningSystem;
   try {
     system = await startSystem({
@@ -50,7 +54,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     });
   } catch (err) {
     // Services that got far enough may have created databases and a stream.
-    await dropInstance(names);
+    await dropInstance(names, databaseUrl);
     throw err;
   }
   let stopping: Promise<void> | undefined;
@@ -68,7 +72,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     post: (path, body, headers) => send('POST', `${system.apiUrl}${path}`, body, headers),
     request: (method, path, body, headers) => send(method, `${system.url}${path}`, body, headers),
     stop: () => {
-      stopping ??= system.stop().then(() => dropInstance(names));
+      stopping ??= system.stop().then(() => dropInstance(names, databaseUrl));
       return stopping;
     },
   };

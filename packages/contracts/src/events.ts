@@ -65,8 +65,8 @@ export interface LoginSucceeded {
 export interface LoginFailed {
   /** Known user's id, or null: the typed login is kept only for unknown users' lockout streams. */
   user_id: number | null;
-  /** A wrong password, or a right one the `login.allow` hook vetoed or could not be heard on. */
-  reason: 'invalid_credentials' | 'vetoed' | 'hook_unavailable';
+  /** A wrong password, or a right one the `login.allow` hook vetoed (a hook not heard is an outage, never recorded). */
+  reason: 'invalid_credentials' | 'vetoed';
 }
 /** A login opened a session, or re-opened the one of the same named device, with a new token. */
 export interface TokenIssued {

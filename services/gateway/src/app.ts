@@ -4,6 +4,7 @@ import type { CommandClient, Logger, RateLimiter } from '@headlesskey/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { coalesceCommands } from './commands/coalesce.js';
 import type { GatewayConfig } from './config.js';
+import { registerClosing } from './plugins/closing.js';
 import { registerContentTypes } from './plugins/content-types.js';
 import { registerCors } from './plugins/cors.js';
 import { clientError, frameworkError, registerErrorHandling } from './plugins/errors.js';
@@ -38,7 +39,8 @@ export function buildApp({ config, bus, settings, limiter, logger }: BuildAppOpt
     bodyLimit: config.bodyLimit,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
+    // Answered in the API's shape instead (see `registerClosing`).
+    return503OnClosing: false,
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     genReqId: () => randomUUID(),
     // A client never picks the id that ends up in events and logs.
@@ -65,9 +67,10 @@ export function buildApp({ config, bus, settings, limiter, logger }: BuildAppOpt
   registerRequestContext(app);
   registerTracing(app);
   registerCors(app, config.cors);
+  registerClosing(app);
   registerOpenApi(app, config);
   const limits = limiter ? { limiter, rules: config.rateLimits } : undefined;
-  mountRoutes(app, config, { bus: coalesceCommands(bus), settings, limits });
+  mountRoutes(app, config, { bus: coalesceCommands(bus, config.commandTimeoutMs), settings, limits });
   return app;
 }
 

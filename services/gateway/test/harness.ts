@@ -37,7 +37,7 @@ export async function startHarness(): Promise<Harness> {
     nc,
     names,
     app(env = {}, commandTimeoutMs = 2000, settings = () => DEFAULT_SETTINGS) {
-      const config = readGatewayConfig(env);
+      const config = { ...readGatewayConfig(env), commandTimeoutMs };
       const app = buildApp({ config, bus: createCommandClient(nc, names, commandTimeoutMs), settings: { current: settings } });
       apps.push(app);
       return app;

@@ -2,6 +2,7 @@ import type { CommandDef, CommandService, Names } from '@headlesskey/contracts';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from 'pino';
+import { isDatabaseOutage } from '../store/outage.js';
 import { extractTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson, firstViolation, type Reply } from './codec.js';
 import { DEADLINE_HEADER } from './command-client.js';
@@ -84,6 +85,12 @@ async function dispatch(route: Route | undefined, msg: Msg, logger: Logger): Pro
     return { ok: true, data: await route.handle(payload, { deadline: deadlineOf(msg) }) };
   } catch (err) {
     if (err instanceof DomainError) return { ok: false, error: err.toBody() };
+    // The database gone for a moment (a restart, a failover) is no fault of the request: the
+    // caller may try again, and the pool reconnects once the server is back.
+    if (isDatabaseOutage(err)) {
+      logger.warn({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed: database unavailable');
+      return { ok: false, error: { code: 'headlesskey_unavailable' } };
+    }
     logger.error({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed');
     return { ok: false, error: { code: 'headlesskey_internal_error' } };
   }

@@ -141,6 +141,22 @@ describe('runEventConsumer', () => {
     expect((await f.info()).num_ack_pending).toBe(0);
   });
 
+  it('holds an event through a database outage longer than maxDeliver allows, then handles it', async () => {
+    let calls = 0;
+    const outage = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    const f = await fixture(async () => {
+      calls += 1;
+      if (calls <= 5) throw outage();
+      return ack;
+    }, 2);
+    const seq = await f.publish(envelope(1));
+    await until('the event is acked', async () => settledThrough(await f.info(), seq));
+    expect(calls).toBe(6);
+    expect(f.deadLetters).toEqual([]);
+    // Held, not handed back: the server delivered it once.
+    expect((await f.info()).num_redelivered).toBe(0);
+  });
+
   it('dead-letters an event the handler calls poison, at once and with its reason', async () => {
     let calls = 0;
     const f = await fixture(async () => {

@@ -3,6 +3,7 @@ import { AckPolicy, DeliverPolicy, type JsMsg, jetstream, jetstreamManager } fro
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { isDatabaseOutage } from '../store/outage.js';
 import { extractTrace, inSpan, SpanKind, tracer } from '../telemetry/propagation.js';
 import { Batcher } from './batches.js';
 import { checker, decodeJson, encodeJson } from './codec.js';
@@ -43,7 +44,8 @@ export interface RunningConsumer {
 
 /**
  * A durable pull consumer of every event of the instance. A thrown error counts as transient
- * (nak with backoff) until `maxDeliver`, after which the event is dead-lettered, never looped on.
+ * (nak with backoff) until `maxDeliver`, after which the event is dead-lettered, never looped on;
+ * a database outage is waited out instead, and counts no delivery.
  */
 export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningConsumer> {
   const { nc, names, durable, logger } = opts;
@@ -90,6 +92,7 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
     else if (msg.info.deliveryCount >= maxDeliver) deadLetter(msg, 'gave up after retries');
     else msg.nak(outcome.delayMs);
   };
+  let stopping = false;
   const handleMessages = async (batch: readonly JsMsg[]) => {
     const events: EventEnvelope[] = [];
     const carriers: JsMsg[] = [];
@@ -109,7 +112,12 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
       const handleBatch = opts.handleBatch;
       if (events.length === 0) return;
       const outcomes = await inBatchSpan(events, () =>
-        handleBatch(events).catch((err: unknown) => {
+        throughOutages(
+          () => handleBatch(events),
+          carriers,
+          logger,
+          () => stopping,
+        ).catch((err: unknown) => {
           failed(err, events);
           return carriers.map(later);
         }),
@@ -122,7 +130,12 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
     for (const [i, event] of events.entries()) {
       const msg = carriers[i] as JsMsg;
       const outcome = await inSpan(`consume ${event.type}`, SpanKind.CONSUMER, extractTrace(event.meta), () =>
-        handle(event).catch((err: unknown) => {
+        throughOutages(
+          () => handle(event),
+          [msg],
+          logger,
+          () => stopping,
+        ).catch((err: unknown) => {
           failed(err, [event]);
           return later(msg);
         }),
@@ -131,7 +144,6 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
     }
   };
 
-  let stopping = false;
   const loop = (async () => {
     for await (const batch of batcher.batches()) {
       // Events still queued at a stop are left unacked: the next consumer gets them again.
@@ -179,6 +191,28 @@ async function inBatchSpan<T>(events: readonly EventEnvelope[], fn: () => Promis
     return await inSpan(`consume ${events.length} events`, SpanKind.CONSUMER, ROOT_CONTEXT, fn, {}, links);
   } finally {
     for (const span of spans) span.end();
+  }
+}
+
+/** The longest wait between two tries of events held through a database outage. */
+const OUTAGE_RETRY_MAX_MS = 2000;
+
+/**
+ * Runs `handle` again while it fails because the database is out of reach, keeping its events'
+ * deliveries alive (`working()`) meanwhile: an outage is no fault of the events, and a few minutes
+ * of one must not use up their `maxDeliver` and dead-letter every event of the time. Any other
+ * error, or a stop, is thrown for the usual retry; a stopped consumer's events go back unacked.
+ */
+async function throughOutages<T>(handle: () => Promise<T>, msgs: readonly JsMsg[], logger: Logger, stopping: () => boolean): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await handle();
+    } catch (err) {
+      if (!isDatabaseOutage(err) || stopping()) throw err;
+      if (attempt === 1) logger.warn({ err }, 'database unavailable; holding the events until it is back');
+      for (const msg of msgs) msg.working();
+      await new Promise((resolve) => setTimeout(resolve, Math.min(OUTAGE_RETRY_MAX_MS, 50 * 2 ** attempt)));
+    }
   }
 }
 

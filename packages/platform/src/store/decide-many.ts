@@ -27,7 +27,8 @@ export interface DecideManyOptions<C, E extends NewEvent, S> {
  * the read model's update — one atomic statement, so no transaction is held open in between.
  * Each command is decided on its own stream's state (a second command on a stream sees the first
  * one's events); a refusal answers its own command and writes nothing for it. When any stream
- * moved since it was read, nothing is written and all of them are read and decided again.
+ * moved since it was read, or the server ended the write to break a deadlock, nothing is written
+ * and all of them are read and decided again.
  * The answers are in the commands' order.
  */
 export async function decideMany<C, E extends NewEvent, S>(
@@ -39,6 +40,9 @@ export async function decideMany<C, E extends NewEvent, S>(
     const streams =
       attempt === 1 && opts.read ? await completed(db, opts.decider, await opts.read, ids) : await readStreams(db, opts.decider, ids);
     const { outcomes, appends, finals } = decideAll(opts, streams);
+    // Every batch writes its streams in one order (a stream's own appends keep theirs: the sort is
+    // stable), so two batches sharing streams wait for each other instead of deadlocking.
+    appends.sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
     // Each changed stream's snapshot is its state after all of its commands.
     const snapshots = opts.decider.snapshots
       ? [...new Set(appends.map((a) => a.streamId))].map((id) => ({ streamId: id, ...finals.get(id)! }))

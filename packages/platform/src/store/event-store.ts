@@ -156,15 +156,26 @@ export async function appendAtEnd(
 
 const MAX_ATTEMPTS = 5;
 
-/** Runs `attempt` again from the start, up to a few times, while a concurrent append wins the race. */
+/**
+ * Runs `attempt` again from the start, up to a few times, while a concurrent append wins the
+ * race — or the server ends it to break a deadlock (40P01) or a serialization failure (40001):
+ * two writers that met on the same rows, of which one must start over. Nothing of the attempt
+ * was written, so running it again is safe.
+ */
 export async function untilNoConflict<T>(attempt: (n: number) => Promise<T>): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);
     } catch (err) {
-      if (!(err instanceof ConcurrencyError) || n >= MAX_ATTEMPTS) throw err;
+      if (!isConflict(err) || n >= MAX_ATTEMPTS) throw err;
     }
   }
+}
+
+const CONFLICT_SQLSTATES = new Set(['40P01', '40001']);
+
+function isConflict(err: unknown): boolean {
+  return err instanceof ConcurrencyError || CONFLICT_SQLSTATES.has((err as { code?: string } | null)?.code ?? '');
 }
 
 /** Runs `work` in a transaction, again from the start when a concurrent append wins the race. */

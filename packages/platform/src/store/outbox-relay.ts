@@ -102,7 +102,7 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   };
 
   const hold = async () => {
-    const db = new pg.Client({ connectionString: opts.databaseUrl });
+    const db = new pg.Client({ connectionString: opts.databaseUrl, keepAlive: true });
     client = db;
     db.on('error', (err) => opts.logger.warn({ err }, 'outbox relay connection failed'));
     await db.connect();

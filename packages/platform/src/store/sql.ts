@@ -24,7 +24,14 @@ export interface Database extends Sql {
 }
 
 export function openDatabase(url: string, size: number, logger: Logger): Database {
-  const pool = new pg.Pool({ connectionString: url, max: size, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: size,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // A server that vanished without closing its connections (a failover) is noticed by TCP keepalive.
+    keepAlive: true,
+  });
   // An idle connection the server dropped (a restart, a failover): the pool replaces it on the
   // next query. Unheard, the error would end the process.
   pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
@@ -33,25 +40,37 @@ export function openDatabase(url: string, size: number, logger: Logger): Databas
     execute: (sql, params) => run(pool, sql, params),
     async transaction(work) {
       const client = await pool.connect();
-      let broken = false;
+      // A checked-out connection has no listener of the pool's: one the server ends between two
+      // statements (a restart under load) would raise an error nobody hears, and end the process.
+      // Heard here, it fails the transaction's next statement and the connection is dropped.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken ??= err;
+        logger.warn({ err }, 'database connection failed in a transaction');
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await work({ execute: (sql, params) => run(client, sql, params) });
         await client.query('commit');
         return result;
       } catch (err) {
-        await client.query('rollback').catch(() => {
-          broken = true;
+        await client.query('rollback').catch((failed: Error) => {
+          broken ??= failed;
         });
         throw err;
       } finally {
-        // A connection that could not even roll back is dropped, not handed to the next caller.
-        client.release(broken);
+        client.off('error', onError);
+        // A connection that failed, or could not even roll back, is dropped, not handed to the next caller.
+        client.release(broken ?? false);
       }
     },
     end: () => pool.end(),
   };
 }
+
+/** How long a statement waits for a connection when none is free or the server does not answer. */
+const CONNECT_TIMEOUT_MS = 5000;
 
 // biome-ignore lint/suspicious/noExplicitAny: see `Sql.execute`.
 async function run(on: pg.Pool | pg.PoolClient, sql: string, params: unknown[] = []): Promise<any> {

@@ -37,22 +37,32 @@ const refreshes: Coalesced<typeof tokensCommands.refresh, typeof tokensCommands.
   results: (reply) => reply.results,
 };
 
+/** A request waiting for its batch, and when its caller stops waiting (epoch ms). */
+interface Waiting {
+  payload: unknown;
+  deadline: number;
+}
+
+const UNAVAILABLE = { ok: false, error: { code: 'headlesskey_unavailable' } } as const;
+
 /**
  * The gateway's command client with every `validate` coalesced into `validateMany` and every
  * `refresh` into `refreshMany`. Each request is still decided on live session state after it
  * arrived — a revocation answered before then is always seen, a refresh is decided on its own
- * session — so batching changes the cost, never the answer.
+ * session — so batching changes the cost, never the answer. A request waits for its answer no
+ * longer than the command timeout from when it arrived, however long its batch queued for a
+ * slot: a batch is sent with what is left of its earliest request's time.
  */
-export function coalesceCommands(bus: CommandClient): CommandClient {
-  const loaders = new Map<CommandDef, DataLoader<unknown, Reply<unknown>>>([
+export function coalesceCommands(bus: CommandClient, timeoutMs: number): CommandClient {
+  const loaders = new Map<CommandDef, DataLoader<Waiting, Reply<unknown>>>([
     [validates.one, batcher(bus, validates)],
     [refreshes.one, batcher(bus, refreshes)],
   ]);
   return {
-    send(def, payload, timeoutMs) {
+    send(def, payload, ms) {
       const loader = loaders.get(def);
-      if (!loader) return bus.send(def, payload, timeoutMs);
-      return loader.load(payload) as ReturnType<CommandClient['send']>;
+      if (!loader) return bus.send(def, payload, ms);
+      return loader.load({ payload, deadline: Date.now() + (ms ?? timeoutMs) }) as ReturnType<CommandClient['send']>;
     },
   };
 }
@@ -60,11 +70,11 @@ export function coalesceCommands(bus: CommandClient): CommandClient {
 function batcher<D extends CommandDef, M extends CommandDef>(bus: CommandClient, c: Coalesced<D, M>) {
   let inFlight = 0;
   const waiting: (() => void)[] = [];
-  return new DataLoader<unknown, Reply<unknown>>(
-    async (payloads) => {
+  return new DataLoader<Waiting, Reply<unknown>>(
+    async (requests) => {
       inFlight += 1;
       try {
-        return await sendMany(bus, c, payloads as Static<D['request']>[]);
+        return await sendMany(bus, c, requests);
       } finally {
         inFlight -= 1;
         waiting.shift()?.();
@@ -81,10 +91,14 @@ function batcher<D extends CommandDef, M extends CommandDef>(bus: CommandClient,
 async function sendMany<D extends CommandDef, M extends CommandDef>(
   bus: CommandClient,
   c: Coalesced<D, M>,
-  payloads: readonly Static<D['request']>[],
+  requests: readonly Waiting[],
 ): Promise<Reply<unknown>[]> {
+  // A batch that queued behind slow ones past its first caller's deadline is not sent at all.
+  const left = Math.min(...requests.map((r) => r.deadline)) - Date.now();
+  if (left <= 0) return requests.map(() => UNAVAILABLE);
+  const payloads = requests.map((r) => r.payload as Static<D['request']>);
   // A batch of one stays in its request's trace; a batch of many belongs to no single request.
-  const send = () => bus.send(c.many, c.toMany(payloads));
+  const send = () => bus.send(c.many, c.toMany(payloads), left);
   const reply = payloads.length === 1 ? await send() : await context.with(ROOT_CONTEXT, send);
   if (!reply.ok) return payloads.map(() => reply);
   const results = c.results(reply.data);

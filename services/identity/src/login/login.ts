@@ -20,8 +20,9 @@ const INVALID = 'Invalid username or password.';
  * its event, and asks the tokens service for a session. A presented device secret of the account
  * lets the attempt past the account-wide lock (`signInThrottles`); a success answers the device's
  * secret for its next logins. A right password is then put to the `login.allow` hook: its veto
- * (or its failing closed) refuses the login, recorded as a failed login that is no failed guess
- * (the password was right), so it counts towards no lockout. Counting and checking wait together
+ * refuses the login, recorded as a failed login that is no failed guess (the password was right),
+ * so it counts towards no lockout; its failing closed, or the tokens service not answering, is an
+ * outage (503) that records no failed login either. Counting and checking wait together
  * for a bcrypt slot: a login refused there for load (`headlesskey_unavailable`) was never counted,
  * so a burst locks no one out.
  */
@@ -65,9 +66,14 @@ async function settleLogin(
     throw new DomainError('headlesskey_invalid_credentials', INVALID);
   }
   const refusal = refusalOf(await svc.hooks.call(hooks.loginAllow, { user, context: cmd.context }), 'Login is not allowed.');
+  if (refusal?.code === 'headlesskey_unavailable') {
+    // A hook that could not be heard (failing closed) is an outage, not the user's doing: the
+    // right password still settles the attempt, and no failed login is recorded.
+    await settleNow(svc.store, ctx, pass, 'success');
+    throw refusal;
+  }
   if (refusal) {
-    const reason = refusal.code === 'headlesskey_unavailable' ? 'hook_unavailable' : 'vetoed';
-    const refused = { type: 'auth.login.failed' as const, data: { user_id: user.ID, reason } };
+    const refused = { type: 'auth.login.failed' as const, data: { user_id: user.ID, reason: 'vetoed' as const } };
     await settleNow(svc.store, ctx, pass, 'success', [{ stream, events: [refused] }]);
     throw refusal;
   }

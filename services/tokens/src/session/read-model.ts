@@ -40,7 +40,8 @@ export function rotationsWrite(changes: readonly { state: SessionState; ip: stri
   return {
     sql: `update sessions s set current_jti = r.jti, status = r.status, last_seen_at = now(), ip = r.ip
       from jsonb_to_recordset(?::jsonb) as r(id uuid, jti uuid, status text, ip text) where s.id = r.id`,
-    params: [JSON.stringify([...rows.values()])],
+    // In one order for every batch, as their events are (see `decideMany`).
+    params: [JSON.stringify([...rows.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))],
   };
 }
 

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSystem, type TestSystem } from './support/system.js';
+import { type ErrorReply, login, refresh } from './support/tokens.js';
+import { registerAndLogin } from './support/users.js';
+
+/**
+ * Logins and refreshes of one user's sessions on one device, all at once: the logins take the
+ * device's session back while the gateway's refresh batches rotate the same sessions. Whatever
+ * order their writes meet in, each request gets its own answer and none a 5xx.
+ */
+describe('logins and refreshes racing on one user and device', () => {
+  let system: TestSystem;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('answers every request without a server error', async () => {
+    const user = await registerAndLogin(system, {}, 'race');
+    const devices = ['phone', 'laptop', 'tablet'];
+    const tokens = await Promise.all(
+      devices.map(async (device) => {
+        const reply = await login(system, user, device);
+        if (reply.status !== 200) throw new Error(`login answered ${reply.status}`);
+        return reply.body.token;
+      }),
+    );
+    const replies: { status: number; body: ErrorReply }[] = [];
+    for (let round = 0; round < 8; round++) {
+      const logins = devices.flatMap((device) => Array.from({ length: 4 }, () => login(system, user, device)));
+      const refreshes = tokens.flatMap((token) => Array.from({ length: 6 }, () => refresh(system, token)));
+      const answered = await Promise.all([...logins, ...refreshes]);
+      replies.push(...answered);
+      // The next round refreshes the tokens the logins of this one handed out.
+      for (const i of devices.keys()) {
+        const fresh = answered.slice(i * 4, i * 4 + 4).find((r) => r.status === 200);
+        if (fresh) tokens[i] = fresh.body.token;
+      }
+    }
+    const failed = replies.filter((r) => r.status >= 500).map((r) => ({ status: r.status, code: r.body.code }));
+    expect(failed).toEqual([]);
+    expect(replies.filter((r) => r.status === 200).length).toBeGreaterThan(replies.length / 2);
+  });
+});
