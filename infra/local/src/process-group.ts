@@ -103,7 +103,7 @@ export class ProcessGroup {
     if (!verdict.restart) {
       const window = Math.round(policy.windowMs / 1000);
       const output = p.output();
-      const reason = `${p.service} ${describeExit(exit)}, its ${verdict.recent.length}th crash within ${window} s; stopping HeadlessKey`;
+      const reason = `${p.service} ${describeExit(exit)}: ${verdict.recent.length} crashes within ${window} s; stopping HeadlessKey`;
       // Piped output (tests) explains the crash; with inherited output it is already on screen.
       this.supervision.gaveUp(output ? `${reason}:\n${output}` : reason);
       void this.stop();
