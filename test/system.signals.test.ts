@@ -102,18 +102,24 @@ describe('npm start and its processes', () => {
 
 describe('npm start refusing to start', () => {
   let squatter: Server | undefined;
-  afterAll(() => squatter?.close());
+  const supervisors: ChildProcess[] = [];
+  afterAll(() => {
+    squatter?.close();
+    // One that started after all would leave its services behind.
+    for (const child of supervisors) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  });
 
   /** Runs the supervisor to its end; its exit code and what it wrote to stderr. */
   const refused = async (env: Record<string, string>) => {
     const { natsUrl, databaseUrl } = backendUrls();
-    const { exited, running, stderr } = start('node', {
+    const { child, exited, running, stderr } = start('node', {
       NATS_URL: natsUrl,
       DATABASE_URL: databaseUrl,
       HEADLESSKEY_INSTANCE: uniqueInstance().instance,
       HEADLESSKEY_PORT: String(await freePort()),
       ...env,
     });
+    supervisors.push(child);
     const [code] = await exited;
     expect(await running).toBe(false);
     return { code, lines: stderr().trim().split('\n') };
