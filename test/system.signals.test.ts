@@ -51,6 +51,8 @@ function descendants(pid: number): number[] {
   return below(pid);
 }
 
+const commandOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+
 /** A zombie has ended; only its parent has not collected it yet. */
 function alive(pid: number): boolean {
   try {
@@ -60,8 +62,13 @@ function alive(pid: number): boolean {
   }
 }
 
-const allGone = (pids: number[]) =>
-  eventually(async () => (pids.every((pid) => !alive(pid)) ? true : undefined), 20_000, 'every process to end');
+/** Waits until none of `pids` runs; names the ones left when they do not end. */
+async function allGone(pids: number[]): Promise<void> {
+  await eventually(async () => (pids.every((pid) => !alive(pid)) ? true : undefined), 20_000, 'every process to end').catch(
+    () => undefined,
+  );
+  expect(pids.filter(alive).map((pid) => `${pid} ${commandOf(pid)}`)).toEqual([]);
+}
 
 describe('npm start and its processes', () => {
   const names = uniqueInstance();
@@ -91,9 +98,26 @@ describe('npm start and its processes', () => {
     await allGone(tree);
   });
 
-  it('stops the services when the supervisor is killed outright', async () => {
-    const { child, exited } = await running('node');
+  it('starts a killed service again and says so, and stops the services when the supervisor is killed outright', async () => {
+    const { child, exited, stderr } = await running('node');
     expect(tree).toHaveLength(5);
+    const [identity] = tree.filter((pid) => commandOf(pid).includes('services/identity/dist/main.js'));
+    process.kill(identity as number, 'SIGKILL');
+    await eventually(
+      async () =>
+        stderr().includes('identity was killed by SIGKILL; starting it again in 100 ms (crash 1 within 60 s)') ? true : undefined,
+      10_000,
+      'the restart to be logged',
+    );
+    tree = await eventually(
+      async () => {
+        const now = descendants(child.pid as number);
+        return now.length === 5 && !now.includes(identity as number) ? now : undefined;
+      },
+      10_000,
+      'a new identity process',
+    );
+
     child.kill('SIGKILL');
     await exited;
     await allGone(tree);

@@ -9,8 +9,8 @@ const STOP_GRACE_MS = 10_000;
 /** What the group tells its owner while it supervises. */
 export interface Supervision {
   policy: RestartPolicy;
-  /** A replica exited on its own and is started again after `delayMs`. */
-  restarting(crashed: ServiceProcess, exit: ProcessExit, delayMs: number): void;
+  /** A replica exited on its own and is started again after `delayMs`; its service's `crashes` within the window. */
+  restarting(crashed: ServiceProcess, exit: ProcessExit, delayMs: number, crashes: number): void;
   /** A crash loop: the group is stopping everything; `reason` is one line. */
   gaveUp(reason: string): void;
 }
@@ -109,7 +109,7 @@ export class ProcessGroup {
       void this.stop();
       return;
     }
-    this.supervision.restarting(p, exit, verdict.delayMs);
+    this.supervision.restarting(p, exit, verdict.delayMs, verdict.recent.length);
     const timer = setTimeout(() => {
       this.#pending.delete(timer);
       this.#restarts.set(p.service, this.restarts(p.service) + 1);

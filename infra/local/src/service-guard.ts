@@ -11,9 +11,13 @@ import diagnostics from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RUN_TOKEN_ENV, RUN_TOKEN_HEADER } from './run-token.js';
 
+const stop = () => process.kill(process.pid, 'SIGTERM');
 // The channel must not keep a service alive that is done draining.
 process.channel?.unref();
-process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+// Loading this module takes turns of the event loop, in which a supervisor that died at once
+// may already have been noticed.
+if (process.connected) process.once('disconnect', stop);
+else stop();
 
 const token = process.env[RUN_TOKEN_ENV];
 if (token) {

@@ -108,14 +108,16 @@ function supervise(
   spawnOne: (service: ServiceName, replica: number) => ServiceProcess,
 ): { group: ProcessGroup; gaveUp: Promise<string>; failure: () => string | undefined } {
   const log = opts.log ?? (() => undefined);
+  const policy = opts.restartPolicy ?? DEFAULT_RESTART_POLICY;
   let failure: string | undefined;
   let resolve: (reason: string) => void = () => undefined;
   const gaveUp = new Promise<string>((settle) => {
     resolve = settle;
   });
   const group = new ProcessGroup(replicas, spawnOne, {
-    policy: opts.restartPolicy ?? DEFAULT_RESTART_POLICY,
-    restarting: (p, exit, delayMs) => log(`${p.service} ${describeExit(exit)}; starting it again in ${delayMs} ms`),
+    policy,
+    restarting: (p, exit, delayMs, crashes) =>
+      log(`${p.service} ${describeExit(exit)}; starting it again in ${delayMs} ms (crash ${crashes} within ${policy.windowMs / 1000} s)`),
     gaveUp: (reason) => {
       failure = reason;
       resolve(reason);
