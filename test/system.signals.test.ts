@@ -80,19 +80,27 @@ describe('npm start and its processes', () => {
   });
   afterAll(() => dropInstance(names));
 
-  const running = async (how: 'npm' | 'node') => {
+  const running = async (how: 'npm' | 'node', env: Record<string, string> = {}) => {
     const { natsUrl, databaseUrl } = backendUrls();
     const port = String(await freePort());
-    started = start(how, { NATS_URL: natsUrl, DATABASE_URL: databaseUrl, HEADLESSKEY_INSTANCE: names.instance, HEADLESSKEY_PORT: port });
+    started = start(how, {
+      NATS_URL: natsUrl,
+      DATABASE_URL: databaseUrl,
+      HEADLESSKEY_INSTANCE: names.instance,
+      HEADLESSKEY_PORT: port,
+      ...env,
+    });
     expect(await started.running).toBe(true);
     tree = descendants(started.child.pid as number);
     return started;
   };
 
-  it('stops every process of the tree on SIGTERM to npm', async () => {
-    const { child, exited } = await running('npm');
-    // npm, the supervisor and five services.
-    expect(tree.length).toBeGreaterThanOrEqual(6);
+  it('runs the replicas it is asked for, and stops every process of the tree on SIGTERM to npm', async () => {
+    const { child, exited } = await running('npm', { HEADLESSKEY_REPLICAS_TOKENS: '2' });
+    const services = tree.map(commandOf).filter((command) => command.includes('/dist/main.js'));
+    expect(services.filter((command) => command.includes('services/tokens/')).length).toBe(2);
+    // The supervisor and six services at least, whatever npm runs in between.
+    expect(services).toHaveLength(7);
     child.kill('SIGTERM');
     await exited;
     await allGone(tree);
