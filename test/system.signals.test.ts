@@ -106,6 +106,13 @@ describe('npm start and its processes', () => {
     await allGone(tree);
   });
 
+  it('stops every process and exits 0 on SIGHUP, as when its terminal closes', async () => {
+    const { child, exited } = await running('node');
+    child.kill('SIGHUP');
+    expect(await exited).toEqual([0, null]);
+    await allGone(tree);
+  });
+
   it('starts a killed service again and says so, and stops the services when the supervisor is killed outright', async () => {
     const { child, exited, stderr } = await running('node');
     expect(tree).toHaveLength(5);
