@@ -65,6 +65,8 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     get processes() {
       return system.processes;
     },
+    gaveUp: system.gaveUp,
+    restarts: system.restarts,
     kill: system.kill,
     restart: system.restart,
     names,

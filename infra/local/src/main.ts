@@ -1,9 +1,9 @@
 /**
- * `npm start`: finds or starts NATS and PostgreSQL, runs the five services, prints the URL, and
- * on Ctrl-C or SIGTERM stops the services, then what it started, and exits 0.
+ * `npm start`: finds or starts NATS and PostgreSQL, runs and supervises the services (a crashed
+ * one is started again; a crash loop stops everything and exits 1), prints the URL, and on
+ * SIGINT, SIGTERM or SIGHUP stops the services, then what it started, and exits 0.
  */
 import { type Backends, resolveBackends } from './backends.js';
-import { describeExit } from './child.js';
 import { type RunningSystem, startSystem } from './system.js';
 
 const parts: { backends?: Backends; system?: RunningSystem } = {};
@@ -11,7 +11,12 @@ const parts: { backends?: Backends; system?: RunningSystem } = {};
 const startUp = (async () => {
   parts.backends = await resolveBackends();
   for (const started of parts.backends.started) console.log(`Started ${started}`);
-  parts.system = await startSystem({ natsUrl: parts.backends.natsUrl, databaseUrl: parts.backends.databaseUrl, stdio: 'inherit' });
+  parts.system = await startSystem({
+    natsUrl: parts.backends.natsUrl,
+    databaseUrl: parts.backends.databaseUrl,
+    stdio: 'inherit',
+    log: (line) => console.error(line),
+  });
   return parts.system;
 })();
 
@@ -26,19 +31,19 @@ function shutDown(exitCode: number): void {
   })();
 }
 // Further signals while stopping are absorbed: the default action would orphan the services.
-process.on('SIGINT', () => shutDown(0));
-process.on('SIGTERM', () => shutDown(0));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutDown(0));
 
 try {
   const system = await startUp;
   console.log(`HeadlessKey is running at ${system.apiUrl}`);
-  const first = await Promise.race(system.processes.map(async (p) => ({ service: p.service, exit: await p.exited })));
+  const reason = await system.gaveUp;
   if (!stopping) {
-    console.error(`${first.service} ${describeExit(first.exit)}; stopping HeadlessKey`);
+    console.error(reason);
     shutDown(1);
   }
 } catch (err) {
-  // Configuration errors, a missing nats-server and early service exits all say what to do in one line.
+  // Configuration errors, a taken port, an unreachable backend, a missing nats-server and a
+  // service that cannot start all say what is wrong in one line.
   console.error(err instanceof Error ? err.message : String(err));
   shutDown(1);
 }

@@ -19,7 +19,8 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   throw new Error(`no free port between ${lowest} and ${highest} on ${host}`);
 }
 
-function canListen(port: number, host: string): Promise<boolean> {
+/** Whether a server could listen on the port now; `exclusive`, so a port another process holds counts as taken. */
+export function canListen(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
@@ -31,7 +32,8 @@ function canListen(port: number, host: string): Promise<boolean> {
 export function answers(url: string, timeoutMs = 500): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port) });
+    // An IPv6 literal comes in brackets, which net.connect does not take.
+    const socket = net.connect({ host: hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(port) });
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);

@@ -1,27 +1,34 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeExit } from './child.js';
-import type { ServiceProcess } from './service-process.js';
+import { RUN_TOKEN_HEADER } from './run-token.js';
 
 const POLL_MS = 200;
 
+export interface ReadyWait {
+  /** Gateway origin. */
+  url: string;
+  /** What our own gateway puts in the run-token header; any other answer is not ours. */
+  runToken: string;
+  timeoutMs: number;
+  /** Why waiting is pointless now (the supervisor gave up), else undefined. */
+  failure(): string | undefined;
+}
+
 /**
- * Polls `GET <url>/readyz` until it answers 200. Fails at once when one of `watched` exits
- * (with its last output), or after `timeoutMs` with the last answer seen.
+ * Polls `GET <url>/readyz` until our own gateway answers 200. Fails at once when `failure()`
+ * says so, or after `timeoutMs` with the last answer seen.
  */
-export async function waitUntilReady(url: string, watched: readonly ServiceProcess[], timeoutMs: number): Promise<void> {
+export async function waitUntilReady({ url, runToken, timeoutMs, failure }: ReadyWait): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
-    const dead = watched.find((p) => p.exit !== undefined);
-    if (dead?.exit) {
-      const output = dead.output();
-      throw new Error(`${dead.service} ${describeExit(dead.exit)} before the system was ready${output ? `:\n${output}` : ''}`);
-    }
+    const failed = failure();
+    if (failed !== undefined) throw new Error(failed);
     try {
       const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
       const body = await res.text();
-      if (res.status === 200) return;
-      last = `${res.status} ${body.slice(0, 500)}`;
+      const ours = res.headers.get(RUN_TOKEN_HEADER) === runToken;
+      if (res.status === 200 && ours) return;
+      last = ours ? `${res.status} ${body.slice(0, 500)}` : 'an answer from a process this run did not start';
     } catch (err) {
       last = String((err as { cause?: { code?: string } }).cause?.code ?? err);
     }

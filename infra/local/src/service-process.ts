@@ -21,6 +21,8 @@ export interface ServiceProcess {
   output(): string;
 }
 
+const GUARD = new URL('./service-guard.js', import.meta.url).href;
+
 export function serviceEntry(root: string, service: ServiceName): string {
   return join(root, 'services', service, 'dist', 'main.js');
 }
@@ -32,11 +34,12 @@ export function spawnService(
   env: Record<string, string>,
   stdio: Stdio,
 ): ServiceProcess {
-  const child = spawn(process.execPath, [serviceEntry(root, service)], {
+  const child = spawn(process.execPath, ['--import', GUARD, serviceEntry(root, service)], {
     cwd: root,
     env,
-    // Never the terminal's stdin: a background process group that reads it gets stopped.
-    stdio: stdio === 'ignore' ? 'ignore' : ['ignore', stdio, stdio],
+    // Never the terminal's stdin: a background process group that reads it gets stopped. The IPC
+    // channel closes when the supervisor dies, however it dies, and the guard then stops the service.
+    stdio: stdio === 'ignore' ? ['ignore', 'ignore', 'ignore', 'ipc'] : ['ignore', stdio, stdio, 'ipc'],
     // A process group of its own, so a terminal's Ctrl-C reaches only the supervisor, which then
     // sends one SIGTERM. A second signal makes a service give up draining and exit 1.
     detached: true,

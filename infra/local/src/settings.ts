@@ -14,10 +14,14 @@ export interface SettingsOptions {
 export interface SystemSettings {
   instance: string;
   port: number;
+  /** Where the gateway listens: `127.0.0.1` unless `HEADLESSKEY_HOST` says otherwise. */
+  host: string;
   /** Where this machine reaches the gateway: `http://127.0.0.1:8080`. */
   url: string;
   /** `url` plus the REST base path: `http://127.0.0.1:8080/wp-json/headlesskey/v1`. */
   apiUrl: string;
+  natsUrl: string;
+  databaseUrl: string;
   /** The complete environment of every service process. */
   env: Record<string, string>;
 }
@@ -41,14 +45,18 @@ export function systemSettings(opts: SettingsOptions, inherited: Env = process.e
   const common = readCommonConfig(merged);
   // The gateway's own defaults, repeated here because the supervisor must know them up front.
   const port = int(merged, 'HEADLESSKEY_PORT', 8080, 1, 65535);
-  const url = `http://${reachableHost(str(merged, 'HEADLESSKEY_HOST', '127.0.0.1'))}:${port}`;
+  const host = str(merged, 'HEADLESSKEY_HOST', '127.0.0.1');
+  const url = `http://${reachableHost(host)}:${port}`;
   const namespace = str(merged, 'HEADLESSKEY_REST_NAMESPACE', 'headlesskey');
   const version = str(merged, 'HEADLESSKEY_REST_VERSION', 'v1');
   return {
     instance: common.instance,
     port,
+    host,
     url,
     apiUrl: `${url}/wp-json/${namespace}/${version}`,
+    natsUrl: common.natsUrl,
+    databaseUrl: common.databaseUrl,
     env: {
       ...definedOnly(merged),
       HEADLESSKEY_INSTANCE: common.instance,

@@ -1,18 +1,29 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
+import { describeExit } from './child.js';
+import { preflight } from './preflight.js';
 import { ProcessGroup, START_ORDER } from './process-group.js';
 import { waitUntilReady } from './readiness.js';
+import { replicaCounts } from './replicas.js';
 import { REPO_ROOT } from './repo.js';
+import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
+import { newRunToken, RUN_TOKEN_ENV } from './run-token.js';
 import { type ServiceName, type ServiceProcess, type Stdio, serviceEntry, spawnService } from './service-process.js';
 import { type SettingsOptions, systemSettings } from './settings.js';
 
 export interface StartSystemOptions extends SettingsOptions {
-  /** Replicas per service, 1 each by default. The gateway runs once: replicas would share its port. */
+  /** Replicas per service, over `HEADLESSKEY_REPLICAS*`; 1 each by default. The gateway runs once. */
   services?: Partial<Record<ServiceName, number>>;
+  /** Extra environment of one service's processes only, over everything else. */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Default 'pipe'. */
   stdio?: Stdio;
   /** How long `/readyz` may take to answer 200; default 60 s. */
   readyTimeoutMs?: number;
+  /** When a crashed replica is started again, and when crashes are a loop that stops everything. */
+  restartPolicy?: RestartPolicy;
+  /** Where the supervisor says what it does (restarts); default nowhere. */
+  log?: (line: string) => void;
 }
 
 export interface RunningSystem {
@@ -23,7 +34,14 @@ export interface RunningSystem {
   readonly instance: string;
   /** Every replica started so far, restarted ones included; current as of each read. */
   readonly processes: readonly ServiceProcess[];
-  /** Signals every running replica of a service; resolves once they exited (SIGSTOP and SIGCONT at once). */
+  /** Resolves with a one-line reason once a crash loop made the supervisor stop everything. */
+  readonly gaveUp: Promise<string>;
+  /** How often a crashed replica of the service was started again. */
+  restarts(service: ServiceName): number;
+  /**
+   * Signals every running replica of a service; resolves once they exited (SIGSTOP and SIGCONT at
+   * once). A stop on purpose: the service stays down until `restart`.
+   */
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Stops what is left of a service (SIGTERM), starts its replicas afresh and waits for `/readyz` 200. */
   restart(service: ServiceName): Promise<void>;
@@ -35,20 +53,25 @@ const READY_TIMEOUT_MS = 60_000;
 
 /**
  * Runs every service as its own `node services/<name>/dist/main.js` process, configured only by
- * environment variables, and resolves once the gateway reports the whole system ready. Used by
- * `npm start`, the black-box tests and the benchmark.
+ * environment variables, supervises them (a crashed replica is started again) and resolves once
+ * the gateway reports the whole system ready. Used by `npm start`, the black-box tests and the
+ * benchmark.
  */
 export async function startSystem(opts: StartSystemOptions = {}): Promise<RunningSystem> {
   const settings = systemSettings(opts);
+  const replicas = replicaCounts(settings.env, opts.services);
   assertBuilt();
+  await preflight(settings);
+  const runToken = newRunToken();
+  const env = { ...settings.env, [RUN_TOKEN_ENV]: runToken };
   const stdio = opts.stdio ?? 'pipe';
-  const timeoutMs = opts.readyTimeoutMs ?? READY_TIMEOUT_MS;
-  const group = new ProcessGroup(replicaCounts(opts.services), (service, replica) =>
-    spawnService(REPO_ROOT, service, replica, settings.env, stdio),
+  const { group, gaveUp, failure } = supervise(replicas, opts, (service, replica) =>
+    spawnService(REPO_ROOT, service, replica, { ...env, ...opts.serviceEnv?.[service] }, stdio),
   );
+  const ready = () => waitUntilReady({ url: settings.url, runToken, timeoutMs: opts.readyTimeoutMs ?? READY_TIMEOUT_MS, failure });
   for (const service of START_ORDER) group.launch(service);
   try {
-    await waitUntilReady(settings.url, group.all(), timeoutMs);
+    await ready();
   } catch (err) {
     await group.stop();
     throw err;
@@ -60,28 +83,47 @@ export async function startSystem(opts: StartSystemOptions = {}): Promise<Runnin
     get processes() {
       return group.all();
     },
+    gaveUp,
+    restarts: (service) => group.restarts(service),
     async kill(service, signal = 'SIGTERM') {
+      const pause = signal === 'SIGSTOP' || signal === 'SIGCONT';
+      if (!pause) group.hold(service);
       const targets = group.running(service);
       for (const p of targets) p.child.kill(signal);
-      if (signal !== 'SIGSTOP' && signal !== 'SIGCONT') await Promise.all(targets.map((p) => p.exited));
+      if (!pause) await Promise.all(targets.map((p) => p.exited));
     },
     async restart(service) {
       await group.terminate(service);
-      await waitUntilReady(settings.url, group.launch(service), timeoutMs);
+      group.launch(service);
+      await ready();
     },
     stop: () => group.stop(),
   };
 }
 
-function replicaCounts(requested: StartSystemOptions['services'] = {}): Record<ServiceName, number> {
-  const counts = Object.fromEntries(START_ORDER.map((service) => [service, requested[service] ?? 1])) as Record<ServiceName, number>;
-  for (const [service, count] of Object.entries(counts)) {
-    if (!Number.isInteger(count) || count < 1) {
-      throw new Error(`services.${service}: expected a whole number of replicas from 1, got ${count}`);
-    }
-  }
-  if (counts.gateway !== 1) throw new Error('services.gateway: one gateway per port; start another system for another gateway');
-  return counts;
+/** The group of processes, and what becomes of its supervision: `failure()` is the reason it gave up. */
+function supervise(
+  replicas: Record<ServiceName, number>,
+  opts: StartSystemOptions,
+  spawnOne: (service: ServiceName, replica: number) => ServiceProcess,
+): { group: ProcessGroup; gaveUp: Promise<string>; failure: () => string | undefined } {
+  const log = opts.log ?? (() => undefined);
+  const policy = opts.restartPolicy ?? DEFAULT_RESTART_POLICY;
+  let failure: string | undefined;
+  let resolve: (reason: string) => void = () => undefined;
+  const gaveUp = new Promise<string>((settle) => {
+    resolve = settle;
+  });
+  const group = new ProcessGroup(replicas, spawnOne, {
+    policy,
+    restarting: (p, exit, delayMs, crashes) =>
+      log(`${p.service} ${describeExit(exit)}; starting it again in ${delayMs} ms (crash ${crashes} within ${policy.windowMs / 1000} s)`),
+    gaveUp: (reason) => {
+      failure = reason;
+      resolve(reason);
+    },
+  });
+  return { group, gaveUp, failure: () => failure };
 }
 
 function assertBuilt(): void {

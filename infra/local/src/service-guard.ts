@@ -1,0 +1,28 @@
+/**
+ * Loaded into every service process the supervisor starts (`node --import`), so the services
+ * themselves know nothing of it.
+ *
+ * - The supervisor holds an IPC channel to each service. When the supervisor is gone, even
+ *   SIGKILLed, the channel closes and the service stops as on SIGTERM: nothing is orphaned.
+ * - The gateway answers `/readyz` with the run token the supervisor put in its environment, so
+ *   the supervisor can tell its own gateway from another process that holds the port.
+ */
+import diagnostics from 'node:diagnostics_channel';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RUN_TOKEN_ENV, RUN_TOKEN_HEADER } from './run-token.js';
+
+const stop = () => process.kill(process.pid, 'SIGTERM');
+// The channel must not keep a service alive that is done draining.
+process.channel?.unref();
+// Loading this module takes turns of the event loop, in which a supervisor that died at once
+// may already have been noticed.
+if (process.connected) process.once('disconnect', stop);
+else stop();
+
+const token = process.env[RUN_TOKEN_ENV];
+if (token) {
+  diagnostics.subscribe('http.server.request.start', (message) => {
+    const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
+    if (request.url === '/readyz') response.setHeader(RUN_TOKEN_HEADER, token);
+  });
+}

@@ -1,0 +1,191 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@headlesskey/local';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { backendUrls, dropInstance, uniqueInstance } from './support/instance.js';
+import { eventually } from './support/users.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAIN = fileURLToPath(new URL('../infra/local/dist/main.js', import.meta.url));
+
+interface Started {
+  child: ChildProcess;
+  exited: Promise<[number | null, NodeJS.Signals | null]>;
+  /** Resolves with true once it printed that it runs, false when its output ended first. */
+  running: Promise<boolean>;
+  stderr(): string;
+}
+
+/** `npm start` (or only its last step, `node infra/local/dist/main.js`) against the test's backends. */
+function start(how: 'npm' | 'node', env: Record<string, string>): Started {
+  const [command, args] = how === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, [MAIN]];
+  const child = spawn(command as string, args as string[], {
+    cwd: ROOT,
+    env: { ...process.env, HEADLESSKEY_BCRYPT_COST: '4', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  // Reads on after the match: the services share this pipe and would block on a full one.
+  const running = new Promise<boolean>((resolve) => {
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => line.startsWith('HeadlessKey is running at ') && resolve(true));
+    lines.on('close', () => resolve(false));
+  });
+  return { child, exited: once(child, 'exit') as Started['exited'], running, stderr: () => stderr };
+}
+
+/** Every process below `pid`, from the process table. */
+function descendants(pid: number): number[] {
+  const table = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const below = (parent: number): number[] => table.filter(([, ppid]) => ppid === parent).flatMap(([child]) => [child, ...below(child)]);
+  return below(pid);
+}
+
+const commandOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+
+/** A zombie has ended; only its parent has not collected it yet. */
+function alive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until none of `pids` runs; names the ones left when they do not end. */
+async function allGone(pids: number[]): Promise<void> {
+  await eventually(async () => (pids.every((pid) => !alive(pid)) ? true : undefined), 20_000, 'every process to end').catch(
+    () => undefined,
+  );
+  expect(pids.filter(alive).map((pid) => `${pid} ${commandOf(pid)}`)).toEqual([]);
+}
+
+describe('npm start and its processes', () => {
+  const names = uniqueInstance();
+  let started: Started | undefined;
+  let tree: number[] = [];
+  afterEach(() => {
+    // Whatever a failed test left behind.
+    for (const pid of [started?.child.pid, ...tree]) if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+  });
+  afterAll(() => dropInstance(names));
+
+  const running = async (how: 'npm' | 'node', env: Record<string, string> = {}) => {
+    const { natsUrl, databaseUrl } = backendUrls();
+    const port = String(await freePort());
+    started = start(how, {
+      NATS_URL: natsUrl,
+      DATABASE_URL: databaseUrl,
+      HEADLESSKEY_INSTANCE: names.instance,
+      HEADLESSKEY_PORT: port,
+      ...env,
+    });
+    expect(await started.running).toBe(true);
+    tree = descendants(started.child.pid as number);
+    return started;
+  };
+
+  it('runs the replicas it is asked for, and stops every process of the tree on SIGTERM to npm', async () => {
+    const { child, exited } = await running('npm', { HEADLESSKEY_REPLICAS_TOKENS: '2' });
+    const services = tree.map(commandOf).filter((command) => command.includes('/dist/main.js'));
+    expect(services.filter((command) => command.includes('services/tokens/')).length).toBe(2);
+    // The supervisor and six services at least, whatever npm runs in between.
+    expect(services).toHaveLength(7);
+    child.kill('SIGTERM');
+    await exited;
+    await allGone(tree);
+  });
+
+  it('stops every process and exits 0 on SIGHUP, as when its terminal closes', async () => {
+    const { child, exited } = await running('node');
+    child.kill('SIGHUP');
+    expect(await exited).toEqual([0, null]);
+    await allGone(tree);
+  });
+
+  it('starts a killed service again and says so, and stops the services when the supervisor is killed outright', async () => {
+    const { child, exited, stderr } = await running('node');
+    expect(tree).toHaveLength(5);
+    const [identity] = tree.filter((pid) => commandOf(pid).includes('services/identity/dist/main.js'));
+    process.kill(identity as number, 'SIGKILL');
+    await eventually(
+      async () =>
+        stderr().includes('identity was killed by SIGKILL; starting it again in 100 ms (crash 1 within 60 s)') ? true : undefined,
+      10_000,
+      'the restart to be logged',
+    );
+    tree = await eventually(
+      async () => {
+        const now = descendants(child.pid as number);
+        return now.length === 5 && !now.includes(identity as number) ? now : undefined;
+      },
+      10_000,
+      'a new identity process',
+    );
+
+    child.kill('SIGKILL');
+    await exited;
+    await allGone(tree);
+  });
+});
+
+describe('npm start refusing to start', () => {
+  let squatter: Server | undefined;
+  const supervisors: ChildProcess[] = [];
+  afterAll(() => {
+    squatter?.close();
+    // One that started after all would leave its services behind.
+    for (const child of supervisors) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  });
+
+  /** Runs the supervisor to its end; its exit code and what it wrote to stderr. */
+  const refused = async (env: Record<string, string>) => {
+    const { natsUrl, databaseUrl } = backendUrls();
+    const { child, exited, running, stderr } = start('node', {
+      NATS_URL: natsUrl,
+      DATABASE_URL: databaseUrl,
+      HEADLESSKEY_INSTANCE: uniqueInstance().instance,
+      HEADLESSKEY_PORT: String(await freePort()),
+      ...env,
+    });
+    supervisors.push(child);
+    const [code] = await exited;
+    expect(await running).toBe(false);
+    return { code, lines: stderr().trim().split('\n') };
+  };
+
+  it('says in one line that the port is taken, even by something that answers /readyz', async () => {
+    const port = await freePort();
+    squatter = createServer((_req, res) => res.end('{"status":"ready"}'));
+    await new Promise<void>((resolve) => squatter?.listen(port, '127.0.0.1', resolve));
+    const { code, lines } = await refused({ HEADLESSKEY_PORT: String(port) });
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      `port ${port} on 127.0.0.1 is already in use (is HeadlessKey running?); stop that process or set HEADLESSKEY_PORT`,
+    ]);
+  });
+
+  it('says in one line that nothing answers at NATS_URL', async () => {
+    const port = await freePort();
+    const { code, lines } = await refused({ NATS_URL: `nats://127.0.0.1:${port}` });
+    expect(code).toBe(1);
+    expect(lines).toEqual([`NATS_URL: nothing answers at 127.0.0.1:${port}; start NATS with JetStream there or point NATS_URL at one`]);
+  });
+
+  it('says in one line that nothing answers at DATABASE_URL, and not its password', async () => {
+    const port = await freePort();
+    const { code, lines } = await refused({ DATABASE_URL: `postgres://postgres:hunter2@127.0.0.1:${port}/postgres` });
+    expect(code).toBe(1);
+    expect(lines).toEqual([`DATABASE_URL: nothing answers at 127.0.0.1:${port}; start PostgreSQL there or point DATABASE_URL at one`]);
+  });
+});

@@ -1,0 +1,122 @@
+import type { ServiceName } from '@headlesskey/local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSystem, type TestSystem } from './support/system.js';
+import { TOKENS_ENV, validate } from './support/tokens.js';
+import { eventually, registerAndLogin } from './support/users.js';
+
+const SERVICES: ServiceName[] = ['identity', 'tokens', 'audit', 'webhooks', 'gateway'];
+
+/** Pids of the running replicas of a service, as the supervisor knows them. */
+const pids = (system: TestSystem, service: ServiceName) =>
+  system.processes.filter((p) => p.service === service && p.exit === undefined).map((p) => p.child.pid as number);
+
+/** Waits until the service runs `count` replicas again, none of them one of `gone`. */
+const replaced = (system: TestSystem, service: ServiceName, gone: number[], count = 1) =>
+  eventually(
+    async () => {
+      const now = pids(system, service);
+      return now.length === count && now.every((pid) => !gone.includes(pid)) ? now : undefined;
+    },
+    10_000,
+    `a new ${service} process`,
+  );
+
+describe('a supervised system', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem({ env: TOKENS_ENV, services: { tokens: 2 } });
+  });
+  afterAll(() => system?.stop());
+
+  it('starts a service killed from outside again, and leaves the others running', async () => {
+    const before = Object.fromEntries(SERVICES.map((service) => [service, pids(system, service)]));
+    const victims = pids(system, 'identity');
+    for (const pid of victims) process.kill(pid, 'SIGKILL');
+
+    await replaced(system, 'identity', victims);
+    const login = await eventually(
+      async () => {
+        const reply = await system.post('/register', {
+          username: `back_${Date.now()}`,
+          email: `back_${Date.now()}@example.com`,
+          password: 'correct horse battery staple',
+        });
+        return reply.status === 201 ? reply : undefined;
+      },
+      10_000,
+      'identity to answer again',
+    );
+    expect(login.status).toBe(201);
+    expect(system.restarts('identity')).toBe(1);
+    for (const service of SERVICES.filter((s) => s !== 'identity')) expect(pids(system, service)).toEqual(before[service]);
+  });
+
+  /** Four clients validating one token 100 times each, each answer with when its request started. */
+  const validations = async (whileRunning: () => Promise<void>) => {
+    const { token } = await registerAndLogin(system);
+    const answers: { startedAt: number; status: number | string }[] = [];
+    const client = async () => {
+      for (let i = 0; i < 100; i++) {
+        const startedAt = Date.now();
+        const status = await validate(system, token).then(
+          (r) => r.status,
+          (err: Error) => err.message,
+        );
+        answers.push({ startedAt, status });
+      }
+    };
+    const clients = Promise.all(Array.from({ length: 4 }, client));
+    await eventually(async () => (answers.length >= 60 ? true : undefined), 10_000, 'requests under way');
+    await whileRunning();
+    await clients;
+    expect(answers).toHaveLength(400);
+    return answers;
+  };
+
+  it('fails no request while one of two tokens replicas is stopped, and starts it again', async () => {
+    const [victim] = pids(system, 'tokens') as [number];
+    const answers = await validations(async () => {
+      process.kill(victim, 'SIGTERM');
+    });
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    await replaced(system, 'tokens', [victim], 2);
+  });
+
+  it('sends no request to a tokens replica once it is killed, and starts it again', async () => {
+    const [victim] = pids(system, 'tokens') as [number];
+    let goneAt = 0;
+    const answers = await validations(async () => {
+      process.kill(victim, 'SIGKILL');
+      goneAt = await eventually(async () => (system.processes.find((p) => p.child.pid === victim)?.exit ? Date.now() : undefined));
+    });
+    // Requests the killed replica had taken are lost with it; every later one is answered.
+    expect(answers.filter((a) => a.startedAt >= goneAt && a.status !== 200)).toEqual([]);
+    expect(answers.filter((a) => a.startedAt >= goneAt).length).toBeGreaterThan(0);
+    await replaced(system, 'tokens', [victim], 2);
+  });
+
+  it('gives up on a crash loop: it stops everything and says why in one line', async () => {
+    let gaveUp: string | undefined;
+    void system.gaveUp.then((reason) => {
+      gaveUp = reason;
+    });
+    for (let crash = 1; crash <= 5 && gaveUp === undefined; crash++) {
+      const victims = pids(system, 'audit');
+      for (const pid of victims) process.kill(pid, 'SIGKILL');
+      if (crash < 5) await replaced(system, 'audit', victims);
+    }
+    const reason = await system.gaveUp;
+    expect(reason).toMatch(/^audit was killed by SIGKILL: 5 crashes within 60 s; stopping HeadlessKey$/);
+    await eventually(async () => (system.processes.every((p) => p.exit !== undefined) ? true : undefined), 15_000, 'every process to exit');
+  });
+});
+
+describe('a service that cannot start', () => {
+  it('fails the start after a few tries, with its reason', async () => {
+    const started = startTestSystem({
+      serviceEnv: { identity: { LOG_LEVEL: 'loud' } },
+      restartPolicy: { maxCrashes: 3, windowMs: 60_000, firstDelayMs: 100, maxDelayMs: 200 },
+    });
+    await expect(started).rejects.toThrow(/^identity exited with code 1: 3 crashes within 60 s; stopping HeadlessKey:\n[\s\S]*LOG_LEVEL/);
+  });
+});
