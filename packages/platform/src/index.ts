@@ -49,6 +49,7 @@ export {
   readStreams,
   refuse,
 } from './store/decider.js';
+export { type DecidedCommand, type DeciderSpec, deciderSpec, type Given } from './store/decider-spec.js';
 export { metaFrom } from './store/event-meta.js';
 export {
   type AlsoWrite,
