@@ -10,6 +10,7 @@ export { ensureEventStream } from './bus/event-stream.js';
 export * from './config/common.js';
 export * from './config/env.js';
 export { createHookCaller, type HookCaller, type HookOutcome, hookPolicy, MAX_HOOK_REPLY_BYTES } from './hooks/hook-caller.js';
+export { type BackgroundLoop, type BackgroundLoopOptions, type StepOutcome, startBackgroundLoop } from './lifecycle/background-loop.js';
 export { type RunningService, runService, type ServiceRuntime } from './lifecycle/run-service.js';
 export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';
@@ -48,6 +49,7 @@ export {
   readStreams,
   refuse,
 } from './store/decider.js';
+export { type DecidedCommand, type DeciderSpec, deciderSpec, type Given } from './store/decider-spec.js';
 export { metaFrom } from './store/event-meta.js';
 export {
   type AlsoWrite,

@@ -1,5 +1,5 @@
 import { identityCommands } from '@headlesskey/contracts';
-import { type Logger, openSettingsBucket, openWritingService, runService } from '@headlesskey/platform';
+import { type Logger, openSettingsBucket, openWritingService, runService, startBackgroundLoop } from '@headlesskey/platform';
 import { bootstrapAdministrator } from './admin/bootstrap.js';
 import { type IdentityConfig, readIdentityConfig } from './config.js';
 import { changePasswordHandler } from './credential/change-password.js';
@@ -54,10 +54,18 @@ await runService('identity', async (rt) => {
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
   if (!mailer) rt.logger.warn('HEADLESSKEY_SMTP_URL is not set: password reset mails and security notices will not be sent');
   const worker = startMailWorker({ app, mailer, logger: rt.logger });
-  const sweep = setInterval(() => {
-    sweepCounters(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping attempt counters failed'));
-    sweepKnownDevices(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping known devices failed'));
-  }, SWEEP_MS);
+  const sweep = startBackgroundLoop({
+    name: 'sweep',
+    logger: rt.logger,
+    intervalMs: SWEEP_MS,
+    startIdle: true,
+    step: async () => {
+      await Promise.all([
+        sweepCounters(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping attempt counters failed')),
+        sweepKnownDevices(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping known devices failed')),
+      ]);
+    },
+  });
   svc.server
     .on(identityCommands.register, registerHandler(app))
     .on(identityCommands.login, loginHandler(app))
@@ -75,7 +83,7 @@ await runService('identity', async (rt) => {
   svc.server.listen();
   return {
     async close() {
-      clearInterval(sweep);
+      await sweep.stop();
       // A job cut short here is leased, not lost: it comes due again for any replica.
       await worker.stop();
       mailer?.close();

@@ -1,5 +1,5 @@
 import { ssoCommands, tokensCommands } from '@headlesskey/contracts';
-import { openWritingService, runEventConsumer, runService } from '@headlesskey/platform';
+import { openWritingService, runEventConsumer, runService, startBackgroundLoop } from '@headlesskey/platform';
 import { readTokensConfig } from './config.js';
 import { jwksHandler, rotateKeyHandler } from './keys/handlers.js';
 import { Keyring } from './keys/keyring.js';
@@ -54,9 +54,13 @@ await runService('tokens', async (rt) => {
     .on(ssoCommands.rotateSiteSecret, sites.rotateSecret)
     .on(ssoCommands.exchange, exchangeHandler({ svc, config, keyring, keys: remoteKeys, logger }));
   svc.server.listen();
-  const sweep = setInterval(() => {
-    sweepUsedJtis(svc.store.db).catch((err) => logger.warn({ err }, 'sweeping exchanged SSO token ids failed'));
-  }, SWEEP_MS);
+  const sweep = startBackgroundLoop({
+    name: 'sweeping exchanged SSO token ids',
+    logger,
+    intervalMs: SWEEP_MS,
+    startIdle: true,
+    step: () => sweepUsedJtis(svc.store.db),
+  });
   const backstop = await runEventConsumer({
     nc,
     names: common.names,
@@ -76,7 +80,7 @@ await runService('tokens', async (rt) => {
   });
   return {
     async close() {
-      clearInterval(sweep);
+      await sweep.stop();
       keyChanges.unsubscribe();
       await backstop.stop();
       await users.stop();

@@ -1,4 +1,4 @@
-import type { Logger } from '@headlesskey/platform';
+import { type Logger, startBackgroundLoop } from '@headlesskey/platform';
 import type { Identity } from '../identity.js';
 import type { Mailer } from '../mail/mailer.js';
 import { noticeMail } from '../notices/notice-mail.js';
@@ -33,48 +33,18 @@ const MAX_ATTEMPTS = 8;
  * new secret, which voids the one that may have gone out before the crash.
  */
 export function startMailWorker(opts: MailWorkerOptions): MailWorker {
-  const pollMs = opts.pollMs ?? 1000;
-  let stopping = false;
-  let pending = false;
-  let wakeUp: () => void = () => {};
-
-  const idle = () =>
-    new Promise<void>((resolve) => {
-      if (pending) return resolve();
-      const timer = setTimeout(resolve, pollMs);
-      wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-
-  const loop = (async () => {
-    while (!stopping) {
-      pending = false;
-      try {
-        const job = await claimMailJob(opts.app.svc.store.db, LEASE_SECONDS);
-        if (job) {
-          await handle(opts, job);
-          continue;
-        }
-      } catch (err) {
-        opts.logger.warn({ err }, 'reset mail queue unavailable; retrying');
-      }
-      await idle();
-    }
-  })();
-
-  return {
-    wake() {
-      pending = true;
-      wakeUp();
+  // A job queued while the worker is busy is kept for the sleep after, which then returns at once.
+  return startBackgroundLoop({
+    name: 'reset mail queue',
+    logger: opts.logger,
+    intervalMs: opts.pollMs ?? 1000,
+    async step() {
+      const job = await claimMailJob(opts.app.svc.store.db, LEASE_SECONDS);
+      if (!job) return;
+      await handle(opts, job);
+      return 'more';
     },
-    async stop() {
-      stopping = true;
-      wakeUp();
-      await loop;
-    },
-  };
+  });
 }
 
 async function handle({ app, mailer, logger }: MailWorkerOptions, job: MailJob): Promise<void> {
