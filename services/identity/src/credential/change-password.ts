@@ -7,7 +7,7 @@ import { forgetKnownDevices } from '../known-devices/store.js';
 import { openGate, settle, settleNow } from '../lockout/gate.js';
 import { signInStream, signInThrottles } from '../lockout/throttles.js';
 import { hashPassword, verifyPassword } from '../passwords/hashing.js';
-import { enqueueNotice } from '../reset/jobs.js';
+import { enqueueMailJob } from '../reset/jobs.js';
 import { voidReset } from '../reset/store.js';
 import { credentialStream } from './credential.js';
 import { credentialDecider } from './decider.js';
@@ -65,7 +65,7 @@ export function changePasswordHandler(app: Identity, queued: () => void) {
       await voidReset(tx, user.ID);
       await forgetKnownDevices(tx, user.ID);
       await settle(tx, ctx, pass, 'success');
-      await enqueueNotice(tx, { id: randomUUID(), kind: 'password_changed', userId: user.ID, meta: ctx.meta });
+      await enqueueMailJob(tx, { id: randomUUID(), kind: 'password_changed', userId: user.ID, meta: ctx.meta });
     });
     queued();
     await endAllSessions(svc, user.ID, 'password_changed', cmd.context);

@@ -29,22 +29,23 @@ export interface NoticeMailJob extends QueuedMail {
 
 export type MailJob = ResetMailJob | NoticeMailJob;
 
-/** Queues a job: one insert, the whole of what a request does. */
-export async function enqueueMailJob(tx: Sql, job: Pick<ResetMailJob, 'id' | 'loginKey' | 'delivery' | 'meta'>): Promise<void> {
-  await tx.execute('insert into reset_mail_jobs (id, login_key, delivery, meta) values (?, ?, ?, ?::jsonb)', [
-    job.id,
-    job.loginKey,
-    job.delivery,
-    JSON.stringify(job.meta),
-  ]);
-}
+/** What a request queues: a reset's typed login and delivery, or a notice's user. */
+export type QueuedJob =
+  | Pick<ResetMailJob, 'id' | 'loginKey' | 'delivery' | 'meta'>
+  | Pick<NoticeMailJob, 'id' | 'kind' | 'userId' | 'meta'>;
 
-/** Queues a notice in the transaction of the change it tells of: both commit, or neither. */
-export async function enqueueNotice(tx: Sql, job: Pick<NoticeMailJob, 'id' | 'kind' | 'userId' | 'meta'>): Promise<void> {
-  await tx.execute('insert into reset_mail_jobs (id, kind, user_id, meta) values (?, ?, ?, ?::jsonb)', [
+/**
+ * Queues a job: one insert, the whole of what a request does. A notice is queued in the
+ * transaction of the change it tells of, so both commit or neither.
+ */
+export async function enqueueMailJob(tx: Sql, job: QueuedJob): Promise<void> {
+  const notice = 'kind' in job;
+  await tx.execute('insert into reset_mail_jobs (id, kind, login_key, delivery, user_id, meta) values (?, ?, ?, ?, ?, ?::jsonb)', [
     job.id,
-    job.kind,
-    job.userId,
+    notice ? job.kind : 'reset',
+    notice ? null : job.loginKey,
+    notice ? null : job.delivery,
+    notice ? job.userId : null,
     JSON.stringify(job.meta),
   ]);
 }

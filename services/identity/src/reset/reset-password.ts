@@ -14,7 +14,7 @@ import { liftAccountLocks } from '../lockout/unlock.js';
 import { hashPassword } from '../passwords/hashing.js';
 import { canonicalEmail, canonicalName } from '../user/canonical.js';
 import { invalidReset } from './invalid.js';
-import { enqueueNotice } from './jobs.js';
+import { enqueueMailJob } from './jobs.js';
 import { resetDigest, sameDigest } from './secrets.js';
 import { consumeReset, findResetTarget, type ResetTarget, type StoredReset } from './store.js';
 
@@ -60,7 +60,7 @@ export function resetPasswordHandler(app: Identity, queued: () => void) {
       await liftAccountLocks(tx, userId, cmd.login);
       // Every session ends, and every device must log in again to be known.
       await forgetKnownDevices(tx, userId);
-      await enqueueNotice(tx, { id: randomUUID(), kind: 'password_reset', userId, meta });
+      await enqueueMailJob(tx, { id: randomUUID(), kind: 'password_reset', userId, meta });
     });
     queued();
     await endAllSessions(svc, userId, 'password_reset', cmd.context);
