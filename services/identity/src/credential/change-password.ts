@@ -3,16 +3,16 @@ import type { identityCommands } from '@headlesskey/contracts';
 import { type CommandMeta, DomainError, decideInTransaction, metaFrom, retryOnConflict } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { Identity } from '../identity.js';
-import { forgetKnownDevices } from '../known-devices/store.js';
-import { openGate, settle, settleNow } from '../lockout/gate.js';
-import { signInStream, signInThrottles } from '../lockout/throttles.js';
-import { hashPassword, verifyPassword } from '../passwords/hashing.js';
-import { enqueueMailJob } from '../reset/jobs.js';
-import { voidReset } from '../reset/store.js';
+import { forgetKnownDevices } from '../sign-in/known-devices.js';
+import { openGate, settle, settleNow } from '../sign-in/lockout/gate.js';
+import { signInStream, signInThrottles } from '../sign-in/lockout/throttles.js';
 import { credentialStream } from './credential.js';
 import { credentialDecider } from './decider.js';
 import { endAllSessions } from './end-sessions.js';
+import { hashPassword, verifyPassword } from './passwords/hashing.js';
 import { findWithCredential, setPasswordHash } from './read-model.js';
+import { enqueueMailJob } from './reset/jobs.js';
+import { voidReset } from './reset/store.js';
 
 type ChangeCommand = Static<typeof identityCommands.changePassword.request>;
 

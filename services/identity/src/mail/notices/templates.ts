@@ -1,5 +1,5 @@
-import { escapeHtml, type MailContent, mailPage } from '../mail/templates.js';
-import type { SecurityNotice } from '../reset/jobs.js';
+import type { SecurityNotice } from '../../credential/reset/jobs.js';
+import { escapeHtml, type MailContent, mailPage } from '../templates.js';
 
 export interface NoticeFacts {
   siteName: string;

@@ -1,7 +1,7 @@
-import type { Identity } from '../identity.js';
-import type { OutgoingMail } from '../reset/issue.js';
-import type { NoticeMailJob } from '../reset/jobs.js';
-import { findById } from '../user/read-model.js';
+import type { OutgoingMail } from '../../credential/reset/issue.js';
+import type { NoticeMailJob } from '../../credential/reset/jobs.js';
+import type { Identity } from '../../identity.js';
+import { findById } from '../../user/read-model.js';
 import { securityNoticeMail } from './templates.js';
 
 /**

@@ -1,7 +1,7 @@
 import { DomainError, type Logger } from '@headlesskey/platform';
 import type { Identity } from '../identity.js';
-import { hasAdministrator } from '../user/read-model.js';
-import { createUser } from '../user/register.js';
+import { hasAdministrator } from './read-model.js';
+import { createUser } from './register.js';
 
 /**
  * Creates the configured administrator when the instance has none. Replicas starting together

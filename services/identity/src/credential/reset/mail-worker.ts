@@ -1,7 +1,7 @@
 import { type Logger, startBackgroundLoop } from '@headlesskey/platform';
-import type { Identity } from '../identity.js';
-import type { Mailer } from '../mail/mailer.js';
-import { noticeMail } from '../notices/notice-mail.js';
+import type { Identity } from '../../identity.js';
+import type { Mailer } from '../../mail/mailer.js';
+import { noticeMail } from '../../mail/notices/notice-mail.js';
 import { issueReset } from './issue.js';
 import { claimMailJob, completeMailJob, deferMailJob, type MailJob } from './jobs.js';
 

@@ -1,8 +1,8 @@
 import type { identityCommands } from '@headlesskey/contracts';
 import { DomainError, retryOnConflict, type Sql } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
-import type { Identity } from '../identity.js';
-import { findById } from '../user/read-model.js';
+import type { Identity } from '../../identity.js';
+import { findById } from '../../user/read-model.js';
 import { clearCounters } from './gate.js';
 import { accountKey, clientsOf, otpKey } from './keys.js';
 import { keysUnder } from './store.js';

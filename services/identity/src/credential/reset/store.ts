@@ -1,6 +1,6 @@
 import type { ResetDelivery, Role, UserView } from '@headlesskey/contracts';
 import type { Sql } from '@headlesskey/platform';
-import { identifierKey } from '../user/canonical.js';
+import { identifierKey } from '../../user/canonical.js';
 
 /** The one outstanding key or code of a user, as a digest (see `resetDigest`). */
 export interface StoredReset {

@@ -1,13 +1,13 @@
 import { hooks, type identityCommands, type LoginReply, tokensCommands, type UserView } from '@headlesskey/contracts';
 import { type CommandMeta, DomainError, metaFrom } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
+import { verifyPassword } from '../credential/passwords/hashing.js';
 import { refusalOf } from '../hooks/verdict.js';
 import type { Identity } from '../identity.js';
-import { isKnownDevice, rememberDevice } from '../known-devices/store.js';
-import { openGate, type Pass, settleNow } from '../lockout/gate.js';
-import { signInStream, signInThrottles } from '../lockout/throttles.js';
-import { verifyPassword } from '../passwords/hashing.js';
 import { findByIdentifier } from '../user/read-model.js';
+import { isKnownDevice, rememberDevice } from './known-devices.js';
+import { openGate, type Pass, settleNow } from './lockout/gate.js';
+import { signInStream, signInThrottles } from './lockout/throttles.js';
 
 type LoginCommand = Static<typeof identityCommands.login.request>;
 

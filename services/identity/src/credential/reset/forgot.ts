@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { identityCommands } from '@headlesskey/contracts';
 import { metaFrom } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
-import type { Identity } from '../identity.js';
-import { identifierKey } from '../user/canonical.js';
+import type { Identity } from '../../identity.js';
+import { identifierKey } from '../../user/canonical.js';
 import { enqueueMailJob } from './jobs.js';
 
 type ForgotCommand = Static<typeof identityCommands.forgotPassword.request>;

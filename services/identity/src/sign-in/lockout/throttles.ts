@@ -1,7 +1,7 @@
 import type { Settings } from '@headlesskey/contracts';
 import { DomainError } from '@headlesskey/platform';
-import { invalidReset } from '../reset/invalid.js';
-import { identifierKey } from '../user/canonical.js';
+import { invalidReset } from '../../credential/reset/invalid.js';
+import { identifierKey } from '../../user/canonical.js';
 import type { Limits } from './counter.js';
 import type { Throttle } from './gate.js';
 import { accountKey, clientNetwork, fromClient, ipKey, mailKey, otpKey } from './keys.js';

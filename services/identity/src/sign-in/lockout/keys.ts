@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { identifierKey } from '../user/canonical.js';
+import { identifierKey } from '../../user/canonical.js';
 
 /**
  * Counter keys. A known account is counted by id, whichever of its login or email was typed; an
