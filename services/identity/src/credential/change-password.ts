@@ -17,7 +17,6 @@ import { voidReset } from './reset/store.js';
 type ChangeCommand = Static<typeof identityCommands.changePassword.request>;
 
 const CHANGED = 'Password changed successfully. Please login again.';
-const INCORRECT = 'The current password is incorrect.';
 
 /**
  * `POST /change-password`: a valid token is not enough, the current password is asked too, and
@@ -49,7 +48,7 @@ export function changePasswordHandler(app: Identity, queued: () => void) {
         data: { user_id: user.ID, reason: 'invalid_credentials', via: 'change_password' },
       };
       await settleNow(svc.store, ctx, pass, 'failure', [{ stream: signInStream(user.ID, user.user_login), events: [failed] }]);
-      throw new DomainError('headlesskey_incorrect_password', INCORRECT);
+      throw new DomainError('headlesskey_incorrect_password');
     }
     // No deadline: the current password is proven, so the change is no longer shed.
     const passwordHash = await app.passwordWork.run(undefined, () => hashPassword(cmd.new_password, app.config.bcryptCost));

@@ -11,8 +11,6 @@ import { signInStream, signInThrottles } from './lockout/throttles.js';
 
 type LoginCommand = Static<typeof identityCommands.login.request>;
 
-const INVALID = 'Invalid username or password.';
-
 /**
  * `POST /token`: counts the attempt against the client IP and the account (or typed name) first —
  * a locked one is refused before any password is checked, even the right one — then checks the
@@ -63,7 +61,7 @@ async function settleLogin(
   if (!user) {
     const failed = { type: 'auth.login.failed' as const, data: { user_id: userId ?? null, reason: 'invalid_credentials' } };
     await settleNow(svc.store, ctx, pass, 'failure', [{ stream, events: [failed] }]);
-    throw new DomainError('headlesskey_invalid_credentials', INVALID);
+    throw new DomainError('headlesskey_invalid_credentials');
   }
   const refusal = refusalOf(await svc.hooks.call(hooks.loginAllow, { user, context: cmd.context }), 'Login is not allowed.');
   if (refusal?.code === 'headlesskey_unavailable') {

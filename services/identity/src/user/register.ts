@@ -58,7 +58,7 @@ export function registerHandler(app: Identity) {
   const { svc } = app;
   return async (cmd: RegisterCommand, { deadline }: CommandMeta): Promise<RegisterReply> => {
     if (!svc.settings.current().registration) {
-      throw new DomainError('headlesskey_registration_disabled', 'User registration is currently not allowed.');
+      throw new DomainError('headlesskey_registration_disabled');
     }
     const user = await createUser(app, cmd, ['subscriber'], (candidate) => vetRegistration(app, candidate, cmd.context), deadline);
     const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context });

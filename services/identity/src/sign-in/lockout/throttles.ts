@@ -15,9 +15,6 @@ export const signInStream = (userId: number | undefined, typed: string): string 
 
 export const ipStream = (ip: string): string => `signin-ip-${clientNetwork(ip)}`;
 
-const LOCKED = 'Too many failed login attempts. Try again later.';
-const BLOCKED = 'Too many failed login attempts from this address. Try again later.';
-
 /** Five wrong codes per account per hour, however many codes are asked for (docs/api.md: five tries). */
 export const OTP_LIMITS: Limits = { maxAttempts: 5, windowMs: 3600_000, lockoutMs: 3600_000 };
 /** Reset mails per account asked for from one client network per hour: enough for a user. */
@@ -60,7 +57,7 @@ function accountThrottle(key: string, limits: Limits, userId: number | undefined
     key,
     limits,
     counts: 'before',
-    refusal: (retryAfter) => new DomainError('headlesskey_account_locked', LOCKED, { retry_after: retryAfter }),
+    refusal: (retryAfter) => new DomainError('headlesskey_account_locked', undefined, { retry_after: retryAfter }),
     lockedFacts: (until, seconds) => ({
       stream: signInStream(userId, typed),
       events: [
@@ -82,7 +79,7 @@ function ipThrottle(settings: Settings, ip: string): Throttle {
     key: ipKey(ip),
     limits: { maxAttempts: settings.ip_max_attempts, windowMs: settings.window * 1000, lockoutMs: settings.lockout * 1000 },
     counts: 'after',
-    refusal: (retryAfter) => new DomainError('headlesskey_ip_blocked', BLOCKED, { retry_after: retryAfter }),
+    refusal: (retryAfter) => new DomainError('headlesskey_ip_blocked', undefined, { retry_after: retryAfter }),
     lockedFacts: (until, seconds) => ({
       stream: ipStream(ip),
       events: [{ type: 'auth.ip.blocked', data: { ip: clientNetwork(ip), blocked_until: until.toISOString(), block_seconds: seconds } }],
