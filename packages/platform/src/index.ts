@@ -66,4 +66,5 @@ export {
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
 export { type Database, openDatabase, type Sql } from './store/sql.js';
 export { currentTraceparent, extractTrace, injectTrace, inSpan, SpanKind, tracer } from './telemetry/propagation.js';
+export { observe, type Recorder, recorder } from './telemetry/metrics.js';
 export { startTelemetry, type Telemetry } from './telemetry/sdk.js';

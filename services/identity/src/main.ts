@@ -8,6 +8,7 @@ import { sweepKnownDevices } from './known-devices/store.js';
 import { sweepCounters } from './lockout/store.js';
 import { unlockUserHandler } from './lockout/unlock.js';
 import { loginHandler } from './login/login.js';
+import { countLogins } from './login/metrics.js';
 import { smtpMailer } from './mail/mailer.js';
 import { PasswordWork } from './passwords/admission.js';
 import { loadCommonPasswords } from './passwords/blocklist.js';
@@ -60,7 +61,7 @@ await runService('identity', async (rt) => {
   }, SWEEP_MS);
   svc.server
     .on(identityCommands.register, registerHandler(app))
-    .on(identityCommands.login, loginHandler(app))
+    .on(identityCommands.login, countLogins(loginHandler(app)))
     .on(identityCommands.getUser, getUserHandler(svc))
     .on(identityCommands.getUsers, getUsersHandler(svc))
     .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))
