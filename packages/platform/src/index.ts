@@ -1,4 +1,5 @@
 export { Migration } from '@mikro-orm/migrations';
+export { type Backends, dropInstance, type InstanceInventory, inventoryInstance } from './admin/drop-instance.js';
 export { EntitySchema } from '@mikro-orm/postgresql';
 export { checker, decodeJson, encodeJson, firstViolation, isValid, type Reply } from './bus/codec.js';
 export { type CommandClient, createCommandClient, DEFAULT_COMMAND_TIMEOUT_MS } from './bus/command-client.js';

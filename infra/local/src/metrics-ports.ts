@@ -1,0 +1,32 @@
+import { ConfigError, readMetricsConfig } from '@headlesskey/platform';
+import { START_ORDER } from './process-group.js';
+import { MAX_REPLICAS } from './replicas.js';
+import type { ServiceName } from './service-process.js';
+
+type Env = Record<string, string | undefined>;
+
+const VARIABLE = 'HEADLESSKEY_METRICS_PORT';
+/** The highest offset: the last service's block, and the last replica in it. */
+const SPAN = START_ORDER.length * MAX_REPLICAS + MAX_REPLICAS - 1;
+
+/**
+ * Where each process of `npm start` serves `/metrics`, from `HEADLESSKEY_METRICS_PORT` = P: the
+ * supervisor on P, replica r of the n-th service of `START_ORDER` (from 1) on P + 16·n + r, so a
+ * process keeps its port whatever the replica counts (identity P+16, tokens P+32, audit P+48,
+ * webhooks P+64, gateway P+80). Unset or 0: none of them.
+ */
+export function metricsPort(base: number, service: ServiceName, replica: number): number {
+  return base + MAX_REPLICAS * (START_ORDER.indexOf(service) + 1) + replica;
+}
+
+/** The base port, checked so that every process's port exists. */
+export function metricsBase(env: Env): number {
+  const base = readMetricsConfig(env).port;
+  if (base > 0 && base + SPAN > 65535) throw new ConfigError(`${VARIABLE}: at most ${65535 - SPAN}, to leave room for every process`);
+  return base;
+}
+
+/** The environment that gives one process its own port; nothing when metrics are off. */
+export function metricsEnv(base: number, service: ServiceName, replica: number): Record<string, string> {
+  return base === 0 ? {} : { [VARIABLE]: String(metricsPort(base, service, replica)) };
+}
