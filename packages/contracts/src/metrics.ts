@@ -1,8 +1,8 @@
 /**
  * Every metric the system exports, by its OpenTelemetry name: the services record them, and the
  * Grafana dashboard and the Prometheus alert rules under `infra/` read them (a test holds the two
- * together). A Prometheus scrape shows each name with dots as underscores, the unit's suffix
- * (`_seconds`) and, for a counter, `_total`.
+ * together). A scrape of a process's `/metrics` shows each name with dots as underscores and, for
+ * a counter, `_total` (`headlesskey_identity_logins_total`); units stay out of the name.
  */
 export interface MetricDef {
   readonly name: string;
