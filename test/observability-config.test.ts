@@ -46,7 +46,8 @@ describe('the dashboard and the alert rules', () => {
   it('are valid JSON and YAML, as are the Prometheus and Grafana configurations and compose.yaml', () => {
     expect(dashboardExprs().length).toBeGreaterThan(0);
     expect(alertExprs().length).toBeGreaterThan(0);
-    for (const file of ['prometheus/prometheus.yml', 'prometheus/local.yml', 'compose.yaml']) expect(parse(infra(file))).toBeTypeOf('object');
+    for (const file of ['prometheus/prometheus.yml', 'prometheus/local.yml', 'compose.yaml'])
+      expect(parse(infra(file))).toBeTypeOf('object');
     for (const file of ['grafana/provisioning/datasources/prometheus.yml', 'grafana/provisioning/dashboards/headlesskey.yml']) {
       expect(parse(infra(file))).toMatchObject({ apiVersion: 1 });
     }
@@ -60,7 +61,9 @@ describe('the dashboard and the alert rules', () => {
 
   it('leave no metric of the catalog off the dashboard', async () => {
     const shown = metricsIn(dashboardExprs()).map((name) => name.replace(/_(bucket|count|sum)$/, ''));
-    const exported = [...(await exportedSeries())].filter((name) => name !== 'target_info').map((name) => name.replace(/_(bucket|count|sum)$/, ''));
+    const exported = [...(await exportedSeries())]
+      .filter((name) => name !== 'target_info')
+      .map((name) => name.replace(/_(bucket|count|sum)$/, ''));
     expect([...new Set(exported)].filter((name) => !shown.includes(name))).toEqual([]);
   });
 

@@ -68,7 +68,13 @@ export async function startSystem(opts: StartSystemOptions = {}): Promise<Runnin
   const env = { ...settings.env, [RUN_TOKEN_ENV]: runToken };
   const stdio = opts.stdio ?? 'pipe';
   const { group, gaveUp, failure } = supervise(replicas, opts, (service, replica) =>
-    spawnService(REPO_ROOT, service, replica, { ...env, ...metricsEnv(metricsBasePort, service, replica), ...opts.serviceEnv?.[service] }, stdio),
+    spawnService(
+      REPO_ROOT,
+      service,
+      replica,
+      { ...env, ...metricsEnv(metricsBasePort, service, replica), ...opts.serviceEnv?.[service] },
+      stdio,
+    ),
   );
   const ready = () => waitUntilReady({ url: settings.url, runToken, timeoutMs: opts.readyTimeoutMs ?? READY_TIMEOUT_MS, failure });
   for (const service of START_ORDER) group.launch(service);

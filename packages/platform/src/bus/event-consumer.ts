@@ -6,8 +6,8 @@ import type { Logger } from 'pino';
 import { isDatabaseOutage } from '../store/outage.js';
 import { extractTrace, inSpan, SpanKind, tracer } from '../telemetry/propagation.js';
 import { Batcher } from './batches.js';
-import { consumerMetrics } from './consumer-metrics.js';
 import { checker, decodeJson, encodeJson } from './codec.js';
+import { consumerMetrics } from './consumer-metrics.js';
 
 /** What a handler makes of one event: done, try later, or never (dead-lettered). */
 export type Outcome = { kind: 'ack' } | { kind: 'retry'; delayMs: number } | { kind: 'poison'; reason: string };
