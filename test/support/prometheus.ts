@@ -1,3 +1,7 @@
+import { metrics } from '@opentelemetry/api';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+
 /** One sample of a Prometheus text exposition. */
 export interface Sample {
   name: string;
@@ -5,11 +9,25 @@ export interface Sample {
   value: number;
 }
 
-/** Fetches a process's `/metrics` and parses its samples (our label values hold no `"`, `,` or `}`). */
+/** Fetches a process's `/metrics` and parses its samples. */
 export async function scrape(port: number): Promise<Sample[]> {
   const reply = await fetch(`http://127.0.0.1:${port}/metrics`);
   if (!reply.ok) throw new Error(`/metrics on ${port} answered ${reply.status}`);
-  const text = await reply.text();
+  return parseExposition(await reply.text());
+}
+
+/**
+ * Makes this process record metrics, as a service's SDK would, for tests of the code that records
+ * them: answers a collection of what was recorded so far, as a scrape would show it.
+ */
+export function recordMetrics(): () => Promise<Sample[]> {
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [exporter] }));
+  return async () => parseExposition(new PrometheusSerializer().serialize((await exporter.collect()).resourceMetrics));
+}
+
+/** The samples of a Prometheus text exposition (our label values hold no `"`, `,` or `}`). */
+function parseExposition(text: string): Sample[] {
   return text.split('\n').flatMap((line) => {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
     if (!match || line.startsWith('#')) return [];
