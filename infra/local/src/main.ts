@@ -5,6 +5,7 @@
  */
 import { startTelemetry } from '@headlesskey/platform';
 import { type Backends, resolveBackends } from './backends.js';
+import { describeMetricsPorts } from './metrics-ports.js';
 import { observeRestarts } from './supervisor-metrics.js';
 import { type RunningSystem, startSystem } from './system.js';
 
@@ -41,6 +42,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 try {
   const system = await startUp;
   console.log(`HeadlessKey is running at ${system.apiUrl}`);
+  const metricsPorts = describeMetricsPorts(process.env, system.processes);
+  if (metricsPorts) console.log(metricsPorts);
   const reason = await system.gaveUp;
   if (!stopping) {
     console.error(reason);

@@ -1,4 +1,5 @@
 import { ConfigError, readMetricsConfig } from '@headlesskey/platform';
+import { canListen, freePort, PORT_RANGE } from './ports.js';
 import { START_ORDER } from './process-group.js';
 import { MAX_REPLICAS } from './replicas.js';
 import type { ServiceName } from './service-process.js';
@@ -29,4 +30,27 @@ export function metricsBase(env: Env): number {
 /** The environment that gives one process its own port; nothing when metrics are off. */
 export function metricsEnv(base: number, service: ServiceName, replica: number): Record<string, string> {
   return base === 0 ? {} : { [VARIABLE]: String(metricsPort(base, service, replica)) };
+}
+
+/** One line naming each process's metrics port, for `npm start` to print; undefined when metrics are off. */
+export function describeMetricsPorts(env: Env, processes: readonly { service: ServiceName; replica: number }[]): string | undefined {
+  const base = metricsBase(env);
+  if (base === 0) return undefined;
+  const ports = processes.map((p) => `${p.service}${p.replica > 0 ? `#${p.replica}` : ''} ${metricsPort(base, p.service, p.replica)}`);
+  return `Metrics for Prometheus at http://${readMetricsConfig(env).host}:<port>/metrics: supervisor ${base}, ${ports.join(', ')}`;
+}
+
+/** A base port whose own port and the first replica's of every service are free now (tests, a second run). */
+export async function freeMetricsBase(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = await freePort(host);
+    const ports = START_ORDER.map((service) => metricsPort(base, service, 0));
+    if (
+      ports.every((port) => port <= PORT_RANGE.highest) &&
+      (await Promise.all(ports.map((port) => canListen(port, host)))).every(Boolean)
+    ) {
+      return base;
+    }
+  }
+  throw new Error('no free block of metrics ports');
 }
