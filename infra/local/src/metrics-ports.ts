@@ -20,10 +20,15 @@ export function metricsPort(base: number, service: ServiceName, replica: number)
   return base + MAX_REPLICAS * (START_ORDER.indexOf(service) + 1) + replica;
 }
 
-/** The base port, checked so that every process's port exists. */
-export function metricsBase(env: Env): number {
+/** The base port, checked so that every process's port exists and none is the API's (`apiPort`). */
+export function metricsBase(env: Env, apiPort?: number): number {
   const base = readMetricsConfig(env).port;
   if (base > 0 && base + SPAN > 65535) throw new ConfigError(`${VARIABLE}: at most ${65535 - SPAN}, to leave room for every process`);
+  if (base > 0 && apiPort !== undefined && apiPort >= base && apiPort <= base + SPAN) {
+    throw new ConfigError(
+      `${VARIABLE}: ${base} to ${base + SPAN} are the metrics ports of npm start's processes; the API's port ${apiPort} is among them`,
+    );
+  }
   return base;
 }
 

@@ -22,4 +22,9 @@ describe('metrics ports of npm start', () => {
     expect(metricsBase({ HEADLESSKEY_METRICS_PORT: '65440' })).toBe(65440);
     expect(() => metricsBase({ HEADLESSKEY_METRICS_PORT: '65441' })).toThrow(ConfigError);
   });
+
+  it('refuse a base whose block holds the API’s port', () => {
+    expect(() => metricsBase({ HEADLESSKEY_METRICS_PORT: '8000' }, 8080)).toThrow("the API's port 8080 is among them");
+    expect(metricsBase({ HEADLESSKEY_METRICS_PORT: '9400' }, 8080)).toBe(9400);
+  });
 });

@@ -61,7 +61,7 @@ const READY_TIMEOUT_MS = 60_000;
 export async function startSystem(opts: StartSystemOptions = {}): Promise<RunningSystem> {
   const settings = systemSettings(opts);
   const replicas = replicaCounts(settings.env, opts.services);
-  const metricsBasePort = metricsBase(settings.env);
+  const metricsBasePort = metricsBase(settings.env, settings.port);
   assertBuilt();
   await preflight(settings);
   const runToken = newRunToken();
