@@ -1,5 +1,6 @@
 export { Migration } from '@mikro-orm/migrations';
 export { EntitySchema } from '@mikro-orm/postgresql';
+export { type Backends, dropInstance, type InstanceInventory, inventoryInstance } from './admin/drop-instance.js';
 export { checker, decodeJson, encodeJson, firstViolation, isValid, type Reply } from './bus/codec.js';
 export { type CommandClient, createCommandClient, DEFAULT_COMMAND_TIMEOUT_MS } from './bus/command-client.js';
 export { type CommandHandler, type CommandMeta, type CommandServer, createCommandServer } from './bus/command-server.js';
@@ -67,5 +68,6 @@ export {
 } from './store/event-store.js';
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
 export { type Database, openDatabase, type Sql } from './store/sql.js';
+export { observe, type Recorder, recorder } from './telemetry/metrics.js';
 export { currentTraceparent, extractTrace, injectTrace, inSpan, SpanKind, tracer } from './telemetry/propagation.js';
 export { startTelemetry, type Telemetry } from './telemetry/sdk.js';

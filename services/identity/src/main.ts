@@ -20,6 +20,7 @@ import { sweepKnownDevices } from './sign-in/known-devices.js';
 import { sweepCounters } from './sign-in/lockout/store.js';
 import { unlockUserHandler } from './sign-in/lockout/unlock.js';
 import { loginHandler } from './sign-in/login.js';
+import { countLogins } from './sign-in/metrics.js';
 import { resolveSsoAccountHandler } from './sso/resolve-account.js';
 import { bootstrapAdministrator } from './user/bootstrap-admin.js';
 import { getUserHandler, getUsersHandler } from './user/get-user.js';
@@ -68,7 +69,7 @@ await runService('identity', async (rt) => {
   });
   svc.server
     .on(identityCommands.register, registerHandler(app))
-    .on(identityCommands.login, loginHandler(app))
+    .on(identityCommands.login, countLogins(loginHandler(app)))
     .on(identityCommands.getUser, getUserHandler(svc))
     .on(identityCommands.getUsers, getUsersHandler(svc))
     .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))

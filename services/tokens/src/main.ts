@@ -5,8 +5,9 @@ import { jwksHandler, rotateKeyHandler } from './keys/handlers.js';
 import { Keyring } from './keys/keyring.js';
 import { tokensMigrations } from './schema/migrations.js';
 import { issueHandler } from './session/issue.js';
+import { countRefreshes } from './session/metrics.js';
 import { passwordBackstop } from './session/password-backstop.js';
-import { refreshHandler, refreshManyHandler, refreshSessions } from './session/refresh.js';
+import { isReuse, refreshHandler, refreshManyHandler, refreshSessions } from './session/refresh.js';
 import { revokeHandler } from './session/revoke.js';
 import { endSessionHandler, endUserSessionsHandler, listSessionsHandler } from './session/user-sessions.js';
 import { validateHandler, validateManyHandler, validateTokens } from './session/validate.js';
@@ -29,7 +30,7 @@ await runService('tokens', async (rt) => {
   });
   await keyring.signingKey(svc.settings.current().algorithm);
   const validate = validateTokens(svc, config, keyring, logger);
-  const refresh = refreshSessions(svc, config, keyring);
+  const refresh = countRefreshes(refreshSessions(svc, config, keyring), isReuse);
   const remoteKeys = new RemoteKeys(config.outbound);
   if (config.outbound.allowPrivate)
     logger.warn('HEADLESSKEY_OUTBOUND_ALLOW_PRIVATE is on: site JWKS may be fetched from internal addresses (development only)');

@@ -2,6 +2,7 @@ import { type Logger, type Resolver, type Store, startBackgroundLoop } from '@he
 import type { WebhooksConfig } from '../config.js';
 import { webhookHeaders } from '../signing/sign.js';
 import { type ClaimedDelivery, claimForEndpoint, dueEndpoints, msUntilNextDue } from './claim.js';
+import { countAttempt } from './metrics.js';
 import { nextStep } from './outcome.js';
 import { recordAttempt } from './record.js';
 import { postWebhook } from './send.js';
@@ -48,6 +49,7 @@ export function startDeliveryWorker(opts: WorkerOptions): DeliveryWorker {
     });
     const next = nextStep(result, delivery.attempt, policy, Math.random(), Date.now());
     const recorded = await recordAttempt(store, delivery, result, next);
+    if (recorded) countAttempt(next);
     if (recorded && next.status === 'dead') opts.onDead(delivery, next.error);
   };
 

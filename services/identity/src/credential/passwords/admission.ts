@@ -1,8 +1,11 @@
 import { DomainError } from '@headlesskey/platform';
+import { passwordChecksQueued, passwordChecksShed } from './metrics.js';
 
-/** What a refused check answers: the caller may try again once the burst has passed. */
-export const overloaded = () =>
-  new DomainError('headlesskey_unavailable', 'Too many password checks at once. Try again shortly.', { reason: 'overloaded' });
+/** What a refused check answers: the caller may try again once the burst has passed. Every refusal is made here, and counted. */
+export const overloaded = () => {
+  passwordChecksShed.record(1);
+  return new DomainError('headlesskey_unavailable', 'Too many password checks at once. Try again shortly.', { reason: 'overloaded' });
+};
 
 /**
  * Admission control for bcrypt, the one expensive thing identity does. At most `slots` run at
@@ -36,7 +39,10 @@ export class PasswordWork {
   /** Runs `work` in a slot, or throws `headlesskey_unavailable` when it could not end in time. */
   async run<T>(deadline: number | undefined, work: () => Promise<T>): Promise<T> {
     if (this.running >= this.slots) {
-      await new Promise<void>((start, refuse) => this.waiting.push({ deadline, start, refuse: () => refuse(overloaded()) }));
+      await new Promise<void>((start, refuse) => {
+        this.waiting.push({ deadline, start, refuse: () => refuse(overloaded()) });
+        passwordChecksQueued.record(this.waiting.length);
+      });
     } else if (this.canFinish(deadline)) {
       this.running += 1;
     } else {
@@ -55,7 +61,7 @@ export class PasswordWork {
 
   /** Hands the freed slot to the first waiter that can still finish; refuses those that cannot. */
   private next(): void {
-    for (let waiter = this.waiting.shift(); waiter; waiter = this.waiting.shift()) {
+    for (let waiter = this.take(); waiter; waiter = this.take()) {
       if (this.canFinish(waiter.deadline)) {
         waiter.start();
         return;
@@ -63,6 +69,12 @@ export class PasswordWork {
       waiter.refuse();
     }
     this.running -= 1;
+  }
+
+  private take() {
+    const waiter = this.waiting.shift();
+    if (waiter) passwordChecksQueued.record(this.waiting.length);
+    return waiter;
   }
 
   /**
