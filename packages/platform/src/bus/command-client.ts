@@ -2,6 +2,7 @@ import type { CommandDef, Names } from '@headlesskey/contracts';
 import {
   ClosedConnectionError,
   DrainingConnectionError,
+  type Msg,
   type NatsConnection,
   NoRespondersError,
   RequestError,
@@ -11,11 +12,13 @@ import { context } from '@opentelemetry/api';
 import type { Static } from '@sinclair/typebox';
 import { injectTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson, type Reply } from './codec.js';
+import { createHedgePolicy, type HedgePolicy } from './hedge.js';
 
 export interface CommandClient {
   /**
    * Sends a command and waits for its reply. No answer in time (or nobody listening) is
-   * `headlesskey_unavailable`; it never throws for a refusal.
+   * `headlesskey_unavailable`; it never throws for a refusal. A read-only command is sent again
+   * within the same deadline when its answer is late (see hedge.ts); any other is sent once.
    */
   send<D extends CommandDef>(def: D, payload: Static<D['request']>, timeoutMs?: number): Promise<Reply<Static<D['reply']>>>;
 }
@@ -27,7 +30,12 @@ export const DEADLINE_HEADER = 'hk-deadline';
 
 const UNAVAILABLE = [TimeoutError, NoRespondersError, RequestError, ClosedConnectionError, DrainingConnectionError];
 
-export function createCommandClient(nc: NatsConnection, names: Names, defaultTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): CommandClient {
+export function createCommandClient(
+  nc: NatsConnection,
+  names: Names,
+  defaultTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+  hedge: HedgePolicy = createHedgePolicy(),
+): CommandClient {
   return {
     send(def, payload, timeoutMs = defaultTimeoutMs) {
       const subject = names.command(def.service, def.name);
@@ -35,8 +43,11 @@ export function createCommandClient(nc: NatsConnection, names: Names, defaultTim
         let bytes: Uint8Array;
         try {
           const headers = injectTrace();
-          headers.set(DEADLINE_HEADER, String(Date.now() + timeoutMs));
-          const msg = await nc.request(subject, encodeJson(payload), { timeout: timeoutMs, headers });
+          const deadline = Date.now() + timeoutMs;
+          headers.set(DEADLINE_HEADER, String(deadline));
+          const data = encodeJson(payload);
+          const request = (ms: number) => nc.request(subject, data, { timeout: ms, headers });
+          const msg = def.readOnly ? await hedged(request, subject, deadline, hedge) : await request(timeoutMs);
           bytes = msg.data;
         } catch (err) {
           if (UNAVAILABLE.some((kind) => err instanceof kind)) {
@@ -55,4 +66,45 @@ export function createCommandClient(nc: NatsConnection, names: Names, defaultTim
       });
     },
   };
+}
+
+/**
+ * Sends the request, and again each time the policy finds its answer late, until the deadline:
+ * the first answer wins. Fails when every attempt sent has failed (nobody listening fails at
+ * once, as a single send would), or at the deadline.
+ */
+function hedged(request: (timeoutMs: number) => Promise<Msg>, subject: string, deadline: number, policy: HedgePolicy): Promise<Msg> {
+  policy.sent();
+  return new Promise((resolve, reject) => {
+    let pending = 0;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = () => {
+      settled = true;
+      clearTimeout(timer);
+    };
+    const launch = (waitMs: number) => {
+      const sentAt = Date.now();
+      pending += 1;
+      request(Math.max(1, deadline - sentAt)).then(
+        (msg) => {
+          if (settled) return;
+          settle();
+          policy.observe(subject, Date.now() - sentAt);
+          resolve(msg);
+        },
+        (err: unknown) => {
+          pending -= 1;
+          if (settled || pending > 0) return;
+          settle();
+          reject(err);
+        },
+      );
+      if (sentAt + waitMs >= deadline) return;
+      timer = setTimeout(() => {
+        if (!settled && policy.spend()) launch(waitMs * 2);
+      }, waitMs);
+    };
+    launch(policy.delayMs(subject, deadline - Date.now()));
+  });
 }
