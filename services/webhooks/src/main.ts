@@ -47,8 +47,8 @@ await runService('webhooks', async ({ config, nc, logger }) => {
     names: config.names,
     durable: config.names.consumer('webhooks'),
     handleBatch: deliveryEnqueuer(store, worker.wake),
-    // A busy stream's events share a transaction; a quiet one's wait this much longer.
-    lingerMs: 25,
+    // No linger: a batch is what arrived while the one before it was written, so a busy stream's
+    // events still share a transaction and a quiet one's are written at once.
     logger,
   });
   const endpoints = endpointHandlers(store, hooks);
