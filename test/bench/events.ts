@@ -18,7 +18,11 @@ const load = () =>
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' / ');
-const connections = Number(process.env.BENCH_EVENT_CONNECTIONS ?? 50);
+const connections = Number(process.env.BENCH_EVENT_CONNECTIONS?.trim() || 50);
+if (!Number.isInteger(connections) || connections < 1 || connections > 500) {
+  console.error(`BENCH_EVENT_CONNECTIONS: expected a whole number 1–500, got "${process.env.BENCH_EVENT_CONNECTIONS}"`);
+  process.exit(1);
+}
 let stop: (() => Promise<void>) | undefined;
 let code = 1;
 try {
