@@ -28,6 +28,9 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 /** When the sender stops waiting for the reply, in epoch milliseconds. */
 export const DEADLINE_HEADER = 'hk-deadline';
 
+/** Which send of the command this is: 1, or more for the same command sent again (see hedge.ts). */
+export const ATTEMPT_HEADER = 'hk-attempt';
+
 const UNAVAILABLE = [TimeoutError, NoRespondersError, RequestError, ClosedConnectionError, DrainingConnectionError];
 
 export function createCommandClient(
@@ -46,8 +49,11 @@ export function createCommandClient(
           const deadline = Date.now() + timeoutMs;
           headers.set(DEADLINE_HEADER, String(deadline));
           const data = encodeJson(payload);
-          const request = (ms: number) => nc.request(subject, data, { timeout: ms, headers });
-          const msg = def.readOnly ? await hedged(request, subject, deadline, hedge) : await request(timeoutMs);
+          const request = (ms: number, attempt: number) => {
+            headers.set(ATTEMPT_HEADER, String(attempt));
+            return nc.request(subject, data, { timeout: ms, headers });
+          };
+          const msg = def.readOnly ? await hedged(request, subject, deadline, hedge) : await request(timeoutMs, 1);
           bytes = msg.data;
         } catch (err) {
           if (UNAVAILABLE.some((kind) => err instanceof kind)) {
@@ -73,7 +79,12 @@ export function createCommandClient(
  * the first answer wins. Fails when every attempt sent has failed (nobody listening fails at
  * once, as a single send would), or at the deadline.
  */
-function hedged(request: (timeoutMs: number) => Promise<Msg>, subject: string, deadline: number, policy: HedgePolicy): Promise<Msg> {
+function hedged(
+  request: (timeoutMs: number, attempt: number) => Promise<Msg>,
+  subject: string,
+  deadline: number,
+  policy: HedgePolicy,
+): Promise<Msg> {
   policy.sent();
   return new Promise((resolve, reject) => {
     let pending = 0;
@@ -83,10 +94,12 @@ function hedged(request: (timeoutMs: number) => Promise<Msg>, subject: string, d
       settled = true;
       clearTimeout(timer);
     };
+    let attempts = 0;
     const launch = (waitMs: number) => {
       const sentAt = Date.now();
       pending += 1;
-      request(Math.max(1, deadline - sentAt)).then(
+      attempts += 1;
+      request(Math.max(1, deadline - sentAt), attempts).then(
         (msg) => {
           if (settled) return;
           settle();

@@ -73,6 +73,7 @@ describe('a read-only command', () => {
     expect(answer).toEqual({ ok: true, data: { id: 7 } });
     expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
     expect(replica.taken).toHaveLength(1);
+    expect(replica.taken[0]?.headers?.get('hk-attempt')).toBe('1');
     expect(replica.answered).toEqual([7]);
   });
 
