@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STRING_FORMATS } from '@headlesskey/contracts';
+import { ajvStringFormats } from '@headlesskey/contracts';
 import type { CommandClient, Logger, RateLimiter } from '@headlesskey/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { coalesceCommands } from './commands/coalesce.js';
@@ -58,7 +58,7 @@ export function buildApp({ config, bus, settings, limiter, logger }: BuildAppOpt
         useDefaults: true,
         allErrors: true,
         verbose: true,
-        formats: ajvFormats(),
+        formats: ajvStringFormats(),
       },
     },
   });
@@ -72,10 +72,6 @@ export function buildApp({ config, bus, settings, limiter, logger }: BuildAppOpt
   const limits = limiter ? { limiter, rules: config.rateLimits } : undefined;
   mountRoutes(app, config, { bus: coalesceCommands(bus, config.commandTimeoutMs), settings, limits });
   return app;
-}
-
-function ajvFormats() {
-  return Object.fromEntries(Object.entries(STRING_FORMATS).map(([name, { test }]) => [name, { type: 'string' as const, validate: test }]));
 }
 
 /** Fastify's own lines below `warn` (each request, each listen) are noise on the hot path. */
