@@ -35,7 +35,7 @@ export async function dropInstance(n: Names, databaseUrl = backendUrls().databas
   try {
     const jsm = await jetstreamManager(nc);
     await jsm.streams.delete(n.eventStream).catch(() => false);
-    for (const bucket of [n.settingsBucket, n.rateLimitBucket]) {
+    for (const bucket of [n.settingsBucket, n.rateLimitBucket, n.idempotencyBucket]) {
       await new Kvm(nc)
         .open(bucket)
         .then((kv) => kv.destroy())

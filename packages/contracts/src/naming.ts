@@ -33,6 +33,8 @@ export interface Names {
   readonly settingsBucket: string;
   /** `hk_rate_limits`: the gateways' shared per-client budgets. */
   readonly rateLimitBucket: string;
+  /** `hk_idempotency`: the gateways' shared answers of requests sent with an `Idempotency-Key`. */
+  readonly idempotencyBucket: string;
   /** Durable consumer name of one consuming service; `purpose` names a second one of the same service. */
   consumer(service: ServiceName, purpose?: string): string;
   /** `hk_identity`: the database a writing service owns. */
@@ -55,6 +57,7 @@ export function names(instance: string): Names {
     eventStream: `${instance.toUpperCase()}_EVENTS`,
     settingsBucket: `${instance}_settings`,
     rateLimitBucket: `${instance}_rate_limits`,
+    idempotencyBucket: `${instance}_idempotency`,
     consumer: (service, purpose) => (purpose ? `${instance}_${service}_${purpose}` : `${instance}_${service}`),
     database: (service) => `${instance}_${service}`,
   };

@@ -1,7 +1,7 @@
 export { Migration } from '@mikro-orm/migrations';
 export { EntitySchema } from '@mikro-orm/postgresql';
 export { checker, decodeJson, encodeJson, firstViolation, isValid, type Reply } from './bus/codec.js';
-export { type CommandClient, createCommandClient, DEFAULT_COMMAND_TIMEOUT_MS } from './bus/command-client.js';
+export { type CommandClient, createCommandClient, DEFAULT_COMMAND_TIMEOUT_MS, type SendOptions } from './bus/command-client.js';
 export { type CommandHandler, type CommandMeta, type CommandServer, createCommandServer } from './bus/command-server.js';
 export { connectBus } from './bus/connect.js';
 export { DomainError } from './bus/domain-error.js';
@@ -10,6 +10,9 @@ export { ensureEventStream } from './bus/event-stream.js';
 export * from './config/common.js';
 export * from './config/env.js';
 export { createHookCaller, type HookCaller, type HookOutcome, hookPolicy, MAX_HOOK_REPLY_BYTES } from './hooks/hook-caller.js';
+export { ANSWER_TTL_MS, type AnswerStore, type Begun, openAnswerStore } from './idempotency/answer-store.js';
+export { COMMAND_KEY_HEADER, COMMAND_REPLY_TTL_MS, type CommandReplies, commandReplies } from './idempotency/command-replies.js';
+export { derive, keyedHash, recordId, seal, unseal } from './idempotency/sealing.js';
 export { type RunningService, runService, type ServiceRuntime } from './lifecycle/run-service.js';
 export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';

@@ -9,6 +9,7 @@ import {
 } from '@nats-io/transport-node';
 import { context } from '@opentelemetry/api';
 import type { Static } from '@sinclair/typebox';
+import { COMMAND_KEY_HEADER } from '../idempotency/command-replies.js';
 import { injectTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson, type Reply } from './codec.js';
 
@@ -17,7 +18,20 @@ export interface CommandClient {
    * Sends a command and waits for its reply. No answer in time (or nobody listening) is
    * `headlesskey_unavailable`; it never throws for a refusal.
    */
-  send<D extends CommandDef>(def: D, payload: Static<D['request']>, timeoutMs?: number): Promise<Reply<Static<D['reply']>>>;
+  send<D extends CommandDef>(
+    def: D,
+    payload: Static<D['request']>,
+    timeoutMs?: number,
+    options?: SendOptions,
+  ): Promise<Reply<Static<D['reply']>>>;
+}
+
+export interface SendOptions {
+  /**
+   * Asks the service to run the command once for this key (derived from an HTTP request's
+   * `Idempotency-Key`): a repeat gets the first reply, even when the first was answered too late.
+   */
+  commandKey?: string;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
@@ -29,13 +43,14 @@ const UNAVAILABLE = [TimeoutError, NoRespondersError, RequestError, ClosedConnec
 
 export function createCommandClient(nc: NatsConnection, names: Names, defaultTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): CommandClient {
   return {
-    send(def, payload, timeoutMs = defaultTimeoutMs) {
+    send(def, payload, timeoutMs = defaultTimeoutMs, options = {}) {
       const subject = names.command(def.service, def.name);
       return inSpan(`send ${def.service}.${def.name}`, SpanKind.CLIENT, context.active(), async () => {
         let bytes: Uint8Array;
         try {
           const headers = injectTrace();
           headers.set(DEADLINE_HEADER, String(Date.now() + timeoutMs));
+          if (options.commandKey) headers.set(COMMAND_KEY_HEADER, options.commandKey);
           const msg = await nc.request(subject, encodeJson(payload), { timeout: timeoutMs, headers });
           bytes = msg.data;
         } catch (err) {

@@ -2,6 +2,7 @@ import type { CommandDef, CommandService, Names } from '@headlesskey/contracts';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from 'pino';
+import { COMMAND_KEY_HEADER, type CommandReplies } from '../idempotency/command-replies.js';
 import { isDatabaseOutage } from '../store/outage.js';
 import { extractTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson, firstViolation, type Reply } from './codec.js';
@@ -33,7 +34,17 @@ export interface CommandServer {
   close(): Promise<void>;
 }
 
-export function createCommandServer(nc: NatsConnection, names: Names, service: CommandService, logger: Logger): CommandServer {
+/**
+ * `replies`: where a writing service records the replies of commands sent with a key (see
+ * `CommandReplies`); without it, every command runs each time it is sent.
+ */
+export function createCommandServer(
+  nc: NatsConnection,
+  names: Names,
+  service: CommandService,
+  logger: Logger,
+  replies?: CommandReplies,
+): CommandServer {
   const routes = new Map<string, Route>();
   const inFlight = new Set<Promise<void>>();
   let subscription: Subscription | undefined;
@@ -42,7 +53,7 @@ export function createCommandServer(nc: NatsConnection, names: Names, service: C
     const name = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
     const route = routes.get(name);
     const parent = extractTrace(msg.headers);
-    const reply = await inSpan(`${service}.${name}`, SpanKind.SERVER, parent, () => dispatch(route, msg, logger));
+    const reply = await inSpan(`${service}.${name}`, SpanKind.SERVER, parent, () => dispatch(route, msg, logger, replies));
     if (msg.reply) msg.respond(encodeJson(reply));
   };
 
@@ -70,7 +81,7 @@ export function createCommandServer(nc: NatsConnection, names: Names, service: C
   return server;
 }
 
-async function dispatch(route: Route | undefined, msg: Msg, logger: Logger): Promise<Reply<unknown>> {
+async function dispatch(route: Route | undefined, msg: Msg, logger: Logger, replies?: CommandReplies): Promise<Reply<unknown>> {
   if (!route) return { ok: false, error: { code: 'headlesskey_not_found', message: 'Unknown command.' } };
   let payload: unknown;
   try {
@@ -81,19 +92,35 @@ async function dispatch(route: Route | undefined, msg: Msg, logger: Logger): Pro
   if (!checker(route.def.request as TSchema).Check(payload)) {
     return { ok: false, error: { code: 'rest_invalid_param', details: { params: firstViolation(route.def.request, payload) } } };
   }
+  const meta = { deadline: deadlineOf(msg) };
+  const run = () => invoke(route, payload, meta, logger);
+  const key = msg.headers?.get(COMMAND_KEY_HEADER);
+  if (!key || !replies) return run();
   try {
-    return { ok: true, data: await route.handle(payload, { deadline: deadlineOf(msg) }) };
+    return await replies.once(key, `${route.def.service}.${route.def.name}`, meta.deadline, run);
   } catch (err) {
-    if (err instanceof DomainError) return { ok: false, error: err.toBody() };
-    // The database gone for a moment (a restart, a failover) is no fault of the request: the
-    // caller may try again, and the pool reconnects once the server is back.
-    if (isDatabaseOutage(err)) {
-      logger.warn({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed: database unavailable');
-      return { ok: false, error: { code: 'headlesskey_unavailable' } };
-    }
-    logger.error({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed');
-    return { ok: false, error: { code: 'headlesskey_internal_error' } };
+    return failureOf(err, route, logger);
   }
+}
+
+async function invoke(route: Route, payload: unknown, meta: CommandMeta, logger: Logger): Promise<Reply<unknown>> {
+  try {
+    return { ok: true, data: await route.handle(payload, meta) };
+  } catch (err) {
+    return failureOf(err, route, logger);
+  }
+}
+
+function failureOf(err: unknown, route: Route, logger: Logger): Reply<unknown> {
+  if (err instanceof DomainError) return { ok: false, error: err.toBody() };
+  // The database gone for a moment (a restart, a failover) is no fault of the request: the
+  // caller may try again, and the pool reconnects once the server is back.
+  if (isDatabaseOutage(err)) {
+    logger.warn({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed: database unavailable');
+    return { ok: false, error: { code: 'headlesskey_unavailable' } };
+  }
+  logger.error({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed');
+  return { ok: false, error: { code: 'headlesskey_internal_error' } };
 }
 
 function deadlineOf(msg: Msg): number | undefined {

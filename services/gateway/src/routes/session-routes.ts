@@ -11,6 +11,7 @@ const UserId = Type.Object({ id: UserIdParam });
 const login = defineRoute({
   method: 'POST',
   url: '/login',
+  idempotent: true,
   summary: 'Log in (profile answer)',
   description: "The `/token` login, answered with the plugin's profile body and this device's `device_secret`.",
   body: TokenBody,
@@ -27,6 +28,7 @@ const withToken = (url: string, def: typeof tokensCommands.refresh | typeof toke
   defineRoute({
     method: 'POST',
     url,
+    idempotent: true,
     summary,
     description: `${description} The token comes in the body field \`token\` or as \`Authorization: Bearer <token>\`.`,
     body: TokenField,
@@ -70,6 +72,7 @@ export const sessionRoutes: RouteGroup = {
     defineRoute({
       method: 'DELETE',
       url: '/sessions/:id',
+      idempotent: true,
       summary: "End one of the caller's sessions",
       access: 'authenticated',
       params: SessionId,
@@ -80,6 +83,7 @@ export const sessionRoutes: RouteGroup = {
     defineRoute({
       method: 'DELETE',
       url: '/users/:id/sessions',
+      idempotent: true,
       summary: 'End every session of a user',
       access: ['administrator'],
       params: UserId,
@@ -90,6 +94,7 @@ export const sessionRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/keys/rotate',
+      idempotent: true,
       summary: 'Rotate the signing key',
       description: 'Old public keys stay in the JWKS until the last token they signed expires.',
       access: ['administrator'],

@@ -22,6 +22,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/webhooks',
+      idempotent: true,
       summary: 'Create a webhook endpoint',
       description: 'The answer holds the `whsec_` signing secret; it is never shown again.',
       access: ADMIN,
@@ -42,6 +43,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'PATCH',
       url: '/webhooks/:id',
+      idempotent: true,
       summary: 'Change a webhook endpoint',
       access: ADMIN,
       params: ById,
@@ -52,6 +54,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'DELETE',
       url: '/webhooks/:id',
+      idempotent: true,
       summary: 'Delete a webhook endpoint',
       access: ADMIN,
       params: ById,
@@ -61,6 +64,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/webhooks/:id/rotate-secret',
+      idempotent: true,
       summary: "Rotate a webhook endpoint's secret",
       description: 'The new secret is shown once; the old one keeps signing beside it for a day.',
       access: ADMIN,
@@ -82,6 +86,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/webhooks/:id/deliveries/:delivery_id/redeliver',
+      idempotent: true,
       summary: 'Send a delivery again',
       access: ADMIN,
       params: ByDelivery,
