@@ -61,6 +61,20 @@ describe('Idempotency-Key', () => {
     return seen;
   }
 
+  /**
+   * Makes `token.claims` fail closed after `timeoutMs`, and waits until the tokens service applies
+   * it: a hook answering what is not JSON fails a probe's login only then (open, it is skipped).
+   */
+  async function failClosed(timeoutMs: number) {
+    // Registering answers a token too: the probe is registered before the hook fails.
+    const probe = newUser('probe');
+    expect((await system.post('/register', probe)).status).toBe(201);
+    await bus.setSetting('hooks', { 'token.claims': { timeout_ms: timeoutMs, fail: 'closed' } });
+    subs.push(bus.nc.subscribe(system.names.hook('token.claims'), { callback: (_err, msg: Msg) => msg.respond('not json') }));
+    await bus.nc.flush();
+    await eventually(async () => ((await login(system, probe)).status === 503 ? true : undefined), 10_000, 'token.claims failing closed');
+  }
+
   const registeredEvents = (username: string) => bus.events.filter((e) => e.type === 'user.registered' && e.data.user_login === username);
 
   it('a registration sent twice with one key creates one account and answers the same bytes twice', async () => {
@@ -133,7 +147,8 @@ describe('Idempotency-Key', () => {
     expect((await system.post('/register', user)).status).toBe(201);
     const parent = (await login(system, user)).body.token;
     // The hook answers a refresh after the gateway stopped waiting; the tokens service then commits.
-    await bus.setSetting('hooks', { 'token.claims': { timeout_ms: 5000, fail: 'closed' } });
+    await failClosed(5000);
+    for (const sub of subs.splice(0)) sub.unsubscribe();
     const asked = await slowHook('token.claims', (request) => (request.grant === 'refresh' ? 2 * TIMEOUT_MS : 0), { claims: {} });
     const key = randomUUID();
     const first = await post('/token/refresh', { token: parent }, key);
@@ -157,11 +172,9 @@ describe('Idempotency-Key', () => {
     const registered = await system.post<{ user_id: number }>('/register', user);
     expect(registered.status).toBe(201);
     const id = registered.body.user_id;
-    // The token.claims hook fails closed and never answers: the tokens service issues nothing.
-    await bus.setSetting('hooks', { 'token.claims': { timeout_ms: 200, fail: 'closed' } });
-    subs.push(bus.nc.subscribe(system.names.hook('token.claims'), { callback: () => {} }));
-    await bus.nc.flush();
-    await eventually(async () => ((await login(system, user)).status === 503 ? true : undefined));
+    // The token.claims hook fails closed and answers nonsense: the tokens service issues nothing.
+    await failClosed(1000);
+    expect((await login(system, user)).status).toBe(503);
     // A failed login after it: the events of the account's sign-ins come in order, so any success
     // recorded before it would be here by then.
     expect((await login(system, { username: user.username, password: 'wrong horse battery staple' })).status).toBe(403);
