@@ -97,7 +97,7 @@ async function dispatch(route: Route | undefined, msg: Msg, logger: Logger, repl
   const key = msg.headers?.get(COMMAND_KEY_HEADER);
   if (!key || !replies) return run();
   try {
-    return await replies.once(key, `${route.def.service}.${route.def.name}`, meta.deadline, run);
+    return await replies.once(key, { name: `${route.def.service}.${route.def.name}`, payload }, meta.deadline, run);
   } catch (err) {
     return failureOf(err, route, logger);
   }

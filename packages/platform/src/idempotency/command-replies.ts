@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Migration } from '@mikro-orm/migrations';
 import type { Reply } from '../bus/codec.js';
 import type { Sql } from '../store/sql.js';
@@ -37,9 +38,17 @@ export interface CommandReplies {
   /**
    * Runs `work` once for `key`: a repeat of the command while the first runs waits for its reply
    * (or answers unavailable at its deadline), and a repeat after it gets the recorded reply. Only
-   * final replies are recorded: a command that failed for an outage or a fault runs again.
+   * final replies are recorded: a command that failed for an outage or a fault runs again. The
+   * record is the key's for this command and payload: a request that sends two commands, or one
+   * command twice with other payloads, gets each its own.
    */
-  once(key: string, command: string, deadline: number | undefined, work: () => Promise<Reply<unknown>>): Promise<Reply<unknown>>;
+  once(key: string, command: Command, deadline: number | undefined, work: () => Promise<Reply<unknown>>): Promise<Reply<unknown>>;
+}
+
+/** A command as its record knows it: its name and its payload. */
+export interface Command {
+  name: string;
+  payload: unknown;
 }
 
 const UNAVAILABLE = { ok: false, error: { code: 'headlesskey_unavailable' } } as const;
@@ -52,8 +61,8 @@ export function commandReplies(db: Sql, now: () => number = Date.now): CommandRe
   let sweptAt = 0;
   return {
     async once(key, command, deadline, work) {
-      const secret = derive(key, command, 'command reply');
-      const id = recordId(secret, command);
+      const secret = derive(key, saltOf(command), 'command reply');
+      const id = recordId(secret, command.name);
       if (now() - sweptAt > SWEEP_EVERY_MS) {
         sweptAt = now();
         await db.execute(`delete from command_replies where created_at < now() - ?::double precision * interval '1 millisecond'`, [
@@ -80,6 +89,15 @@ export function commandReplies(db: Sql, now: () => number = Date.now): CommandRe
       return reply;
     },
   };
+}
+
+/**
+ * What names a command's record beside the key: the command and its payload, without the request's
+ * context (its request id and address differ from one retry to the next; the payload does not).
+ */
+function saltOf({ name, payload }: Command): string {
+  const { context: _context, ...rest } = (payload ?? {}) as Record<string, unknown>;
+  return `${name} ${createHash('sha256').update(JSON.stringify(rest)).digest('hex')}`;
 }
 
 /** Takes the key for this process; false when another holds it or has answered it. */
