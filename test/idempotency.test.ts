@@ -167,6 +167,27 @@ describe('Idempotency-Key', () => {
     expect(await post('/token/refresh', { token: parent }, key)).toMatchObject({ status: 200, text: retried.text });
   }, 30_000);
 
+  it('a registration whose token could not be issued, retried with its key: the same account, logged in', async () => {
+    const user = newUser('idem');
+    const key = randomUUID();
+    await failClosed(1000);
+    // The account is created, then its session cannot be issued: 503.
+    const failed = await post('/register', user, key);
+    expect(failed.status).toBe(503);
+    await bus.waitForEvent('user.registered', (e) => e.data.user_login === user.username);
+    for (const sub of subs.splice(0)) sub.unsubscribe();
+    await bus.setSetting('hooks', {});
+    const retried = await eventually(async () => {
+      const reply = await post('/register', user, key);
+      return reply.status === 503 ? undefined : reply;
+    });
+    expect(retried.status).toBe(201);
+    const body = json<{ user_id: number; token_response: { token: string } }>(retried);
+    expect(body.user_id).toBe(registeredEvents(user.username)[0]?.data.user_id);
+    expect((await validate(system, body.token_response.token)).status).toBe(200);
+    expect(registeredEvents(user.username)).toHaveLength(1);
+  });
+
   it('a login whose token could not be issued records no auth.login.succeeded', async () => {
     const user = newUser('idem');
     const registered = await system.post<{ user_id: number }>('/register', user);

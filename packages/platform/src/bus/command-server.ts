@@ -16,6 +16,18 @@ export interface CommandMeta {
    * before it helps no one, and a busy service may refuse it at once instead.
    */
   deadline: number | undefined;
+  /**
+   * The key the command was sent with to run once (`hk-command-key`), if any: handed on to the
+   * commands it sends in turn (`SendOptions`), so a retry repeats none of them either.
+   */
+  commandKey?: string;
+  /**
+   * Runs one step of the command that commits on its own (an account created before its session
+   * is asked for), once per key: when a later step fails (a 503) and the command is sent again
+   * with its key, the step answers what it did the first time instead of doing it again. Without
+   * a key it just runs. Its result must be JSON.
+   */
+  step<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
 export type CommandHandler<D extends CommandDef> = (payload: Static<D['request']>, meta: CommandMeta) => Promise<Static<D['reply']>>;
@@ -92,12 +104,19 @@ async function dispatch(route: Route | undefined, msg: Msg, logger: Logger, repl
   if (!checker(route.def.request as TSchema).Check(payload)) {
     return { ok: false, error: { code: 'rest_invalid_param', details: { params: firstViolation(route.def.request, payload) } } };
   }
-  const meta = { deadline: deadlineOf(msg) };
+  const key = msg.headers?.get(COMMAND_KEY_HEADER) || undefined;
+  const name = `${route.def.service}.${route.def.name}`;
+  const deadline = deadlineOf(msg);
+  const meta: CommandMeta = { deadline, commandKey: key, step: (_step, work) => work() };
   const run = () => invoke(route, payload, meta, logger);
-  const key = msg.headers?.get(COMMAND_KEY_HEADER);
   if (!key || !replies) return run();
+  meta.step = async (step, work) => {
+    const reply = await replies.once(key, { name: `${name}/${step}`, payload }, deadline, async () => ({ ok: true, data: await work() }));
+    if (!reply.ok) throw new DomainError(reply.error.code, reply.error.message, reply.error.details);
+    return reply.data as Awaited<ReturnType<typeof work>>;
+  };
   try {
-    return await replies.once(key, { name: `${route.def.service}.${route.def.name}`, payload }, meta.deadline, run);
+    return await replies.once(key, { name, payload }, deadline, run);
   } catch (err) {
     return failureOf(err, route, logger);
   }

@@ -30,7 +30,7 @@ const INVALID = 'Invalid username or password.';
  */
 export function loginHandler(app: Identity) {
   const { svc } = app;
-  return async (cmd: LoginCommand, { deadline }: CommandMeta): Promise<LoginReply> => {
+  return async (cmd: LoginCommand, { deadline, commandKey }: CommandMeta): Promise<LoginReply> => {
     const found = await findByIdentifier(svc.store.db, cmd.username);
     const settings = svc.settings.current();
     const userId = found?.user.ID;
@@ -41,7 +41,7 @@ export function loginHandler(app: Identity) {
       return { pass, matched: await verifyPassword(cmd.password, found?.passwordHash ?? app.decoyHash) };
     });
     const user = await settleLogin(app, cmd, pass, matched ? found?.user : undefined, userId);
-    const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context });
+    const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context }, undefined, { commandKey });
     if (!issued.ok) throw new DomainError(issued.error.code, issued.error.message, issued.error.details);
     await recordSuccess(app, cmd, user);
     const deviceSecret = await rememberDevice(svc.store.db, user.ID, knownDevice ? cmd.device_secret : undefined);
