@@ -24,9 +24,9 @@ const INVALID = 'Invalid username or password.';
  * so it counts towards no lockout; its failing closed, or the tokens service not answering, is an
  * outage (503) that records no failed login either. A login succeeded only once its session was
  * issued: `auth.login.succeeded` is recorded after the tokens service answered with the token, so
- * no success is logged or sent to webhooks for a login that ended without one. Counting and checking wait together
- * for a bcrypt slot: a login refused there for load (`headlesskey_unavailable`) was never counted,
- * so a burst locks no one out.
+ * no success is logged or sent to webhooks for a login that ended without one. Counting and
+ * checking wait together for a bcrypt slot: a login refused there for load
+ * (`headlesskey_unavailable`) was never counted, so a burst locks no one out.
  */
 export function loginHandler(app: Identity) {
   const { svc } = app;
