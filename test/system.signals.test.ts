@@ -4,9 +4,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@headlesskey/local';
+import { freeMetricsBase, freePort } from '@headlesskey/local';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { backendUrls, dropInstance, uniqueInstance } from './support/instance.js';
+import { sampleValue, scrape } from './support/prometheus.js';
 import { eventually } from './support/users.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -114,7 +115,8 @@ describe('npm start and its processes', () => {
   });
 
   it('starts a killed service again and says so, and stops the services when the supervisor is killed outright', async () => {
-    const { child, exited, stderr } = await running('node');
+    const metricsBase = await freeMetricsBase();
+    const { child, exited, stderr } = await running('node', { HEADLESSKEY_METRICS_PORT: String(metricsBase) });
     expect(tree).toHaveLength(5);
     const [identity] = tree.filter((pid) => commandOf(pid).includes('services/identity/dist/main.js'));
     process.kill(identity as number, 'SIGKILL');
@@ -132,6 +134,9 @@ describe('npm start and its processes', () => {
       10_000,
       'a new identity process',
     );
+    // Its own metrics count the restart.
+    const restarts = sampleValue(await scrape(metricsBase), 'headlesskey_supervisor_restarts_total', { service: 'identity' });
+    expect(restarts).toBe(1);
 
     child.kill('SIGKILL');
     await exited;

@@ -64,7 +64,15 @@ describe('webhook delivery', () => {
     // register: user.registered + token.issued; login: auth.login.succeeded + token.issued.
     await eventually(async () => (mine().length >= 4 ? true : undefined), 15_000, "the user's four events");
     const verifier = new Webhook(secret);
-    const log = await deliveries(id);
+    // A delivery is logged once its answer is back, just after the receiver has the request.
+    const log = await eventually(
+      async () => {
+        const rows = await deliveries(id);
+        return mine().every((r) => rows.some((d) => d.message_id === r.id && d.status === 'delivered')) ? rows : undefined;
+      },
+      15_000,
+      'the four deliveries logged',
+    );
     for (const received of mine()) {
       const payload = verifier.verify(received.body, received.headers) as Payload;
       expect(Object.keys(payload).sort()).toEqual(['data', 'timestamp', 'type']);

@@ -22,7 +22,7 @@ export interface BcryptResult {
 
 const PASSWORD = 'correct horse battery staple';
 
-/** As identity's `passwords/hashing.ts` (not exported across workspaces). */
+/** As identity's `credential/passwords/hashing.ts` (not exported across workspaces). */
 const prehash = (password: string) => createHash('sha384').update(password.normalize('NFKC'), 'utf8').digest('base64');
 
 /**

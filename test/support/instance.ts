@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type Names, names, type ServiceName } from '@headlesskey/contracts';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
-import { connect } from '@nats-io/transport-node';
-import pg from 'pg';
-
-const WRITING_SERVICES: ServiceName[] = ['identity', 'tokens', 'audit', 'webhooks'];
+import { type Names, names } from '@headlesskey/contracts';
+import { dropInstance as drop } from '@headlesskey/platform';
 
 /** A fresh instance name per test file, so runs never see each other's data. */
 export function uniqueInstance(prefix = 't'): Names {
@@ -19,29 +14,7 @@ export function backendUrls(): { databaseUrl: string; natsUrl: string } {
   return { databaseUrl, natsUrl };
 }
 
-/** Drops everything an instance created: its databases, stream and KV buckets. */
+/** Drops everything an instance created: its databases, stream and KV buckets (as `npm run admin -- drop-instance` does). */
 export async function dropInstance(n: Names, databaseUrl = backendUrls().databaseUrl): Promise<void> {
-  const { natsUrl } = backendUrls();
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    for (const service of WRITING_SERVICES) {
-      await db.query(`drop database if exists "${n.database(service)}" with (force)`);
-    }
-  } finally {
-    await db.end();
-  }
-  const nc = await connect({ servers: natsUrl });
-  try {
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.delete(n.eventStream).catch(() => false);
-    for (const bucket of [n.settingsBucket, n.rateLimitBucket, n.idempotencyBucket]) {
-      await new Kvm(nc)
-        .open(bucket)
-        .then((kv) => kv.destroy())
-        .catch(() => false);
-    }
-  } finally {
-    await nc.close();
-  }
+  await drop(n, { databaseUrl, natsUrl: backendUrls().natsUrl });
 }

@@ -1,5 +1,6 @@
 export { type Backends, type ResolveBackendsOptions, resolveBackends } from './backends.js';
 export type { ProcessExit } from './child.js';
+export { freeMetricsBase, metricsPort } from './metrics-ports.js';
 export { MissingProgramError } from './nats-server.js';
 export { answers, freePort } from './ports.js';
 export type { RestartPolicy } from './restart-policy.js';

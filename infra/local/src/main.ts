@@ -3,12 +3,18 @@
  * one is started again; a crash loop stops everything and exits 1), prints the URL, and on
  * SIGINT, SIGTERM or SIGHUP stops the services, then what it started, and exits 0.
  */
+import { startTelemetry } from '@headlesskey/platform';
 import { type Backends, resolveBackends } from './backends.js';
+import { describeMetricsPorts } from './metrics-ports.js';
+import { observeRestarts } from './supervisor-metrics.js';
 import { type RunningSystem, startSystem } from './system.js';
 
 const parts: { backends?: Backends; system?: RunningSystem } = {};
 
 const startUp = (async () => {
+  // The supervisor's own metrics (restarts) on HEADLESSKEY_METRICS_PORT; the services' above it.
+  await startTelemetry('supervisor').ready;
+  observeRestarts((service) => parts.system?.restarts(service) ?? 0);
   parts.backends = await resolveBackends();
   for (const started of parts.backends.started) console.log(`Started ${started}`);
   parts.system = await startSystem({
@@ -36,6 +42,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 try {
   const system = await startUp;
   console.log(`HeadlessKey is running at ${system.apiUrl}`);
+  const metricsPorts = describeMetricsPorts(process.env, system.processes);
+  if (metricsPorts) console.log(metricsPorts);
   const reason = await system.gaveUp;
   if (!stopping) {
     console.error(reason);

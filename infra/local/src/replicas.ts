@@ -4,7 +4,7 @@ import type { ServiceName } from './service-process.js';
 
 type Env = Record<string, string | undefined>;
 
-const MAX_REPLICAS = 16;
+export const MAX_REPLICAS = 16;
 const ALL = 'HEADLESSKEY_REPLICAS';
 
 /** `HEADLESSKEY_REPLICAS_TOKENS` for tokens. */

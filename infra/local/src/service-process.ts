@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { exitOf, type ProcessExit, tailOutput } from './child.js';
 
-/** Mirrors `ServiceName` in `@headlesskey/contracts`, which this package does not depend on. */
+/** The processes `npm start` runs: `ServiceName` of `@headlesskey/contracts`. */
 export type ServiceName = 'identity' | 'tokens' | 'audit' | 'webhooks' | 'gateway';
 
 /** 'pipe' keeps each process's last lines for error messages; 'inherit' shows them as they come. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describeExit } from './child.js';
+import { metricsBase, metricsEnv } from './metrics-ports.js';
 import { preflight } from './preflight.js';
 import { ProcessGroup, START_ORDER } from './process-group.js';
 import { waitUntilReady } from './readiness.js';
@@ -60,13 +61,20 @@ const READY_TIMEOUT_MS = 60_000;
 export async function startSystem(opts: StartSystemOptions = {}): Promise<RunningSystem> {
   const settings = systemSettings(opts);
   const replicas = replicaCounts(settings.env, opts.services);
+  const metricsBasePort = metricsBase(settings.env, settings.port);
   assertBuilt();
   await preflight(settings);
   const runToken = newRunToken();
   const env = { ...settings.env, [RUN_TOKEN_ENV]: runToken };
   const stdio = opts.stdio ?? 'pipe';
   const { group, gaveUp, failure } = supervise(replicas, opts, (service, replica) =>
-    spawnService(REPO_ROOT, service, replica, { ...env, ...opts.serviceEnv?.[service] }, stdio),
+    spawnService(
+      REPO_ROOT,
+      service,
+      replica,
+      { ...env, ...metricsEnv(metricsBasePort, service, replica), ...opts.serviceEnv?.[service] },
+      stdio,
+    ),
   );
   const ready = () => waitUntilReady({ url: settings.url, runToken, timeoutMs: opts.readyTimeoutMs ?? READY_TIMEOUT_MS, failure });
   for (const service of START_ORDER) group.launch(service);

@@ -21,8 +21,9 @@ export const ROUTE_KEY_PATTERN = '^(GET|POST|PUT|PATCH|DELETE) /[A-Za-z0-9_{}/-]
 const ADMIN: AccessRule = ['administrator'];
 
 /**
- * Every route under the REST namespace with its access by default (docs/api.md, Access). The gateway's route
- * table must list the same routes with the same access (its unit test holds it to that).
+ * Every route under the REST namespace with its access by default (docs/api.md, Access): the one
+ * owner of the rule. The gateway reads each route's default here and identity checks the `access`
+ * setting against it.
  */
 export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = Object.freeze({
   'POST /token': 'public',

@@ -12,6 +12,7 @@ export * as hooks from './hooks.js';
 export { HOOK_NAMES, type HookDef, type HookName, RESERVED_CLAIMS } from './hooks.js';
 export * from './http/bodies.js';
 export * from './http/replies.js';
+export * from './metrics.js';
 export * from './naming.js';
 export * from './settings.js';
 export * from './strings.js';

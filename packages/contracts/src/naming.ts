@@ -8,6 +8,9 @@ export const INSTANCE_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;
 
 export type ServiceName = 'gateway' | 'identity' | 'tokens' | 'audit' | 'webhooks';
 
+/** Services that own a database of their own. */
+export const DATABASE_SERVICES: readonly ServiceName[] = Object.freeze(['identity', 'tokens', 'audit', 'webhooks']);
+
 /** Services that answer commands over the bus. */
 export type CommandService = Exclude<ServiceName, 'gateway'>;
 
@@ -39,12 +42,20 @@ export interface Names {
   consumer(service: ServiceName, purpose?: string): string;
   /** `hk_identity`: the database a writing service owns. */
   database(service: ServiceName): string;
+  /** Every database of the instance, one per service of `DATABASE_SERVICES`. */
+  readonly databases: readonly string[];
+  /** Every KV bucket of the instance. */
+  readonly buckets: readonly string[];
 }
 
 export function names(instance: string): Names {
   if (!INSTANCE_PATTERN.test(instance)) {
     throw new Error(`instance name must match ${INSTANCE_PATTERN}, got "${instance}"`);
   }
+  const settingsBucket = `${instance}_settings`;
+  const rateLimitBucket = `${instance}_rate_limits`;
+  const idempotencyBucket = `${instance}_idempotency`;
+  const database = (service: ServiceName) => `${instance}_${service}`;
   return {
     instance,
     command: (service, name) => `${instance}.cmd.${service}.${name}`,
@@ -55,10 +66,12 @@ export function names(instance: string): Names {
     hook: (name) => `${instance}.hook.${name}`,
     keysChanged: `${instance}.keys.changed`,
     eventStream: `${instance.toUpperCase()}_EVENTS`,
-    settingsBucket: `${instance}_settings`,
-    rateLimitBucket: `${instance}_rate_limits`,
-    idempotencyBucket: `${instance}_idempotency`,
+    settingsBucket,
+    rateLimitBucket,
+    idempotencyBucket,
     consumer: (service, purpose) => (purpose ? `${instance}_${service}_${purpose}` : `${instance}_${service}`),
-    database: (service) => `${instance}_${service}`,
+    database,
+    databases: DATABASE_SERVICES.map(database),
+    buckets: [settingsBucket, rateLimitBucket, idempotencyBucket],
   };
 }

@@ -16,6 +16,16 @@ export const HookPolicy = Type.Object(
 );
 export type HookPolicy = Static<typeof HookPolicy>;
 
+/**
+ * Claims only enrich a token, so a slow claims hook is passed over; a veto that cannot be heard
+ * refuses. Both wait one second: a login may ask two hooks within the command timeout (5 s).
+ */
+const HOOK_DEFAULTS: Record<HookName, HookPolicy> = {
+  'token.claims': { timeout_ms: 1000, fail: 'open' },
+  'register.validate': { timeout_ms: 1000, fail: 'closed' },
+  'login.allow': { timeout_ms: 1000, fail: 'closed' },
+};
+
 /** Per hook; a hook left out keeps its default. */
 export const HookPolicies = Type.Object(
   {
@@ -23,7 +33,7 @@ export const HookPolicies = Type.Object(
     'register.validate': Type.Optional(HookPolicy),
     'login.allow': Type.Optional(HookPolicy),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: HOOK_DEFAULTS },
 );
 
 /**
@@ -59,30 +69,11 @@ export const Settings = Type.Object({
 export type Settings = Static<typeof Settings>;
 export type SettingName = keyof Settings;
 
-export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
-  token_ttl: 3600,
-  refresh_ttl: 14 * 86_400,
-  refresh_grace: 10,
-  algorithm: 'HS256',
-  password_min_length: 15,
-  registration: true,
-  max_attempts: 5,
-  window: 900,
-  lockout: 900,
-  ip_max_attempts: 20,
-  account_max_attempts: 100,
-  device_limit: 0,
-  device_policy: 'reject',
-  log_retention_days: 90,
-  // Claims only enrich a token, so a slow claims hook is passed over; a veto that cannot be heard
-  // refuses. Both wait one second: a login may ask two hooks within the command timeout (5 s).
-  hooks: Object.freeze({
-    'token.claims': Object.freeze({ timeout_ms: 1000, fail: 'open' }),
-    'register.validate': Object.freeze({ timeout_ms: 1000, fail: 'closed' }),
-    'login.allow': Object.freeze({ timeout_ms: 1000, fail: 'closed' }),
-  } satisfies Record<HookName, HookPolicy>),
-  access: ROUTE_ACCESS,
-});
+/**
+ * Every setting's default, read off the schema above: its `default`s are the one place a default
+ * is written (the OpenAPI document shows the same ones).
+ */
+export const DEFAULT_SETTINGS: Readonly<Settings> = deepFreeze(Value.Create(Settings));
 
 /**
  * The body of `PATCH /settings`: any of the settings, nothing else. An object-valued setting
@@ -124,4 +115,9 @@ export function settingRuleProblems(patch: Readonly<Record<string, unknown>>): R
 function withoutDefault(schema: TSchema): TSchema {
   const { default: _default, ...rest } = schema;
   return rest as TSchema;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') for (const member of Object.values(value)) deepFreeze(member);
+  return Object.freeze(value);
 }

@@ -1,5 +1,6 @@
 export { Migration } from '@mikro-orm/migrations';
 export { EntitySchema } from '@mikro-orm/postgresql';
+export { type Backends, dropInstance, type InstanceInventory, inventoryInstance } from './admin/drop-instance.js';
 export { checker, decodeJson, encodeJson, firstViolation, isValid, type Reply } from './bus/codec.js';
 export { type CommandClient, createCommandClient, DEFAULT_COMMAND_TIMEOUT_MS, type SendOptions } from './bus/command-client.js';
 export { type CommandHandler, type CommandMeta, type CommandServer, createCommandServer } from './bus/command-server.js';
@@ -13,6 +14,7 @@ export { createHookCaller, type HookCaller, type HookOutcome, hookPolicy, MAX_HO
 export { ANSWER_TTL_MS, type AnswerStore, type Begun, openAnswerStore } from './idempotency/answer-store.js';
 export { COMMAND_KEY_HEADER, COMMAND_REPLY_TTL_MS, type CommandReplies, commandReplies } from './idempotency/command-replies.js';
 export { derive, keyedHash, recordId, seal, unseal } from './idempotency/sealing.js';
+export { type BackgroundLoop, type BackgroundLoopOptions, type StepOutcome, startBackgroundLoop } from './lifecycle/background-loop.js';
 export { type RunningService, runService, type ServiceRuntime } from './lifecycle/run-service.js';
 export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';
@@ -51,6 +53,7 @@ export {
   readStreams,
   refuse,
 } from './store/decider.js';
+export { type DecidedCommand, type DeciderSpec, deciderSpec, type Given } from './store/decider-spec.js';
 export { metaFrom } from './store/event-meta.js';
 export {
   type AlsoWrite,
@@ -68,5 +71,6 @@ export {
 } from './store/event-store.js';
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
 export { type Database, openDatabase, type Sql } from './store/sql.js';
+export { observe, type Recorder, recorder } from './telemetry/metrics.js';
 export { currentTraceparent, extractTrace, injectTrace, inSpan, SpanKind, tracer } from './telemetry/propagation.js';
 export { startTelemetry, type Telemetry } from './telemetry/sdk.js';

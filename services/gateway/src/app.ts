@@ -8,6 +8,7 @@ import { registerClosing } from './plugins/closing.js';
 import { registerContentTypes } from './plugins/content-types.js';
 import { registerCors } from './plugins/cors.js';
 import { clientError, frameworkError, registerErrorHandling } from './plugins/errors.js';
+import { registerHttpMetrics } from './plugins/http-metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerRequestContext } from './plugins/request-context.js';
 import { registerTracing } from './plugins/tracing.js';
@@ -68,6 +69,7 @@ export function buildApp({ config, bus, settings, limiter, answers, logger }: Bu
   registerContentTypes(app);
   registerRequestContext(app);
   registerTracing(app);
+  registerHttpMetrics(app);
   registerCors(app, config.cors);
   registerClosing(app);
   registerOpenApi(app, config);

@@ -1,7 +1,7 @@
 import type { WritingService } from '@headlesskey/platform';
 import type { IdentityConfig } from './config.js';
-import type { PasswordWork } from './passwords/admission.js';
-import type { PasswordPolicy } from './passwords/enforce.js';
+import type { PasswordWork } from './credential/passwords/admission.js';
+import type { PasswordPolicy } from './credential/passwords/enforce.js';
 
 /** What every identity handler works with, assembled once at start by `main.ts`. */
 export interface Identity {

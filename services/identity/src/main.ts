@@ -1,27 +1,28 @@
 import { identityCommands } from '@headlesskey/contracts';
-import { type Logger, openSettingsBucket, openWritingService, runService } from '@headlesskey/platform';
-import { bootstrapAdministrator } from './admin/bootstrap.js';
+import { type Logger, openSettingsBucket, openWritingService, runService, startBackgroundLoop } from '@headlesskey/platform';
 import { type IdentityConfig, readIdentityConfig } from './config.js';
 import { changePasswordHandler } from './credential/change-password.js';
+import { PasswordWork } from './credential/passwords/admission.js';
+import { loadCommonPasswords } from './credential/passwords/blocklist.js';
+import { passwordPolicy } from './credential/passwords/enforce.js';
+import { decoyHash } from './credential/passwords/hashing.js';
+import { DelayedPasswordWork } from './credential/passwords/test-only-delay.js';
+import { forgotPasswordHandler } from './credential/reset/forgot.js';
+import { startMailWorker } from './credential/reset/mail-worker.js';
+import { loadResetPepper } from './credential/reset/pepper.js';
+import { resetPasswordHandler } from './credential/reset/reset-password.js';
 import type { Identity } from './identity.js';
-import { sweepKnownDevices } from './known-devices/store.js';
-import { sweepCounters } from './lockout/store.js';
-import { unlockUserHandler } from './lockout/unlock.js';
-import { loginHandler } from './login/login.js';
 import { smtpMailer } from './mail/mailer.js';
-import { PasswordWork } from './passwords/admission.js';
-import { loadCommonPasswords } from './passwords/blocklist.js';
-import { passwordPolicy } from './passwords/enforce.js';
-import { decoyHash } from './passwords/hashing.js';
-import { DelayedPasswordWork } from './passwords/test-only-delay.js';
-import { forgotPasswordHandler } from './reset/forgot.js';
-import { startMailWorker } from './reset/mail-worker.js';
-import { loadResetPepper } from './reset/pepper.js';
-import { resetPasswordHandler } from './reset/reset-password.js';
 import { identityMigrations } from './schema/migrations.js';
 import { syncSettingsBucket } from './settings/bucket-sync.js';
 import { changeSettingsHandler, getSettingsHandler } from './settings/handlers.js';
+import { sweepKnownDevices } from './sign-in/known-devices.js';
+import { sweepCounters } from './sign-in/lockout/store.js';
+import { unlockUserHandler } from './sign-in/lockout/unlock.js';
+import { loginHandler } from './sign-in/login.js';
+import { countLogins } from './sign-in/metrics.js';
 import { resolveSsoAccountHandler } from './sso/resolve-account.js';
+import { bootstrapAdministrator } from './user/bootstrap-admin.js';
 import { getUserHandler, getUsersHandler } from './user/get-user.js';
 import { registerHandler } from './user/register.js';
 
@@ -54,13 +55,21 @@ await runService('identity', async (rt) => {
   const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
   if (!mailer) rt.logger.warn('HEADLESSKEY_SMTP_URL is not set: password reset mails and security notices will not be sent');
   const worker = startMailWorker({ app, mailer, logger: rt.logger });
-  const sweep = setInterval(() => {
-    sweepCounters(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping attempt counters failed'));
-    sweepKnownDevices(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping known devices failed'));
-  }, SWEEP_MS);
+  const sweep = startBackgroundLoop({
+    name: 'sweep',
+    logger: rt.logger,
+    intervalMs: SWEEP_MS,
+    startIdle: true,
+    step: async () => {
+      await Promise.all([
+        sweepCounters(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping attempt counters failed')),
+        sweepKnownDevices(svc.store.db).catch((err) => rt.logger.warn({ err }, 'sweeping known devices failed')),
+      ]);
+    },
+  });
   svc.server
     .on(identityCommands.register, registerHandler(app))
-    .on(identityCommands.login, loginHandler(app))
+    .on(identityCommands.login, countLogins(loginHandler(app)))
     .on(identityCommands.getUser, getUserHandler(svc))
     .on(identityCommands.getUsers, getUsersHandler(svc))
     .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))
@@ -75,7 +84,7 @@ await runService('identity', async (rt) => {
   svc.server.listen();
   return {
     async close() {
-      clearInterval(sweep);
+      await sweep.stop();
       // A job cut short here is leased, not lost: it comes due again for any replica.
       await worker.stop();
       mailer?.close();

@@ -1,12 +1,13 @@
 import { ssoCommands, tokensCommands } from '@headlesskey/contracts';
-import { openWritingService, runEventConsumer, runService } from '@headlesskey/platform';
+import { openWritingService, runEventConsumer, runService, startBackgroundLoop } from '@headlesskey/platform';
 import { readTokensConfig } from './config.js';
 import { jwksHandler, rotateKeyHandler } from './keys/handlers.js';
 import { Keyring } from './keys/keyring.js';
 import { tokensMigrations } from './schema/migrations.js';
 import { issueHandler } from './session/issue.js';
+import { countRefreshes } from './session/metrics.js';
 import { passwordBackstop } from './session/password-backstop.js';
-import { refreshHandler, refreshManyHandler, refreshSessions } from './session/refresh.js';
+import { isReuse, refreshHandler, refreshManyHandler, refreshSessions } from './session/refresh.js';
 import { revokeHandler } from './session/revoke.js';
 import { endSessionHandler, endUserSessionsHandler, listSessionsHandler } from './session/user-sessions.js';
 import { validateHandler, validateManyHandler, validateTokens } from './session/validate.js';
@@ -29,7 +30,7 @@ await runService('tokens', async (rt) => {
   });
   await keyring.signingKey(svc.settings.current().algorithm);
   const validate = validateTokens(svc, config, keyring, logger);
-  const refresh = refreshSessions(svc, config, keyring);
+  const refresh = countRefreshes(refreshSessions(svc, config, keyring), isReuse);
   const remoteKeys = new RemoteKeys(config.outbound);
   if (config.outbound.allowPrivate)
     logger.warn('HEADLESSKEY_OUTBOUND_ALLOW_PRIVATE is on: site JWKS may be fetched from internal addresses (development only)');
@@ -54,9 +55,13 @@ await runService('tokens', async (rt) => {
     .on(ssoCommands.rotateSiteSecret, sites.rotateSecret)
     .on(ssoCommands.exchange, exchangeHandler({ svc, config, keyring, keys: remoteKeys, logger }));
   svc.server.listen();
-  const sweep = setInterval(() => {
-    sweepUsedJtis(svc.store.db).catch((err) => logger.warn({ err }, 'sweeping exchanged SSO token ids failed'));
-  }, SWEEP_MS);
+  const sweep = startBackgroundLoop({
+    name: 'sweeping exchanged SSO token ids',
+    logger,
+    intervalMs: SWEEP_MS,
+    startIdle: true,
+    step: () => sweepUsedJtis(svc.store.db),
+  });
   const backstop = await runEventConsumer({
     nc,
     names: common.names,
@@ -76,7 +81,7 @@ await runService('tokens', async (rt) => {
   });
   return {
     async close() {
-      clearInterval(sweep);
+      await sweep.stop();
       keyChanges.unsubscribe();
       await backstop.stop();
       await users.stop();

@@ -11,6 +11,7 @@ import {
 import { readWebhooksConfig } from './config.js';
 import { deliveryEnqueuer } from './deliveries/enqueue.js';
 import { deliveryLogHandlers } from './deliveries/log.js';
+import { observeQueueDepth } from './deliveries/metrics.js';
 import { startDeliveryWorker } from './deliveries/worker.js';
 import { endpointHandlers } from './endpoints/handlers.js';
 import { webhooksMigrations } from './schema/migrations.js';
@@ -59,6 +60,7 @@ await runService('webhooks', async ({ config, nc, logger }) => {
     lingerMs: 25,
     logger,
   });
+  const unobserve = observeQueueDepth(store);
   const endpoints = endpointHandlers(store, hooks);
   const log = deliveryLogHandlers(store, worker.wake);
   // Writes sent with an `Idempotency-Key` run once: a retry gets the recorded reply.
@@ -81,6 +83,7 @@ await runService('webhooks', async ({ config, nc, logger }) => {
       await server.close();
       await consumer.stop();
       await worker.stop();
+      unobserve();
       await store.close();
     },
   };

@@ -7,6 +7,7 @@ import { isDatabaseOutage } from '../store/outage.js';
 import { extractTrace, inSpan, SpanKind, tracer } from '../telemetry/propagation.js';
 import { Batcher } from './batches.js';
 import { checker, decodeJson, encodeJson } from './codec.js';
+import { consumerMetrics } from './consumer-metrics.js';
 
 /** What a handler makes of one event: done, try later, or never (dead-lettered). */
 export type Outcome = { kind: 'ack' } | { kind: 'retry'; delayMs: number } | { kind: 'poison'; reason: string };
@@ -73,6 +74,7 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
     });
   }
   const consumer = await jetstream(nc).consumers.get(names.eventStream, durable);
+  const metrics = consumerMetrics(durable, consumer);
   const batcher = new Batcher<JsMsg>({ max: MAX_BATCH, lingerMs: opts.lingerMs ?? 0 });
   // A callback, not the async iterator: a third of the client CPU per message.
   const messages = await consumer.consume({ max_messages: 256, callback: (msg) => batcher.push(msg) });
@@ -87,6 +89,7 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
   };
 
   const settle = (msg: JsMsg, outcome: Outcome) => {
+    metrics.settled(msg);
     if (outcome.kind === 'ack') msg.ack();
     else if (outcome.kind === 'poison') deadLetter(msg, outcome.reason);
     else if (msg.info.deliveryCount >= maxDeliver) deadLetter(msg, 'gave up after retries');
@@ -157,6 +160,7 @@ export async function runEventConsumer(opts: ConsumerOptions): Promise<RunningCo
       stopping = true;
       await messages.close();
       await loop;
+      metrics.stop();
     },
   };
 }

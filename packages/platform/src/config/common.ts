@@ -1,5 +1,5 @@
 import { INSTANCE_PATTERN, type Names, names } from '@headlesskey/contracts';
-import { int, oneOf, pattern, url, urlList } from './env.js';
+import { int, oneOf, pattern, str, url, urlList } from './env.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -14,6 +14,15 @@ export interface CommonConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Replicas of the event stream and the settings bucket: 1 on one server, 3 on a cluster. */
   streamReplicas: number;
+  metrics: MetricsConfig;
+}
+
+/** Where this process serves its metrics to Prometheus, and how often it pushes them over OTLP. */
+export interface MetricsConfig {
+  /** 0: no `/metrics` endpoint. */
+  port: number;
+  host: string;
+  exportIntervalMs: number;
 }
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -34,5 +43,15 @@ export function readCommonConfig(env: Env = process.env): CommonConfig {
     databaseUrl: url(env, 'DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     streamReplicas: int(env, 'HEADLESSKEY_STREAM_REPLICAS', 1, 1, 5),
+    metrics: readMetricsConfig(env),
+  };
+}
+
+export function readMetricsConfig(env: Env = process.env): MetricsConfig {
+  return {
+    port: int(env, 'HEADLESSKEY_METRICS_PORT', 0, 0, 65535),
+    // Metrics tell how the system is used: kept off the network unless an operator opens them.
+    host: str(env, 'HEADLESSKEY_METRICS_HOST', '127.0.0.1'),
+    exportIntervalMs: int(env, 'OTEL_METRIC_EXPORT_INTERVAL', 60_000, 1000, 3_600_000),
   };
 }

@@ -36,6 +36,15 @@ describe('readCommonConfig', () => {
     expect(config.names.command('identity', 'login')).toBe('site_b2.cmd.identity.login');
   });
 
+  it('serves no metrics unless given a port, and then on loopback unless given a host', () => {
+    expect(readCommonConfig({}).metrics).toEqual({ port: 0, host: '127.0.0.1', exportIntervalMs: 60_000 });
+    expect(readCommonConfig({ HEADLESSKEY_METRICS_PORT: '9464', HEADLESSKEY_METRICS_HOST: '0.0.0.0' }).metrics).toMatchObject({
+      port: 9464,
+      host: '0.0.0.0',
+    });
+    expect(() => readCommonConfig({ HEADLESSKEY_METRICS_PORT: '70000' })).toThrow(ConfigError);
+  });
+
   it('refuses a replica count a JetStream cluster cannot have', () => {
     expect(() => readCommonConfig({ HEADLESSKEY_STREAM_REPLICAS: '6' })).toThrow(
       'HEADLESSKEY_STREAM_REPLICAS: expected an integer from 1 to 5, got "6"',

@@ -32,7 +32,7 @@ export async function runService(service: string, start: (rt: ServiceRuntime) =>
   } catch (err) {
     exitWithConfigError(service, err);
   }
-  const telemetry = startTelemetry(service);
+  const telemetry = startTelemetry(service, process.env, config.metrics);
   const logger = createLogger(service, config.logLevel);
   let nc: NatsConnection | undefined;
   let running: RunningService | undefined;
@@ -44,6 +44,7 @@ export async function runService(service: string, start: (rt: ServiceRuntime) =>
     await telemetry.shutdown();
   });
   try {
+    await telemetry.ready;
     nc = await connectBus(config.natsUrl, `headlesskey-${service}`, logger);
     running = await start({ config, logger, nc });
     logger.info({ instance: config.instance }, `${service} ready`);

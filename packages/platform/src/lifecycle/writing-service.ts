@@ -9,6 +9,7 @@ import { commandReplies } from '../idempotency/command-replies.js';
 import { type SettingsReader, watchSettings } from '../settings/settings-reader.js';
 import { databaseUrl, openStore, type Store } from '../store/database.js';
 import type { StoreScope } from '../store/event-store.js';
+import { observeOutbox } from '../store/outbox-metrics.js';
 import { startOutboxRelay } from '../store/outbox-relay.js';
 import type { RunningService, ServiceRuntime } from './run-service.js';
 
@@ -50,6 +51,7 @@ export async function openWritingService(
   });
   await ensureEventStream(nc, config.names, config.streamReplicas);
   const settings = await watchSettings(nc, config, logger);
+  const unobserve = observeOutbox(store.db);
   const relay = startOutboxRelay({ nc, databaseUrl: databaseUrl(config.databaseUrl, database), logger });
   const server = createCommandServer(nc, config.names, service, logger, commandReplies(store.db));
   server.on(ping(service), async () => {
@@ -66,6 +68,7 @@ export async function openWritingService(
     async close() {
       await server.close();
       await relay.stop();
+      unobserve();
       await settings.stop();
       await store.close();
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Decider, fold, isRefusal, refuse } from './decider.js';
+import { deciderSpec } from './decider-spec.js';
 import { isUniqueViolation, type NewEvent } from './event-store.js';
 
 type Counted = NewEvent<'settings.changed', { by: number }>;
@@ -9,22 +10,18 @@ const counter: Decider<{ by: number }, Counted, number> = {
     total + by > 10 ? refuse('headlesskey_rate_limited', 'too many', { total }) : [{ type: 'settings.changed', data: { by } }],
   evolve: (total, event) => total + event.data.by,
 };
+const changed = (by: number): Counted => ({ type: 'settings.changed', data: { by } });
 
 describe('decider helpers', () => {
   it('fold starts from the initial state and applies events in order', () => {
     expect(fold(counter, [])).toBe(0);
-    expect(
-      fold(counter, [
-        { type: 'settings.changed', data: { by: 2 } },
-        { type: 'settings.changed', data: { by: 5 } },
-      ]),
-    ).toBe(7);
+    expect(fold(counter, [changed(2), changed(5)])).toBe(7);
   });
 
   it('tells a refusal from a list of events, even an empty one', () => {
-    const refused = counter.decide({ by: 4 }, 9);
-    expect(isRefusal(refused)).toBe(true);
-    expect(refused).toEqual({ refused: 'headlesskey_rate_limited', message: 'too many', details: { total: 9 } });
+    const { decision } = deciderSpec(counter).given(changed(9)).when({ by: 4 });
+    expect(isRefusal(decision)).toBe(true);
+    expect(decision).toEqual({ refused: 'headlesskey_rate_limited', message: 'too many', details: { total: 9 } });
     expect(isRefusal(counter.decide({ by: 1 }, 0))).toBe(false);
     expect(isRefusal([])).toBe(false);
   });

@@ -2,6 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { StreamPublisher } from '../bus/stream-publisher.js';
+import { startBackgroundLoop } from '../lifecycle/background-loop.js';
 
 export interface OutboxRelayOptions {
   nc: NatsConnection;
@@ -39,31 +40,9 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const pollMs = opts.pollMs ?? 1000;
   const vacuumAfterRows = opts.vacuumAfterRows ?? VACUUM_AFTER_ROWS;
   const publisher = new StreamPublisher(opts.nc);
-  let stopping = false;
   let client: pg.Client | undefined;
-  // A NOTIFY or stop() that comes while the relay is busy (publishing, deleting) is kept for the
-  // next sleep, which then returns at once: otherwise that row or that stop waits a whole poll.
-  let woken = false;
-  const remember = () => {
-    woken = true;
-  };
-  let wake: () => void = remember;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (stopping || woken) {
-        woken = false;
-        resolve();
-        return;
-      }
-      const done = () => {
-        clearTimeout(timer);
-        wake = remember;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wake = done;
-    });
+  let holding = false;
+  let sinceVacuum = 0;
 
   // Rows on the stream, deleted by the relay's next statement: a drain deletes what the one
   // before it published while it reads what comes next, one round trip instead of two. Left
@@ -101,59 +80,62 @@ export function startOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     }
   };
 
-  const hold = async () => {
+  const connect = async () => {
     const db = new pg.Client({ connectionString: opts.databaseUrl, keepAlive: true });
     client = db;
     db.on('error', (err) => opts.logger.warn({ err }, 'outbox relay connection failed'));
     await db.connect();
-    db.on('notification', () => wake());
+    db.on('notification', () => loop.wake());
     await db.query('listen outbox');
     // The drain reads the oldest rows by position: through the index, never a scan of every page
     // the table has ever grown to (what the planner picks for a table it believes nearly empty).
     await db.query('set enable_seqscan = off');
     // A delete lost in a crash only re-publishes rows the stream drops: no need to wait for the WAL flush.
     await db.query('set synchronous_commit = off');
-    while (!stopping) {
-      const { rows } = await db.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [LOCK_KEY]);
-      if (rows[0]?.locked) break;
-      await sleep(pollMs);
-    }
-    let sinceVacuum = 0;
-    while (!stopping) {
+    return db;
+  };
+
+  const disconnect = async () => {
+    await client?.end().catch(() => {});
+    client = undefined;
+    holding = false;
+    sinceVacuum = 0;
+  };
+
+  /** Connects and takes the lock when it has neither; the holder then drains. */
+  const step = async () => {
+    try {
+      const db = client ?? (await connect());
+      if (!holding) {
+        const { rows } = await db.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [LOCK_KEY]);
+        holding = rows[0]?.locked === true;
+        if (!holding) return;
+      }
       sinceVacuum += await drain(db);
       if (sinceVacuum >= vacuumAfterRows) {
         await db.query('vacuum outbox');
         sinceVacuum = 0;
       }
-      await sleep(pollMs);
-    }
-    // A relay that stops leaves none of what it published for the next one to publish again.
-    if (published.length > 0) {
-      await db.query('delete from outbox where position = any($1::bigint[])', [published]);
-      published = [];
+    } catch (err) {
+      await disconnect();
+      throw err;
     }
   };
 
-  const loop = (async () => {
-    while (!stopping) {
-      try {
-        await hold();
-      } catch (err) {
-        if (stopping) break;
-        opts.logger.warn({ err }, 'outbox relay interrupted; restarting');
-        await sleep(pollMs);
-      } finally {
-        await client?.end().catch(() => {});
-        client = undefined;
-      }
-    }
-  })();
+  // A NOTIFY that comes while the relay is busy (publishing, deleting) is kept for the next sleep,
+  // which then returns at once: otherwise that row waits a whole poll. A failure retries within a
+  // poll too (no longer back-off): events flow again as soon as PostgreSQL is back.
+  const loop = startBackgroundLoop({ name: 'outbox relay', logger: opts.logger, intervalMs: pollMs, maxBackoffMs: pollMs, step });
 
   return {
     async stop() {
-      stopping = true;
-      wake();
-      await loop;
+      await loop.stop();
+      // A relay that stops leaves none of what it published for the next one to publish again.
+      if (client && published.length > 0) {
+        await client.query('delete from outbox where position = any($1::bigint[])', [published]).catch(() => {});
+        published = [];
+      }
+      await disconnect();
       publisher.close();
     },
   };

@@ -1,5 +1,5 @@
 import { EventEnvelope, type Names } from '@headlesskey/contracts';
-import { checker, decodeJson, type Logger, type Sql, type Store } from '@headlesskey/platform';
+import { checker, decodeJson, type Logger, type Sql, type Store, startBackgroundLoop } from '@headlesskey/platform';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type ActivityEntry, InvalidEvent, isExpired, toActivityEntry } from './entry.js';
 import { isRefusedData } from './failure.js';
@@ -40,9 +40,15 @@ const STALE_SECONDS = 60;
 export async function rebuildActivityLog(opts: RebuildOptions): Promise<RebuildResult> {
   const { version, previous } = await startBuilding(opts.store);
   opts.logger.info({ version, previous }, 'rebuilding the activity log');
-  const beat = setInterval(() => {
-    heartbeat(opts.store, version).catch((err) => opts.logger.warn({ err }, 'rebuild heartbeat failed'));
-  }, HEARTBEAT_MS);
+  const beat = startBackgroundLoop({
+    name: 'rebuild heartbeat',
+    logger: opts.logger,
+    intervalMs: HEARTBEAT_MS,
+    // The maximum back-off is the interval: a rebuild's heartbeat must never go stale over a blip.
+    maxBackoffMs: HEARTBEAT_MS,
+    startIdle: true,
+    step: () => heartbeat(opts.store, version),
+  });
   try {
     const counts = await replay(opts, tableName(version));
     await swap(opts.store, version, previous);
@@ -51,7 +57,7 @@ export async function rebuildActivityLog(opts: RebuildOptions): Promise<RebuildR
     await abandon(opts.store, version).catch((cleanup) => opts.logger.warn({ err: cleanup }, 'could not drop the unfinished version'));
     throw err;
   } finally {
-    clearInterval(beat);
+    await beat.stop();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Logger, Store } from '@headlesskey/platform';
+import { type Logger, type Store, startBackgroundLoop } from '@headlesskey/platform';
 import { readVersions, tableName } from './projection.js';
 
 export interface RetentionOptions {
@@ -53,31 +53,13 @@ export async function purgeOnce(store: Store, cutoff: Date): Promise<number | nu
 
 /** Purges at start and then every `intervalMs`, until stopped. */
 export function startRetention(opts: RetentionOptions): RunningRetention {
-  let stopping = false;
-  let wake: () => void = () => {};
-  const loop = (async () => {
-    while (!stopping) {
-      try {
-        const purged = await purgeOnce(opts.store, retentionCutoff(Date.now(), opts.retentionDays()));
-        if (purged) opts.logger.info({ purged }, 'activity log entries past retention purged');
-      } catch (err) {
-        if (!stopping) opts.logger.warn({ err }, 'activity log purge failed; will try again');
-      }
-      if (stopping) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, opts.intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  })();
-  return {
-    async stop() {
-      stopping = true;
-      wake();
-      await loop;
+  return startBackgroundLoop({
+    name: 'activity log purge',
+    logger: opts.logger,
+    intervalMs: opts.intervalMs,
+    async step() {
+      const purged = await purgeOnce(opts.store, retentionCutoff(Date.now(), opts.retentionDays()));
+      if (purged) opts.logger.info({ purged }, 'activity log entries past retention purged');
     },
-  };
+  });
 }

@@ -2,7 +2,7 @@ import type { ErrorCode } from '@headlesskey/contracts';
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { Access } from '../plugins/access.js';
 import { HTTP_ERRORS } from '../plugins/errors.js';
-import type { ApiRoute, RouteGroup } from '../routes/route.js';
+import { type ApiRoute, defaultAccess, type RouteGroup } from '../routes/route.js';
 
 /**
  * One route as the OpenAPI document shows it, in the route-schema form `@fastify/swagger` reads.
@@ -141,7 +141,7 @@ function errorResponsesOf(route: ApiRoute, access: Access): Record<number, unkno
 
 /** The operation of a REST route: its schemas as served, who may call it, and how it can fail. */
 export function operationOf(route: ApiRoute, group: RouteGroup): OpenApiOperation {
-  const access = route.access ?? 'public';
+  const access = defaultAccess(route);
   const status = route.status ?? 200;
   const response: Record<string, unknown> = {
     [status]: { ...(route.response ?? {}), description: status === 201 ? 'Created.' : 'Success.' },

@@ -11,7 +11,6 @@ export const logRoutes: RouteGroup = {
       summary: 'The activity log',
       description:
         'Newest first; filter by `user`, `event`, `ip` (an address or a CIDR), `since` and `until`; page with `per_page` and `cursor`.',
-      access: ['administrator'],
       query: auditCommands.LogsQuery,
       response: auditCommands.queryLogs.reply,
       handle: ({ query, bus }) => bus.send(auditCommands.queryLogs, query),

@@ -36,7 +36,6 @@ export const passwordRoutes: RouteGroup = {
       idempotent: true,
       summary: "Change the caller's password",
       description: 'Ends every session of the caller.',
-      access: 'authenticated',
       body: ChangePasswordBody,
       response: identityCommands.changePassword.reply,
       errors: ['headlesskey_incorrect_password', 'headlesskey_weak_password'],
@@ -48,7 +47,6 @@ export const passwordRoutes: RouteGroup = {
       url: '/users/:id/unlock',
       idempotent: true,
       summary: "Lift a user's lockout",
-      access: ['administrator'],
       params: UserId,
       response: identityCommands.unlockUser.reply,
       handle: ({ params, request, bus }) =>

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@headlesskey/contracts';
+import { type ErrorCode, ROUTE_ACCESS } from '@headlesskey/contracts';
 import type { AnswerStore, CommandClient, Reply, SettingsReader } from '@headlesskey/platform';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from 'fastify';
@@ -35,11 +35,6 @@ export interface ApiRoute<B extends TObject = TObject, P extends TObject = TObje
   summary: string;
   /** More for the OpenAPI document, when one line is not enough. */
   description?: string;
-  /**
-   * Its access by default, `public` unless given; the `access` setting can narrow it (the route's
-   * key there is `routeKey`). Checked before the body reaches a handler or a command is sent.
-   */
-  access?: Access;
   /**
    * The per client IP budget it spends (see `RateLimits`), checked as the request arrives: for
    * public routes that tell whether an account exists or send mail, which lockouts do not cover.
@@ -106,6 +101,19 @@ export interface RouteAnswers {
   store: AnswerStore;
   /** A claim this old without an answer belonged to a gateway that stopped in its request. */
   staleAfterMs: number;
+}
+
+/**
+ * A route's access by default: its entry in the contract's `ROUTE_ACCESS`, the one owner of it
+ * (identity checks the `access` setting against the same table). The `access` setting can narrow
+ * it; it is checked before the body reaches a handler or a command is sent. A route without an
+ * entry stops the gateway at start.
+ */
+export function defaultAccess(route: Pick<ApiRoute, 'method' | 'url'>): Access {
+  const key = routeKey(route);
+  const access = Object.hasOwn(ROUTE_ACCESS, key) ? ROUTE_ACCESS[key] : undefined;
+  if (access === undefined) throw new Error(`route ${key} has no entry in ROUTE_ACCESS (packages/contracts/src/access.ts)`);
+  return access;
 }
 
 /** A route's key in the `access` setting: `"DELETE /sessions/{id}"`, as docs/api.md writes paths. */
@@ -215,7 +223,7 @@ function refusedBody(route: ApiRoute, request: FastifyRequest) {
  */
 function accessGuard(route: ApiRoute, bus: CommandClient, settings: LiveSettings) {
   const key = routeKey(route);
-  const base = route.access ?? 'public';
+  const base = defaultAccess(route);
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const access = settings.current().access;
     const rule = ruleFor(base, Object.hasOwn(access, key) ? access[key] : undefined);

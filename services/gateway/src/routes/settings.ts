@@ -1,8 +1,6 @@
 import { identityCommands, SettingsPatch, settingRuleProblems } from '@headlesskey/contracts';
 import { defineRoute, type RouteGroup } from './route.js';
 
-const ADMIN = ['administrator'] as const;
-
 /** The live settings, for administrators: identity keeps them, every service applies them at once. */
 export const settingsRoutes: RouteGroup = {
   name: 'settings',
@@ -11,7 +9,6 @@ export const settingsRoutes: RouteGroup = {
       method: 'GET',
       url: '/settings',
       summary: 'The settings in force',
-      access: ADMIN,
       response: identityCommands.getSettings.reply,
       handle: ({ bus }) => bus.send(identityCommands.getSettings, {}),
     }),
@@ -20,7 +17,6 @@ export const settingsRoutes: RouteGroup = {
       url: '/settings',
       idempotent: true,
       summary: 'Change settings: all of the patch or none of it; every replica applies it live',
-      access: ADMIN,
       body: SettingsPatch,
       rules: settingRuleProblems,
       response: identityCommands.changeSettings.reply,

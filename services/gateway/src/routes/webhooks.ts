@@ -5,8 +5,6 @@ import { defineRoute, type RouteGroup } from './route.js';
 const Uuid = Type.String({ pattern: PATTERNS.uuid.pattern });
 const ById = Type.Object({ id: Uuid });
 const ByDelivery = Type.Object({ id: Uuid, delivery_id: Uuid });
-const ADMIN = ['administrator'] as const;
-
 /** Webhook endpoints and their delivery log, for administrators. */
 export const webhookRoutes: RouteGroup = {
   name: 'webhooks',
@@ -15,7 +13,6 @@ export const webhookRoutes: RouteGroup = {
       method: 'GET',
       url: '/webhooks',
       summary: 'List webhook endpoints',
-      access: ADMIN,
       response: cmd.listWebhooks.reply,
       handle: ({ bus }) => bus.send(cmd.listWebhooks, {}),
     }),
@@ -25,7 +22,6 @@ export const webhookRoutes: RouteGroup = {
       idempotent: true,
       summary: 'Create a webhook endpoint',
       description: 'The answer holds the `whsec_` signing secret; it is never shown again.',
-      access: ADMIN,
       body: cmd.CreateWebhookBody,
       response: cmd.createWebhook.reply,
       status: 201,
@@ -35,7 +31,6 @@ export const webhookRoutes: RouteGroup = {
       method: 'GET',
       url: '/webhooks/:id',
       summary: 'A webhook endpoint',
-      access: ADMIN,
       params: ById,
       response: cmd.getWebhook.reply,
       handle: ({ params, bus }) => bus.send(cmd.getWebhook, params),
@@ -45,7 +40,6 @@ export const webhookRoutes: RouteGroup = {
       url: '/webhooks/:id',
       idempotent: true,
       summary: 'Change a webhook endpoint',
-      access: ADMIN,
       params: ById,
       body: cmd.UpdateWebhookBody,
       response: cmd.updateWebhook.reply,
@@ -56,7 +50,6 @@ export const webhookRoutes: RouteGroup = {
       url: '/webhooks/:id',
       idempotent: true,
       summary: 'Delete a webhook endpoint',
-      access: ADMIN,
       params: ById,
       response: cmd.deleteWebhook.reply,
       handle: ({ params, bus }) => bus.send(cmd.deleteWebhook, params),
@@ -67,7 +60,6 @@ export const webhookRoutes: RouteGroup = {
       idempotent: true,
       summary: "Rotate a webhook endpoint's secret",
       description: 'The new secret is shown once; the old one keeps signing beside it for a day.',
-      access: ADMIN,
       params: ById,
       response: cmd.rotateWebhookSecret.reply,
       handle: ({ params, bus }) => bus.send(cmd.rotateWebhookSecret, params),
@@ -77,7 +69,6 @@ export const webhookRoutes: RouteGroup = {
       url: '/webhooks/:id/deliveries',
       summary: 'The delivery log of a webhook endpoint',
       description: 'Newest first; filter by `status`; page with `per_page` and `cursor`.',
-      access: ADMIN,
       params: ById,
       query: cmd.DeliveriesQuery,
       response: cmd.listDeliveries.reply,
@@ -88,7 +79,6 @@ export const webhookRoutes: RouteGroup = {
       url: '/webhooks/:id/deliveries/:delivery_id/redeliver',
       idempotent: true,
       summary: 'Send a delivery again',
-      access: ADMIN,
       params: ByDelivery,
       response: cmd.redeliver.reply,
       handle: ({ params, bus }) => bus.send(cmd.redeliver, params),

@@ -3,21 +3,20 @@ import type { identityCommands } from '@headlesskey/contracts';
 import { type CommandMeta, DomainError, decideInTransaction, metaFrom, retryOnConflict } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { Identity } from '../identity.js';
-import { forgetKnownDevices } from '../known-devices/store.js';
-import { openGate, settle, settleNow } from '../lockout/gate.js';
-import { signInStream, signInThrottles } from '../lockout/throttles.js';
-import { hashPassword, verifyPassword } from '../passwords/hashing.js';
-import { enqueueNotice } from '../reset/jobs.js';
-import { voidReset } from '../reset/store.js';
+import { forgetKnownDevices } from '../sign-in/known-devices.js';
+import { openGate, settle, settleNow } from '../sign-in/lockout/gate.js';
+import { signInStream, signInThrottles } from '../sign-in/lockout/throttles.js';
 import { credentialStream } from './credential.js';
 import { credentialDecider } from './decider.js';
 import { endAllSessions } from './end-sessions.js';
+import { hashPassword, verifyPassword } from './passwords/hashing.js';
 import { findWithCredential, setPasswordHash } from './read-model.js';
+import { enqueueMailJob } from './reset/jobs.js';
+import { voidReset } from './reset/store.js';
 
 type ChangeCommand = Static<typeof identityCommands.changePassword.request>;
 
 const CHANGED = 'Password changed successfully. Please login again.';
-const INCORRECT = 'The current password is incorrect.';
 
 /**
  * `POST /change-password`: a valid token is not enough, the current password is asked too, and
@@ -49,7 +48,7 @@ export function changePasswordHandler(app: Identity, queued: () => void) {
         data: { user_id: user.ID, reason: 'invalid_credentials', via: 'change_password' },
       };
       await settleNow(svc.store, ctx, pass, 'failure', [{ stream: signInStream(user.ID, user.user_login), events: [failed] }]);
-      throw new DomainError('headlesskey_incorrect_password', INCORRECT);
+      throw new DomainError('headlesskey_incorrect_password');
     }
     // No deadline: the current password is proven, so the change is no longer shed.
     const passwordHash = await app.passwordWork.run(undefined, () => hashPassword(cmd.new_password, app.config.bcryptCost));
@@ -65,7 +64,7 @@ export function changePasswordHandler(app: Identity, queued: () => void) {
       await voidReset(tx, user.ID);
       await forgetKnownDevices(tx, user.ID);
       await settle(tx, ctx, pass, 'success');
-      await enqueueNotice(tx, { id: randomUUID(), kind: 'password_changed', userId: user.ID, meta: ctx.meta });
+      await enqueueMailJob(tx, { id: randomUUID(), kind: 'password_changed', userId: user.ID, meta: ctx.meta });
     });
     queued();
     await endAllSessions(svc, user.ID, 'password_changed', cmd.context);

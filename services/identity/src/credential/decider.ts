@@ -1,8 +1,6 @@
 import { type Decider, type Decision, refuse } from '@headlesskey/platform';
 import type { CredentialCommand, CredentialEvent, CredentialState } from './credential.js';
 
-const INVALID_RESET = 'Invalid or expired password reset key.';
-
 function decide(command: CredentialCommand, state: CredentialState): Decision<CredentialEvent> {
   switch (command.type) {
     case 'RequestReset': {
@@ -23,7 +21,7 @@ function decide(command: CredentialCommand, state: CredentialState): Decision<Cr
       // Used, voided by a newer request or a change, or expired: one answer for all of them.
       const pending = state.status === 'pending' ? state.pending : undefined;
       if (!pending || pending.requestId !== command.requestId || command.at >= pending.expiresAt) {
-        return refuse('headlesskey_invalid_reset', INVALID_RESET);
+        return refuse('headlesskey_invalid_reset');
       }
       return [{ type: 'password.reset', data: { user_id: command.userId, request_id: pending.requestId, delivery: pending.delivery } }];
     }

@@ -91,7 +91,7 @@ export class SettingsMigration extends Migration {
   }
 }
 
-/** Devices that logged in before, by the digest of their device secret (see known-devices/store.ts). */
+/** Devices that logged in before, by the digest of their device secret (see sign-in/known-devices.ts). */
 export class KnownDevicesMigration extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table known_devices (

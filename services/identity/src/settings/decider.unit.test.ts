@@ -1,33 +1,24 @@
 import { DEFAULT_SETTINGS, ROUTE_ACCESS, type SettingsChanged } from '@headlesskey/contracts';
-import { type Decision, isRefusal } from '@headlesskey/platform';
+import { type DecidedCommand, deciderSpec } from '@headlesskey/platform';
 import { describe, expect, it } from 'vitest';
 import { settingsDecider } from './decider.js';
-import type { SettingsEvent, SettingsState } from './settings.js';
+import type { ChangeSettings, SettingsEvent, SettingsState } from './settings.js';
 import { effectiveSettings } from './values.js';
 
 const actor = { user_id: 1, user_login: 'site_admin' };
-const change = (patch: Record<string, unknown>, state: SettingsState = settingsDecider.initialState) =>
-  settingsDecider.decide({ type: 'ChangeSettings', patch, actor }, state);
+const change = (patch: Record<string, unknown>): ChangeSettings => ({ type: 'ChangeSettings', patch, actor });
+/** The history of some patches, each accepted in turn. */
+const after = (...patches: Record<string, unknown>[]) => deciderSpec(settingsDecider).givenCommands(...patches.map(change));
 
-function eventsOf(decision: Decision<SettingsEvent>): SettingsEvent[] {
-  if (isRefusal(decision)) throw new Error(`refused: ${JSON.stringify(decision)}`);
-  return [...decision];
-}
-const dataOf = (decision: Decision<SettingsEvent>): SettingsChanged => {
-  const [event] = eventsOf(decision);
+const dataOf = (decided: DecidedCommand<SettingsEvent, SettingsState>): SettingsChanged => {
+  const [event] = decided.events();
   if (!event) throw new Error('no event');
   return event.data;
 };
-/** The state after some patches, each accepted in turn. */
-const after = (...patches: Record<string, unknown>[]) =>
-  patches.reduce<SettingsState>(
-    (state, patch) => eventsOf(change(patch, state)).reduce(settingsDecider.evolve, state),
-    settingsDecider.initialState,
-  );
 
 describe('settings decider', () => {
   it('given the defaults, a change records who made it and each old and new value', () => {
-    expect(dataOf(change({ token_ttl: 120, registration: false }))).toEqual({
+    expect(dataOf(after().when(change({ token_ttl: 120, registration: false })))).toEqual({
       user_id: 1,
       user_login: 'site_admin',
       changes: [
@@ -38,32 +29,35 @@ describe('settings decider', () => {
   });
 
   it('folds changes into the stored values, over which the defaults stand', () => {
-    const state = after({ token_ttl: 120 }, { token_ttl: 600, device_policy: 'evict_oldest' });
+    const { state } = after({ token_ttl: 120 }, { token_ttl: 600, device_policy: 'evict_oldest' });
     expect(state.values).toEqual({ token_ttl: 600, device_policy: 'evict_oldest' });
     expect(effectiveSettings(state.values)).toEqual({ ...DEFAULT_SETTINGS, token_ttl: 600, device_policy: 'evict_oldest' });
   });
 
   it('the old value is the one in force before, not the default', () => {
-    const state = after({ window: 600 });
-    expect(dataOf(change({ window: 1200 }, state)).changes).toEqual([{ setting: 'window', old: 600, new: 1200 }]);
+    expect(dataOf(after({ window: 600 }).when(change({ window: 1200 }))).changes).toEqual([{ setting: 'window', old: 600, new: 1200 }]);
   });
 
   it('records nothing when nothing changes', () => {
-    expect(change({})).toEqual([]);
-    expect(change({ token_ttl: 3600, access: { 'GET /me': 'authenticated' } })).toEqual([]);
-    expect(change({ max_attempts: 9 }, after({ max_attempts: 9 }))).toEqual([]);
+    after().when(change({})).thenRecords([]);
+    after()
+      .when(change({ token_ttl: 3600, access: { 'GET /me': 'authenticated' } }))
+      .thenRecords([]);
+    after({ max_attempts: 9 })
+      .when(change({ max_attempts: 9 }))
+      .thenRecords([]);
   });
 
   it('merges access member by member and records each route that changed', () => {
-    const state = after({ access: { 'GET /me': ['administrator'] } });
-    expect(effectiveSettings(state.values).access).toEqual({ ...ROUTE_ACCESS, 'GET /me': ['administrator'] });
+    const history = after({ access: { 'GET /me': ['administrator'] } });
+    expect(effectiveSettings(history.state.values).access).toEqual({ ...ROUTE_ACCESS, 'GET /me': ['administrator'] });
     const patch = { access: { 'GET /me': 'authenticated', 'POST /register': ['administrator'] } };
-    expect(dataOf(change(patch, state)).changes).toEqual([
+    const decided = history.when(change(patch));
+    expect(dataOf(decided).changes).toEqual([
       { setting: 'access', member: 'POST /register', old: 'public', new: ['administrator'] },
       { setting: 'access', member: 'GET /me', old: ['administrator'], new: 'authenticated' },
     ]);
-    const folded = eventsOf(change(patch, state)).reduce(settingsDecider.evolve, state);
-    expect(effectiveSettings(folded.values).access).toEqual({ ...ROUTE_ACCESS, 'POST /register': ['administrator'] });
+    expect(effectiveSettings(decided.state().values).access).toEqual({ ...ROUTE_ACCESS, 'POST /register': ['administrator'] });
   });
 
   it.each([
@@ -78,23 +72,24 @@ describe('settings decider', () => {
     ['an administrator route given a lower role', { access: { 'PATCH /settings': ['administrator', 'editor'] } }, 'access', /never opened/],
     ['a signed-in route made public', { access: { 'GET /me': 'public' } }, 'access', /never made public/],
   ])('refuses %s, naming the setting, and records nothing', (_why, patch, name, reason) => {
-    const decision = change({ token_ttl: 120, ...patch });
-    if (!isRefusal(decision)) throw new Error('accepted');
-    expect(decision.refused).toBe('rest_invalid_param');
-    const params = decision.details?.params as Record<string, string>;
+    const refusal = after()
+      .when(change({ token_ttl: 120, ...patch }))
+      .thenRefuses('rest_invalid_param');
+    const params = refusal.details?.params as Record<string, string>;
     expect(Object.keys(params)).toEqual([name]);
     expect(params[name]).toMatch(reason);
   });
 
   it('names every bad setting of one patch', () => {
-    const decision = change({ token_ttl: 1, refresh_grace: 1000, nope: 1 });
-    expect(isRefusal(decision) && Object.keys(decision.details?.params as object).sort()).toEqual(['nope', 'refresh_grace', 'token_ttl']);
+    const refusal = after()
+      .when(change({ token_ttl: 1, refresh_grace: 1000, nope: 1 }))
+      .thenRefuses('rest_invalid_param');
+    expect(Object.keys(refusal.details?.params as object).sort()).toEqual(['nope', 'refresh_grace', 'token_ttl']);
   });
 
   it('takes a member named __proto__ as data that names no route, never as a prototype', () => {
     const patch = JSON.parse('{"access": {"__proto__": "public"}}') as Record<string, unknown>;
-    const decision = change(patch);
-    expect(isRefusal(decision)).toBe(true);
+    after().when(change(patch)).thenRefuses('rest_invalid_param');
     expect(({} as Record<string, unknown>).public).toBeUndefined();
   });
 });

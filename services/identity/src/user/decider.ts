@@ -5,7 +5,7 @@ import type { UserCommand, UserEvent, UserState } from './user.js';
 function decide(command: UserCommand, state: UserState): Decision<UserEvent> {
   switch (command.type) {
     case 'Register':
-      if (state.status !== 'absent') return refuse('headlesskey_user_exists', 'Sorry, that username or email already exists!');
+      if (state.status !== 'absent') return refuse('headlesskey_user_exists');
       return [
         {
           type: 'user.registered',

@@ -35,7 +35,7 @@ export async function insertUser(tx: Sql, user: ActiveUser, credential: NewCrede
       ...keys.flatMap(([key, kind]) => [key, user.id, kind]),
     ]);
   } catch (err) {
-    if (isUniqueViolation(err)) throw new DomainError('headlesskey_user_exists', 'Sorry, that username or email already exists!');
+    if (isUniqueViolation(err)) throw new DomainError('headlesskey_user_exists');
     throw err;
   }
   await tx.execute('insert into credentials (user_id, password_hash, password_chosen, changed_at) values (?, ?, ?, ?)', [

@@ -1,9 +1,9 @@
 import { hooks, type identityCommands, type RegisterReply, type Role, tokensCommands, type UserView } from '@headlesskey/contracts';
 import { type CommandMeta, DomainError, handleCommand, metaFrom } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
+import { hashPassword } from '../credential/passwords/hashing.js';
 import { refusalOf } from '../hooks/verdict.js';
 import type { Identity } from '../identity.js';
-import { hashPassword } from '../passwords/hashing.js';
 import { canonicalDisplayName, canonicalEmail, newLogin } from './canonical.js';
 import { userDecider } from './decider.js';
 import { insertUser, nextUserId, toView } from './read-model.js';
@@ -58,7 +58,7 @@ export function registerHandler(app: Identity) {
   const { svc } = app;
   return async (cmd: RegisterCommand, { deadline, commandKey, step }: CommandMeta): Promise<RegisterReply> => {
     if (!svc.settings.current().registration) {
-      throw new DomainError('headlesskey_registration_disabled', 'User registration is currently not allowed.');
+      throw new DomainError('headlesskey_registration_disabled');
     }
     // The account commits before its session is asked for: a retry after a failed issue (sent
     // with its key) gets the same account rather than "already in use".

@@ -3,7 +3,7 @@ import type { SessionCommand, SessionEvent, SessionFacts, SessionState } from '.
 
 type Active = Extract<SessionState, { status: 'active' }>;
 
-const ended = (reason: string) => refuse('headlesskey_token_revoked', 'Token has been revoked.', { reason });
+const ended = (reason: string) => refuse('headlesskey_token_revoked', undefined, { reason });
 
 function decide(command: SessionCommand, state: SessionState): Decision<SessionEvent> {
   if (command.type === 'Open') {

@@ -53,7 +53,7 @@ export async function openSession(svc: WritingService, tx: Sql, { user, context,
   const device = deviceOf(context);
   const named = context.device ? device : undefined;
   const plan = planLogin(await lockLiveSessions(tx, user.ID), named, settings.device_limit, settings.device_policy);
-  if (plan.kind === 'reject') throw new DomainError('headlesskey_device_limit', 'Device limit reached. Log out on another device first.');
+  if (plan.kind === 'reject') throw new DomainError('headlesskey_device_limit');
   for (const evicted of plan.kind === 'open' ? plan.evict : []) await apply(svc, tx, evicted, { type: 'Evict' }, context, user.ID);
   const sessionId = plan.kind === 'reopen' ? plan.sessionId : randomUUID();
   const command: SessionCommand =

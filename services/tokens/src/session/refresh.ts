@@ -21,6 +21,9 @@ const REUSE = new DomainError('headlesskey_token_revoked', 'Token reuse detected
   reason: 'token reuse detected',
 });
 
+/** A refusal that ended its session for reuse (and raised `token.reuse_detected`). */
+export const isReuse = (outcome: Outcome): boolean => !outcome.ok && outcome.error.message === REUSE.message;
+
 const failure = (err: unknown): Outcome => {
   if (err instanceof DomainError) return { ok: false, error: err.toBody() };
   throw err;

@@ -13,7 +13,7 @@ type Outcome = Static<typeof tokensCommands.ValidateOutcome>;
 /** Last-seen is written at most this often per session, so validate stays a read. */
 const LAST_SEEN_EVERY_S = 60;
 
-const REVOKED = new DomainError('headlesskey_token_revoked', 'Token has been revoked.', { reason: 'session ended or token rotated' });
+const REVOKED = new DomainError('headlesskey_token_revoked', undefined, { reason: 'session ended or token rotated' });
 
 interface Liveness {
   id: string;

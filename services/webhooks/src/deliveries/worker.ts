@@ -1,7 +1,8 @@
-import type { Logger, Resolver, Store } from '@headlesskey/platform';
+import { type Logger, type Resolver, type Store, startBackgroundLoop } from '@headlesskey/platform';
 import type { WebhooksConfig } from '../config.js';
 import { webhookHeaders } from '../signing/sign.js';
 import { type ClaimedDelivery, claimForEndpoint, dueEndpoints, msUntilNextDue } from './claim.js';
+import { countAttempt } from './metrics.js';
 import { nextStep } from './outcome.js';
 import { recordAttempt } from './record.js';
 import { postWebhook } from './send.js';
@@ -37,14 +38,6 @@ export function startDeliveryWorker(opts: WorkerOptions): DeliveryWorker {
   const policy = { schedule: config.retrySchedule, scale: config.retryScale };
   const leaseMs = config.timeoutMs + LEASE_MARGIN_MS;
   const inFlight = new Set<Promise<void>>();
-  let stopping = false;
-  let woken = false;
-  let interrupt: () => void = () => {};
-
-  const wake = () => {
-    woken = true;
-    interrupt();
-  };
 
   const attempt = async (delivery: ClaimedDelivery) => {
     const timestamp = Math.floor(Date.now() / 1000);
@@ -56,6 +49,7 @@ export function startDeliveryWorker(opts: WorkerOptions): DeliveryWorker {
     });
     const next = nextStep(result, delivery.attempt, policy, Math.random(), Date.now());
     const recorded = await recordAttempt(store, delivery, result, next);
+    if (recorded) countAttempt(next);
     if (recorded && next.status === 'dead') opts.onDead(delivery, next.error);
   };
 
@@ -64,7 +58,7 @@ export function startDeliveryWorker(opts: WorkerOptions): DeliveryWorker {
       .catch((err) => logger.warn({ err, delivery: delivery.id }, 'delivery attempt could not be recorded; its lease will run out'))
       .finally(() => {
         inFlight.delete(running);
-        wake();
+        loop.wake();
       });
     inFlight.add(running);
   };
@@ -75,7 +69,7 @@ export function startDeliveryWorker(opts: WorkerOptions): DeliveryWorker {
     let started = 0;
     if (free <= 0) return 0;
     for (const endpointId of await dueEndpoints(store, ENDPOINTS_PER_ROUND)) {
-      if (free <= 0 || stopping) break;
+      if (free <= 0 || loop.stopping) break;
       const claimed = await claimForEndpoint(store, endpointId, free, config.endpointConcurrency, leaseMs);
       for (const delivery of claimed) track(delivery);
       free -= claimed.length;
@@ -84,37 +78,21 @@ export function startDeliveryWorker(opts: WorkerOptions): DeliveryWorker {
     return started;
   };
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      interrupt = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-
-  const loop = (async () => {
-    while (!stopping) {
-      woken = false;
-      let started = 0;
-      try {
-        started = await round();
-      } catch (err) {
-        logger.warn({ err }, 'claiming deliveries failed; will try again');
-      }
-      if (stopping) break;
-      if (started > 0 || woken) continue;
-      const ms = await msUntilNextDue(store, config.pollMs).catch(() => config.pollMs);
-      if (!woken && !stopping) await sleep(ms);
-    }
-  })();
+  // A wake-up while claiming is kept: the loop then claims again rather than sleep.
+  const loop = startBackgroundLoop({
+    name: 'claiming deliveries',
+    logger,
+    intervalMs: config.pollMs,
+    async step() {
+      if ((await round()) > 0) return 'more';
+      return msUntilNextDue(store, config.pollMs).catch(() => config.pollMs);
+    },
+  });
 
   return {
-    wake,
+    wake: loop.wake,
     async stop() {
-      stopping = true;
-      interrupt();
-      await loop;
+      await loop.stop();
       await Promise.allSettled([...inFlight]);
     },
   };

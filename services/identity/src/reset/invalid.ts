@@ -1,8 +1,0 @@
-import { DomainError } from '@headlesskey/platform';
-
-const INVALID_RESET = 'Invalid or expired password reset key.';
-
-/** One answer for a bad, used or expired key or code, and for an unknown login (docs/api.md, `POST /reset-password`). */
-export function invalidReset(): DomainError {
-  return new DomainError('headlesskey_invalid_reset', INVALID_RESET);
-}
