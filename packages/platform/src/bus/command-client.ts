@@ -10,6 +10,7 @@ import {
 } from '@nats-io/transport-node';
 import { context } from '@opentelemetry/api';
 import type { Static } from '@sinclair/typebox';
+import { COMMAND_KEY_HEADER } from '../idempotency/command-replies.js';
 import { injectTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson, type Reply } from './codec.js';
 import { createHedgePolicy, type HedgePolicy } from './hedge.js';
@@ -20,7 +21,20 @@ export interface CommandClient {
    * `headlesskey_unavailable`; it never throws for a refusal. A read-only command is sent again
    * within the same deadline when its answer is late (see hedge.ts); any other is sent once.
    */
-  send<D extends CommandDef>(def: D, payload: Static<D['request']>, timeoutMs?: number): Promise<Reply<Static<D['reply']>>>;
+  send<D extends CommandDef>(
+    def: D,
+    payload: Static<D['request']>,
+    timeoutMs?: number,
+    options?: SendOptions,
+  ): Promise<Reply<Static<D['reply']>>>;
+}
+
+export interface SendOptions {
+  /**
+   * Asks the service to run the command once for this key (derived from an HTTP request's
+   * `Idempotency-Key`): a repeat gets the first reply, even when the first was answered too late.
+   */
+  commandKey?: string;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
@@ -40,7 +54,7 @@ export function createCommandClient(
   hedge: HedgePolicy = createHedgePolicy(),
 ): CommandClient {
   return {
-    send(def, payload, timeoutMs = defaultTimeoutMs) {
+    send(def, payload, timeoutMs = defaultTimeoutMs, options = {}) {
       const subject = names.command(def.service, def.name);
       return inSpan(`send ${def.service}.${def.name}`, SpanKind.CLIENT, context.active(), async () => {
         let bytes: Uint8Array;
@@ -48,6 +62,7 @@ export function createCommandClient(
           const headers = injectTrace();
           const deadline = Date.now() + timeoutMs;
           headers.set(DEADLINE_HEADER, String(deadline));
+          if (options.commandKey) headers.set(COMMAND_KEY_HEADER, options.commandKey);
           const data = encodeJson(payload);
           const request = (ms: number, attempt: number) => {
             headers.set(ATTEMPT_HEADER, String(attempt));
