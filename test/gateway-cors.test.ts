@@ -56,7 +56,7 @@ describe('CORS', () => {
         expect(reply.status).toBe(401);
         expect(reply.headers['access-control-allow-origin']).toBe(origin);
         expect(reply.headers['access-control-allow-credentials']).toBe('true');
-        expect(reply.headers['access-control-expose-headers']).toBe('retry-after, www-authenticate');
+        expect(reply.headers['access-control-expose-headers']).toBe('retry-after, www-authenticate, idempotent-replayed');
         expect(varyOf(reply)).toContain('origin');
       }
     });
@@ -116,6 +116,8 @@ describe('CORS', () => {
         expect(reply.headers['access-control-allow-credentials']).toBe('true');
         expect(reply.headers['access-control-allow-methods']).toContain(method);
         expect(reply.headers['access-control-allow-headers']).toContain('authorization');
+        // A browser's write may carry an Idempotency-Key (docs/api.md, Conventions).
+        expect(reply.headers['access-control-allow-headers']).toContain('idempotency-key');
         expect(reply.headers['access-control-max-age']).toBe('600');
         expect(varyOf(reply)).toContain('origin');
       }

@@ -6,7 +6,7 @@
  * BENCH_JWT_AUDIENCE. Tells the benchmark over IPC once it listens.
  */
 import { webcrypto } from 'node:crypto';
-import { TokenInBody } from '@headlesskey/contracts';
+import { ajvStringFormats, TokenInBody } from '@headlesskey/contracts';
 import Fastify from 'fastify';
 import { jwtVerify } from 'jose';
 import { exitWithParent } from './children.js';
@@ -16,7 +16,8 @@ const REQUIRED = ['iss', 'aud', 'exp', 'iat', 'nbf', 'jti', 'sub', 'sid'];
 const SKEW_SECONDS = 5;
 
 async function serve(env: NodeJS.ProcessEnv) {
-  const app = Fastify({ logger: false });
+  // The contract's string formats, as the gateway knows them: its schemas name them.
+  const app = Fastify({ logger: false, ajv: { customOptions: { formats: ajvStringFormats() } } });
   const path = env.BENCH_PATH ?? '/';
   if (env.BENCH_KIND === 'bare') {
     app.post(path, async () => ({ ok: true }));

@@ -89,12 +89,12 @@ function rotating(path: string, first: string): autocannon.Request[] {
  * Identity counts every login in flight against its client IP until the password check ends, so
  * 50 concurrent logins from one address reach `ip_max_attempts` (20) and are refused with 429.
  */
-function fromClient(connection: number, request: autocannon.Request): autocannon.Request {
+export function fromClient(connection: number, request: autocannon.Request): autocannon.Request {
   const address = `198.18.${connection >> 8}.${(connection & 255) + 1}`;
   return { ...request, headers: { ...request.headers, 'x-forwarded-for': address } };
 }
 
-function credentialsOf(users: Credentials[], i: number): Credentials {
+export function credentialsOf(users: Credentials[], i: number): Credentials {
   const user = users[i];
   if (!user) throw new Error(`no user prepared for connection ${i}`);
   return { username: user.username, password: user.password };

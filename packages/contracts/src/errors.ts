@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'headlesskey_sso_invalid_signature',
   'headlesskey_sso_replay',
   'headlesskey_rate_limited',
+  'headlesskey_idempotency_key_reused',
+  'headlesskey_idempotency_key_in_flight',
   'headlesskey_not_found',
   'headlesskey_unavailable',
   'headlesskey_internal_error',

@@ -36,6 +36,8 @@ export interface Names {
   readonly settingsBucket: string;
   /** `hk_rate_limits`: the gateways' shared per-client budgets. */
   readonly rateLimitBucket: string;
+  /** `hk_idempotency`: the gateways' shared answers of requests sent with an `Idempotency-Key`. */
+  readonly idempotencyBucket: string;
   /** Durable consumer name of one consuming service; `purpose` names a second one of the same service. */
   consumer(service: ServiceName, purpose?: string): string;
   /** `hk_identity`: the database a writing service owns. */
@@ -52,6 +54,7 @@ export function names(instance: string): Names {
   }
   const settingsBucket = `${instance}_settings`;
   const rateLimitBucket = `${instance}_rate_limits`;
+  const idempotencyBucket = `${instance}_idempotency`;
   const database = (service: ServiceName) => `${instance}_${service}`;
   return {
     instance,
@@ -65,9 +68,10 @@ export function names(instance: string): Names {
     eventStream: `${instance.toUpperCase()}_EVENTS`,
     settingsBucket,
     rateLimitBucket,
+    idempotencyBucket,
     consumer: (service, purpose) => (purpose ? `${instance}_${service}_${purpose}` : `${instance}_${service}`),
     database,
     databases: DATABASE_SERVICES.map(database),
-    buckets: [settingsBucket, rateLimitBucket],
+    buckets: [settingsBucket, rateLimitBucket, idempotencyBucket],
   };
 }

@@ -15,6 +15,7 @@ describe('names', () => {
     expect(n.eventStream).toBe('HK_EVENTS');
     expect(n.settingsBucket).toBe('hk_settings');
     expect(n.rateLimitBucket).toBe('hk_rate_limits');
+    expect(n.idempotencyBucket).toBe('hk_idempotency');
     expect(n.consumer('webhooks')).toBe('hk_webhooks');
     expect(n.consumer('tokens', 'users')).toBe('hk_tokens_users');
     expect(n.database('identity')).toBe('hk_identity');
@@ -34,6 +35,7 @@ describe('names', () => {
         n.hook('login.allow'),
         n.settingsBucket,
         n.rateLimitBucket,
+        n.idempotencyBucket,
         n.consumer('audit'),
         n.consumer('tokens', 'users'),
         n.database('tokens'),

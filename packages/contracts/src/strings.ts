@@ -85,6 +85,11 @@ export const STRING_FORMATS: Readonly<Record<string, { test: (value: string) => 
   'user-id': { test: isUserId, rule: `must be a user id: a whole number from 1 to ${USER_ID_MAX}.` },
 });
 
+/** `STRING_FORMATS` as Ajv's `formats` option takes them: how Fastify learns the contract's formats. */
+export function ajvStringFormats(): Record<string, { type: 'string'; validate: (value: string) => boolean }> {
+  return Object.fromEntries(Object.entries(STRING_FORMATS).map(([name, { test }]) => [name, { type: 'string' as const, validate: test }]));
+}
+
 /**
  * The patterns of the contract's request strings, each with what it asks for in words (after the
  * field's name): a refused value is told that, never the expression. All but `email` are

@@ -17,8 +17,8 @@ await runService('audit', async ({ config, nc, logger }) => {
     names: config.names,
     durable: config.names.consumer('audit'),
     handleBatch: activityProjector(store, retentionDays),
-    // A busy stream's events share a transaction; a quiet one's wait this much longer.
-    lingerMs: 25,
+    // No linger: a batch is what arrived while the one before it was written, so a busy stream's
+    // events still share a transaction and a quiet one's are written at once.
     logger,
   });
   const retention = startRetention({ store, retentionDays, intervalMs: audit.purgeIntervalMs, logger });

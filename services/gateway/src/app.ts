@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { STRING_FORMATS } from '@headlesskey/contracts';
-import type { CommandClient, Logger, RateLimiter } from '@headlesskey/platform';
+import { ajvStringFormats } from '@headlesskey/contracts';
+import type { AnswerStore, CommandClient, Logger, RateLimiter } from '@headlesskey/platform';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { coalesceCommands } from './commands/coalesce.js';
 import type { GatewayConfig } from './config.js';
@@ -23,6 +23,8 @@ export interface BuildAppOptions {
   settings: LiveSettings;
   /** The shared per-client budgets (the rate-limit bucket); without it nothing is rate-limited (tests). */
   limiter?: RateLimiter;
+  /** The shared answers of requests with an `Idempotency-Key`; without it the header is ignored (tests). */
+  answers?: AnswerStore;
   /** Without one, Fastify logs nothing (tests). */
   logger?: Logger;
 }
@@ -32,7 +34,7 @@ export interface BuildAppOptions {
  * Infrastructure first (errors, parsers, context, tracing, CORS, the OpenAPI document), then the
  * routes that rely on it.
  */
-export function buildApp({ config, bus, settings, limiter, logger }: BuildAppOptions): FastifyInstance {
+export function buildApp({ config, bus, settings, limiter, answers, logger }: BuildAppOptions): FastifyInstance {
   const app = Fastify({
     ...(logger ? { loggerInstance: fastifyLogger(logger) } : { logger: false }),
     // No child logger per request: log lines carry the trace id instead (see createLogger).
@@ -59,7 +61,7 @@ export function buildApp({ config, bus, settings, limiter, logger }: BuildAppOpt
         useDefaults: true,
         allErrors: true,
         verbose: true,
-        formats: ajvFormats(),
+        formats: ajvStringFormats(),
       },
     },
   });
@@ -72,12 +74,11 @@ export function buildApp({ config, bus, settings, limiter, logger }: BuildAppOpt
   registerClosing(app);
   registerOpenApi(app, config);
   const limits = limiter ? { limiter, rules: config.rateLimits } : undefined;
-  mountRoutes(app, config, { bus: coalesceCommands(bus, config.commandTimeoutMs), settings, limits });
+  // A request sends at most a few commands in a row: a claim held past three of their timeouts
+  // belongs to a gateway that stopped in it.
+  const routeAnswers = answers ? { store: answers, staleAfterMs: 3 * config.commandTimeoutMs } : undefined;
+  mountRoutes(app, config, { bus: coalesceCommands(bus, config.commandTimeoutMs), settings, limits, answers: routeAnswers });
   return app;
-}
-
-function ajvFormats() {
-  return Object.fromEntries(Object.entries(STRING_FORMATS).map(([name, { test }]) => [name, { type: 'string' as const, validate: test }]));
 }
 
 /** Fastify's own lines below `warn` (each request, each listen) are noise on the hot path. */

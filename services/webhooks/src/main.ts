@@ -1,5 +1,13 @@
 import { webhooksCommands as cmd, ping } from '@headlesskey/contracts';
-import { createCommandServer, encodeJson, ensureEventStream, openStore, runEventConsumer, runService } from '@headlesskey/platform';
+import {
+  commandReplies,
+  createCommandServer,
+  encodeJson,
+  ensureEventStream,
+  openStore,
+  runEventConsumer,
+  runService,
+} from '@headlesskey/platform';
 import { readWebhooksConfig } from './config.js';
 import { deliveryEnqueuer } from './deliveries/enqueue.js';
 import { deliveryLogHandlers } from './deliveries/log.js';
@@ -48,14 +56,15 @@ await runService('webhooks', async ({ config, nc, logger }) => {
     names: config.names,
     durable: config.names.consumer('webhooks'),
     handleBatch: deliveryEnqueuer(store, worker.wake),
-    // A busy stream's events share a transaction; a quiet one's wait this much longer.
-    lingerMs: 25,
+    // No linger: a batch is what arrived while the one before it was written, so a busy stream's
+    // events still share a transaction and a quiet one's are written at once.
     logger,
   });
   const unobserve = observeQueueDepth(store);
   const endpoints = endpointHandlers(store, hooks);
   const log = deliveryLogHandlers(store, worker.wake);
-  const server = createCommandServer(nc, config.names, 'webhooks', logger)
+  // Writes sent with an `Idempotency-Key` run once: a retry gets the recorded reply.
+  const server = createCommandServer(nc, config.names, 'webhooks', logger, commandReplies(store.db))
     .on(ping('webhooks'), async () => {
       await store.db.execute('select 1');
       return { service: 'webhooks', store: true };

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { PATTERNS, Text } from '../strings.js';
-import { defineCommand } from './define.js';
+import { defineCommand, READ_ONLY } from './define.js';
 
 /**
  * `GET /logs` query parameters, as the query string carries them (strings). Their shape is checked
@@ -58,4 +58,4 @@ export const LogsPage = Type.Object({
 export type LogsPage = Static<typeof LogsPage>;
 
 /** The activity log, newest first, filtered and paged by a cursor over (occurred_at, event id). */
-export const queryLogs = defineCommand('audit', 'queryLogs', LogsQuery, LogsPage);
+export const queryLogs = defineCommand('audit', 'queryLogs', LogsQuery, LogsPage, READ_ONLY);

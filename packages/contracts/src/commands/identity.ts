@@ -4,7 +4,7 @@ import { LoginReply, RegisterReply } from '../http/replies.js';
 import { Settings, SettingsPatch } from '../settings.js';
 import { PATTERNS, Text, UserId } from '../strings.js';
 import { RequestContext, Role, UserView } from '../user.js';
-import { defineCommand } from './define.js';
+import { defineCommand, READ_ONLY } from './define.js';
 
 const Context = Type.Object({ context: RequestContext });
 const Message = Type.Object({ message: Type.String() });
@@ -15,7 +15,7 @@ export const register = defineCommand('identity', 'register', Type.Composite([Re
 export const login = defineCommand('identity', 'login', Type.Composite([TokenBody, Context]), LoginReply);
 
 /** The current profile of a user, for `/me` and for refreshed tokens. */
-export const getUser = defineCommand('identity', 'getUser', Type.Object({ user_id: UserId }), UserView);
+export const getUser = defineCommand('identity', 'getUser', Type.Object({ user_id: UserId }), UserView, READ_ONLY);
 
 /** How many users one `getUsers` may ask for. */
 export const GET_USERS_MAX = 256;
@@ -26,6 +26,7 @@ export const getUsers = defineCommand(
   'getUsers',
   Type.Object({ user_ids: Type.Array(UserId, { minItems: 1, maxItems: GET_USERS_MAX }) }),
   Type.Object({ users: Type.Array(UserView) }),
+  READ_ONLY,
 );
 
 /** Queues a reset mail and answers at once, the same whether or not the login exists. */
@@ -80,7 +81,7 @@ export const resolveSsoAccount = defineCommand(
 );
 
 /** The settings in force: the stored ones over the defaults. */
-export const getSettings = defineCommand('identity', 'getSettings', Type.Object({}), Settings);
+export const getSettings = defineCommand('identity', 'getSettings', Type.Object({}), Settings, READ_ONLY);
 
 /** The administrator who asks, from the gateway's validated token. */
 export const Actor = Type.Object({ user_id: UserId, user_login: Text({ maxLength: 254 }) });

@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { TokenReply } from '../http/replies.js';
 import { PATTERNS, Text } from '../strings.js';
 import { RequestContext } from '../user.js';
-import { defineCommand } from './define.js';
+import { defineCommand, READ_ONLY } from './define.js';
 
 /** A connected site's name in URLs and exchange requests: lower case, digits, `-`, `_`, `.`. */
 export const SITE_KEY_PATTERN = PATTERNS.siteKey.pattern;
@@ -79,8 +79,14 @@ export type CreatedSsoSite = Static<typeof CreatedSsoSite>;
 const ByKey = Type.Object({ site_key: SiteKey });
 
 export const createSite = defineCommand('tokens', 'createSsoSite', CreateSsoSiteBody, CreatedSsoSite);
-export const listSites = defineCommand('tokens', 'listSsoSites', Type.Object({}), Type.Object({ sites: Type.Array(SsoSiteView) }));
-export const getSite = defineCommand('tokens', 'getSsoSite', ByKey, SsoSiteView);
+export const listSites = defineCommand(
+  'tokens',
+  'listSsoSites',
+  Type.Object({}),
+  Type.Object({ sites: Type.Array(SsoSiteView) }),
+  READ_ONLY,
+);
+export const getSite = defineCommand('tokens', 'getSsoSite', ByKey, SsoSiteView, READ_ONLY);
 export const updateSite = defineCommand('tokens', 'updateSsoSite', Type.Composite([ByKey, UpdateSsoSiteBody]), SsoSiteView);
 export const deleteSite = defineCommand(
   'tokens',

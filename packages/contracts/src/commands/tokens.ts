@@ -3,7 +3,7 @@ import { ERROR_CODES } from '../errors.js';
 import { IssuedToken, TokenReply, ValidateReply } from '../http/replies.js';
 import { PATTERNS, Text, UserId } from '../strings.js';
 import { RequestContext, UserView } from '../user.js';
-import { defineCommand } from './define.js';
+import { defineCommand, READ_ONLY } from './define.js';
 
 const TokenString = Text({ minLength: 1, maxLength: 8192 });
 const Uuid = Type.String({ pattern: PATTERNS.uuid.pattern });
@@ -14,7 +14,13 @@ export const EndReason = Type.Union([Type.Literal('password_changed'), Type.Lite
 /** Opens a session for an authenticated user (or re-opens the one of the same device). */
 export const issue = defineCommand('tokens', 'issue', Type.Object({ user: UserView, context: RequestContext }), IssuedToken);
 
-export const validate = defineCommand('tokens', 'validate', Type.Object({ token: TokenString, context: RequestContext }), ValidateReply);
+export const validate = defineCommand(
+  'tokens',
+  'validate',
+  Type.Object({ token: TokenString, context: RequestContext }),
+  ValidateReply,
+  READ_ONLY,
+);
 
 /** How many tokens one `validateMany` may carry. */
 export const VALIDATE_MANY_MAX = 256;
@@ -45,6 +51,7 @@ export const validateMany = defineCommand(
   'validateMany',
   Type.Object({ tokens: Type.Array(TokenString, { minItems: 1, maxItems: VALIDATE_MANY_MAX }) }),
   Type.Object({ results: Type.Array(ValidateOutcome) }),
+  READ_ONLY,
 );
 
 /** Rotates the session's token: the presented one dies, a new `jti` is answered. */
@@ -90,6 +97,7 @@ export const listSessions = defineCommand(
   'listSessions',
   Type.Object({ user_id: UserId, current_session: Type.Optional(Uuid) }),
   Type.Object({ sessions: Type.Array(SessionView) }),
+  READ_ONLY,
 );
 
 /** Ends one of the caller's own sessions; another user's session is "not found". */
@@ -113,7 +121,7 @@ export const PublicJwk = Type.Object(
   { additionalProperties: true },
 );
 
-export const jwks = defineCommand('tokens', 'jwks', Type.Object({}), Type.Object({ keys: Type.Array(PublicJwk) }));
+export const jwks = defineCommand('tokens', 'jwks', Type.Object({}), Type.Object({ keys: Type.Array(PublicJwk) }), READ_ONLY);
 
 export const rotateKey = defineCommand(
   'tokens',

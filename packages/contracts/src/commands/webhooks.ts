@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { EVENT_TYPES, type EventType } from '../events.js';
 import { PATTERNS, Text } from '../strings.js';
-import { defineCommand } from './define.js';
+import { defineCommand, READ_ONLY } from './define.js';
 
 const Uuid = Type.String({ pattern: PATTERNS.uuid.pattern });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -105,8 +105,14 @@ export type DeliveriesQuery = Static<typeof DeliveriesQuery>;
 const ById = Type.Object({ id: Uuid });
 
 export const createWebhook = defineCommand('webhooks', 'createWebhook', CreateWebhookBody, CreatedWebhook);
-export const listWebhooks = defineCommand('webhooks', 'listWebhooks', Type.Object({}), Type.Object({ webhooks: Type.Array(WebhookView) }));
-export const getWebhook = defineCommand('webhooks', 'getWebhook', ById, WebhookView);
+export const listWebhooks = defineCommand(
+  'webhooks',
+  'listWebhooks',
+  Type.Object({}),
+  Type.Object({ webhooks: Type.Array(WebhookView) }),
+  READ_ONLY,
+);
+export const getWebhook = defineCommand('webhooks', 'getWebhook', ById, WebhookView, READ_ONLY);
 export const updateWebhook = defineCommand('webhooks', 'updateWebhook', Type.Composite([ById, UpdateWebhookBody]), WebhookView);
 export const deleteWebhook = defineCommand('webhooks', 'deleteWebhook', ById, Type.Object({ id: Uuid, deleted: Type.Literal(true) }));
 export const rotateWebhookSecret = defineCommand('webhooks', 'rotateWebhookSecret', ById, RotatedSecret);
@@ -115,6 +121,7 @@ export const listDeliveries = defineCommand(
   'listDeliveries',
   Type.Composite([ById, DeliveriesQuery]),
   Type.Object({ deliveries: Type.Array(DeliveryView), next_cursor: NullableString }),
+  READ_ONLY,
 );
 /** Sends a delivery again, as soon as possible and with a fresh retry schedule; same `webhook-id`. */
 export const redeliver = defineCommand('webhooks', 'redeliver', Type.Object({ id: Uuid, delivery_id: Uuid }), DeliveryView);

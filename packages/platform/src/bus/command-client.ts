@@ -2,6 +2,7 @@ import type { CommandDef, Names } from '@headlesskey/contracts';
 import {
   ClosedConnectionError,
   DrainingConnectionError,
+  type Msg,
   type NatsConnection,
   NoRespondersError,
   RequestError,
@@ -9,15 +10,31 @@ import {
 } from '@nats-io/transport-node';
 import { context } from '@opentelemetry/api';
 import type { Static } from '@sinclair/typebox';
+import { COMMAND_KEY_HEADER } from '../idempotency/command-replies.js';
 import { injectTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson, type Reply } from './codec.js';
+import { createHedgePolicy, type HedgePolicy } from './hedge.js';
 
 export interface CommandClient {
   /**
    * Sends a command and waits for its reply. No answer in time (or nobody listening) is
-   * `headlesskey_unavailable`; it never throws for a refusal.
+   * `headlesskey_unavailable`; it never throws for a refusal. A read-only command is sent again
+   * within the same deadline when its answer is late (see hedge.ts); any other is sent once.
    */
-  send<D extends CommandDef>(def: D, payload: Static<D['request']>, timeoutMs?: number): Promise<Reply<Static<D['reply']>>>;
+  send<D extends CommandDef>(
+    def: D,
+    payload: Static<D['request']>,
+    timeoutMs?: number,
+    options?: SendOptions,
+  ): Promise<Reply<Static<D['reply']>>>;
+}
+
+export interface SendOptions {
+  /**
+   * Asks the service to run the command once for this key (derived from an HTTP request's
+   * `Idempotency-Key`): a repeat gets the first reply, even when the first was answered too late.
+   */
+  commandKey?: string;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
@@ -25,18 +42,33 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 /** When the sender stops waiting for the reply, in epoch milliseconds. */
 export const DEADLINE_HEADER = 'hk-deadline';
 
+/** Which send of the command this is: 1, or more for the same command sent again (see hedge.ts). */
+export const ATTEMPT_HEADER = 'hk-attempt';
+
 const UNAVAILABLE = [TimeoutError, NoRespondersError, RequestError, ClosedConnectionError, DrainingConnectionError];
 
-export function createCommandClient(nc: NatsConnection, names: Names, defaultTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): CommandClient {
+export function createCommandClient(
+  nc: NatsConnection,
+  names: Names,
+  defaultTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+  hedge: HedgePolicy = createHedgePolicy(),
+): CommandClient {
   return {
-    send(def, payload, timeoutMs = defaultTimeoutMs) {
+    send(def, payload, timeoutMs = defaultTimeoutMs, options = {}) {
       const subject = names.command(def.service, def.name);
       return inSpan(`send ${def.service}.${def.name}`, SpanKind.CLIENT, context.active(), async () => {
         let bytes: Uint8Array;
         try {
           const headers = injectTrace();
-          headers.set(DEADLINE_HEADER, String(Date.now() + timeoutMs));
-          const msg = await nc.request(subject, encodeJson(payload), { timeout: timeoutMs, headers });
+          const deadline = Date.now() + timeoutMs;
+          headers.set(DEADLINE_HEADER, String(deadline));
+          if (options.commandKey) headers.set(COMMAND_KEY_HEADER, options.commandKey);
+          const data = encodeJson(payload);
+          const request = (ms: number, attempt: number) => {
+            headers.set(ATTEMPT_HEADER, String(attempt));
+            return nc.request(subject, data, { timeout: ms, headers });
+          };
+          const msg = def.readOnly ? await hedged(request, subject, deadline, hedge) : await request(timeoutMs, 1);
           bytes = msg.data;
         } catch (err) {
           if (UNAVAILABLE.some((kind) => err instanceof kind)) {
@@ -55,4 +87,52 @@ export function createCommandClient(nc: NatsConnection, names: Names, defaultTim
       });
     },
   };
+}
+
+/**
+ * Sends the request, and again each time the policy finds its answer late, until the deadline:
+ * the first answer wins. Fails when every attempt sent has failed (nobody listening fails at
+ * once, as a single send would), or at the deadline.
+ */
+function hedged(
+  request: (timeoutMs: number, attempt: number) => Promise<Msg>,
+  subject: string,
+  deadline: number,
+  policy: HedgePolicy,
+): Promise<Msg> {
+  policy.sent();
+  return new Promise((resolve, reject) => {
+    let pending = 0;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = () => {
+      settled = true;
+      clearTimeout(timer);
+    };
+    let attempts = 0;
+    const launch = (waitMs: number) => {
+      const sentAt = Date.now();
+      pending += 1;
+      attempts += 1;
+      request(Math.max(1, deadline - sentAt), attempts).then(
+        (msg) => {
+          if (settled) return;
+          settle();
+          policy.observe(subject, Date.now() - sentAt);
+          resolve(msg);
+        },
+        (err: unknown) => {
+          pending -= 1;
+          if (settled || pending > 0) return;
+          settle();
+          reject(err);
+        },
+      );
+      if (sentAt + waitMs >= deadline) return;
+      timer = setTimeout(() => {
+        if (!settled && policy.spend()) launch(waitMs * 2);
+      }, waitMs);
+    };
+    launch(policy.delayMs(subject, deadline - Date.now()));
+  });
 }

@@ -2,6 +2,7 @@ import type { CommandDef, CommandService, Names } from '@headlesskey/contracts';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from 'pino';
+import { COMMAND_KEY_HEADER, type CommandReplies } from '../idempotency/command-replies.js';
 import { isDatabaseOutage } from '../store/outage.js';
 import { extractTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson, firstViolation, type Reply } from './codec.js';
@@ -15,6 +16,18 @@ export interface CommandMeta {
    * before it helps no one, and a busy service may refuse it at once instead.
    */
   deadline: number | undefined;
+  /**
+   * The key the command was sent with to run once (`hk-command-key`), if any: handed on to the
+   * commands it sends in turn (`SendOptions`), so a retry repeats none of them either.
+   */
+  commandKey?: string;
+  /**
+   * Runs one step of the command that commits on its own (an account created before its session
+   * is asked for), once per key: when a later step fails (a 503) and the command is sent again
+   * with its key, the step answers what it did the first time instead of doing it again. Without
+   * a key it just runs. Its result must be JSON.
+   */
+  step<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
 export type CommandHandler<D extends CommandDef> = (payload: Static<D['request']>, meta: CommandMeta) => Promise<Static<D['reply']>>;
@@ -33,7 +46,17 @@ export interface CommandServer {
   close(): Promise<void>;
 }
 
-export function createCommandServer(nc: NatsConnection, names: Names, service: CommandService, logger: Logger): CommandServer {
+/**
+ * `replies`: where a writing service records the replies of commands sent with a key (see
+ * `CommandReplies`); without it, every command runs each time it is sent.
+ */
+export function createCommandServer(
+  nc: NatsConnection,
+  names: Names,
+  service: CommandService,
+  logger: Logger,
+  replies?: CommandReplies,
+): CommandServer {
   const routes = new Map<string, Route>();
   const inFlight = new Set<Promise<void>>();
   let subscription: Subscription | undefined;
@@ -42,7 +65,7 @@ export function createCommandServer(nc: NatsConnection, names: Names, service: C
     const name = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
     const route = routes.get(name);
     const parent = extractTrace(msg.headers);
-    const reply = await inSpan(`${service}.${name}`, SpanKind.SERVER, parent, () => dispatch(route, msg, logger));
+    const reply = await inSpan(`${service}.${name}`, SpanKind.SERVER, parent, () => dispatch(route, msg, logger, replies));
     if (msg.reply) msg.respond(encodeJson(reply));
   };
 
@@ -70,7 +93,7 @@ export function createCommandServer(nc: NatsConnection, names: Names, service: C
   return server;
 }
 
-async function dispatch(route: Route | undefined, msg: Msg, logger: Logger): Promise<Reply<unknown>> {
+async function dispatch(route: Route | undefined, msg: Msg, logger: Logger, replies?: CommandReplies): Promise<Reply<unknown>> {
   if (!route) return { ok: false, error: { code: 'headlesskey_not_found', message: 'Unknown command.' } };
   let payload: unknown;
   try {
@@ -81,19 +104,42 @@ async function dispatch(route: Route | undefined, msg: Msg, logger: Logger): Pro
   if (!checker(route.def.request as TSchema).Check(payload)) {
     return { ok: false, error: { code: 'rest_invalid_param', details: { params: firstViolation(route.def.request, payload) } } };
   }
+  const key = msg.headers?.get(COMMAND_KEY_HEADER) || undefined;
+  const name = `${route.def.service}.${route.def.name}`;
+  const deadline = deadlineOf(msg);
+  const meta: CommandMeta = { deadline, commandKey: key, step: (_step, work) => work() };
+  const run = () => invoke(route, payload, meta, logger);
+  if (!key || !replies) return run();
+  meta.step = async (step, work) => {
+    const reply = await replies.once(key, { name: `${name}/${step}`, payload }, deadline, async () => ({ ok: true, data: await work() }));
+    if (!reply.ok) throw new DomainError(reply.error.code, reply.error.message, reply.error.details);
+    return reply.data as Awaited<ReturnType<typeof work>>;
+  };
   try {
-    return { ok: true, data: await route.handle(payload, { deadline: deadlineOf(msg) }) };
+    return await replies.once(key, { name, payload }, deadline, run);
   } catch (err) {
-    if (err instanceof DomainError) return { ok: false, error: err.toBody() };
-    // The database gone for a moment (a restart, a failover) is no fault of the request: the
-    // caller may try again, and the pool reconnects once the server is back.
-    if (isDatabaseOutage(err)) {
-      logger.warn({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed: database unavailable');
-      return { ok: false, error: { code: 'headlesskey_unavailable' } };
-    }
-    logger.error({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed');
-    return { ok: false, error: { code: 'headlesskey_internal_error' } };
+    return failureOf(err, route, logger);
   }
+}
+
+async function invoke(route: Route, payload: unknown, meta: CommandMeta, logger: Logger): Promise<Reply<unknown>> {
+  try {
+    return { ok: true, data: await route.handle(payload, meta) };
+  } catch (err) {
+    return failureOf(err, route, logger);
+  }
+}
+
+function failureOf(err: unknown, route: Route, logger: Logger): Reply<unknown> {
+  if (err instanceof DomainError) return { ok: false, error: err.toBody() };
+  // The database gone for a moment (a restart, a failover) is no fault of the request: the
+  // caller may try again, and the pool reconnects once the server is back.
+  if (isDatabaseOutage(err)) {
+    logger.warn({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed: database unavailable');
+    return { ok: false, error: { code: 'headlesskey_unavailable' } };
+  }
+  logger.error({ err, command: `${route.def.service}.${route.def.name}` }, 'command failed');
+  return { ok: false, error: { code: 'headlesskey_internal_error' } };
 }
 
 function deadlineOf(msg: Msg): number | undefined {

@@ -5,6 +5,7 @@ import { type CommandClient, createCommandClient } from '../bus/command-client.j
 import { type CommandServer, createCommandServer } from '../bus/command-server.js';
 import { ensureEventStream } from '../bus/event-stream.js';
 import { createHookCaller, type HookCaller } from '../hooks/hook-caller.js';
+import { commandReplies } from '../idempotency/command-replies.js';
 import { type SettingsReader, watchSettings } from '../settings/settings-reader.js';
 import { databaseUrl, openStore, type Store } from '../store/database.js';
 import type { StoreScope } from '../store/event-store.js';
@@ -52,7 +53,7 @@ export async function openWritingService(
   const settings = await watchSettings(nc, config, logger);
   const unobserve = observeOutbox(store.db);
   const relay = startOutboxRelay({ nc, databaseUrl: databaseUrl(config.databaseUrl, database), logger });
-  const server = createCommandServer(nc, config.names, service, logger);
+  const server = createCommandServer(nc, config.names, service, logger, commandReplies(store.db));
   server.on(ping(service), async () => {
     await store.db.execute('select 1');
     return { service, store: true };

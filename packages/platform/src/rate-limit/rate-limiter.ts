@@ -64,7 +64,8 @@ async function tryTake(kv: KV, key: string, rule: RateRule, now: () => number): 
   }
 }
 
-function isConflict(err: unknown): boolean {
+/** A compare-and-set lost to another write of the same key. */
+export function isConflict(err: unknown): boolean {
   return (
     err instanceof JetStreamApiError &&
     (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)

@@ -54,13 +54,18 @@ describe('openStore', () => {
     const database = names.database('identity');
     await open(database);
     const applied = await query<{ name: string }>(database, 'select name from schema_migrations order by id');
-    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0000_event_store_snapshots', '0001_read_model']);
+    expect(applied.map((r) => r.name)).toEqual([
+      '0000_event_store',
+      '0000_event_store_snapshots',
+      '0000_command_replies',
+      '0001_read_model',
+    ]);
     const tables = await query<{ table_name: string }>(
       database,
       "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
     );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(['events', 'outbox', 'snapshots', 'read_model', 'schema_migrations']),
+      expect.arrayContaining(['events', 'outbox', 'snapshots', 'command_replies', 'read_model', 'schema_migrations']),
     );
   });
 
@@ -70,7 +75,12 @@ describe('openStore', () => {
     await first.db.execute("insert into read_model (id) values ('kept')");
     await open(database);
     const applied = await query<{ name: string }>(database, 'select name from schema_migrations order by id');
-    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0000_event_store_snapshots', '0001_read_model']);
+    expect(applied.map((r) => r.name)).toEqual([
+      '0000_event_store',
+      '0000_event_store_snapshots',
+      '0000_command_replies',
+      '0001_read_model',
+    ]);
     expect(await query(database, 'select id from read_model')).toEqual([{ id: 'kept' }]);
   });
 
@@ -125,14 +135,19 @@ describe('openStore', () => {
     const opened = await Promise.allSettled([open(database, slowMigrations), open(database, slowMigrations)]);
     expect(opened.map((o) => (o.status === 'rejected' ? String(o.reason) : o.status))).toEqual(['fulfilled', 'fulfilled']);
     const applied = await query<{ name: string }>(database, 'select name from schema_migrations order by id');
-    expect(applied.map((r) => r.name)).toEqual(['0000_event_store', '0000_event_store_snapshots', '0001_read_model']);
+    expect(applied.map((r) => r.name)).toEqual([
+      '0000_event_store',
+      '0000_event_store_snapshots',
+      '0000_command_replies',
+      '0001_read_model',
+    ]);
   });
 
   it('lets three replicas open an existing database at the same time', async () => {
     const database = names.database('tokens');
     const opened = await Promise.allSettled([open(database), open(database), open(database)]);
     expect(opened.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    expect(await query(database, 'select count(*)::int as n from schema_migrations')).toEqual([{ n: 3 }]);
+    expect(await query(database, 'select count(*)::int as n from schema_migrations')).toEqual([{ n: 4 }]);
   });
 });
 

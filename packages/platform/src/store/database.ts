@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { type EntitySchema, MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { CommandRepliesMigration } from '../idempotency/command-replies.js';
 import { EventStoreMigration } from './event-store-migration.js';
 import { OutboxMessage, StoredEvent } from './event-store-schema.js';
 import { SnapshotsMigration } from './snapshots.js';
@@ -65,6 +66,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       migrationsList: [
         { name: '0000_event_store', class: EventStoreMigration },
         { name: '0000_event_store_snapshots', class: SnapshotsMigration },
+        { name: '0000_command_replies', class: CommandRepliesMigration },
         ...opts.migrations,
       ],
     },

@@ -59,9 +59,10 @@ export function coalesceCommands(bus: CommandClient, timeoutMs: number): Command
     [refreshes.one, batcher(bus, refreshes)],
   ]);
   return {
-    send(def, payload, ms) {
+    send(def, payload, ms, options) {
       const loader = loaders.get(def);
-      if (!loader) return bus.send(def, payload, ms);
+      // A command to run once for its key goes alone: its service records its reply by that key.
+      if (!loader || options?.commandKey) return bus.send(def, payload, ms, options);
       return loader.load({ payload, deadline: Date.now() + (ms ?? timeoutMs) }) as ReturnType<CommandClient['send']>;
     },
   };

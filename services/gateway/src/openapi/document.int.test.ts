@@ -69,7 +69,21 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['query:user', 'query:event', 'query:ip', 'query:since', 'query:until', 'query:cursor', 'query:per_page']),
     );
     const session = doc.paths[`${NS}/sessions/{id}`]!.delete as any;
-    expect(session.parameters).toEqual([expect.objectContaining({ in: 'path', name: 'id', required: true })]);
+    expect(session.parameters).toEqual([
+      expect.objectContaining({ in: 'path', name: 'id', required: true }),
+      expect.objectContaining({ in: 'header', name: 'idempotency-key', required: false }),
+    ]);
+  });
+
+  it('documents the Idempotency-Key header on every write, and on no read', () => {
+    const withKey = (operation: any) =>
+      (operation.parameters ?? []).some((p: { in: string; name: string }) => p.in === 'header' && p.name === 'idempotency-key');
+    const register = doc.paths[`${NS}/register`]!.post as any;
+    expect(withKey(register)).toBe(true);
+    expect(register.responses).toHaveProperty('422');
+    expect(withKey(doc.paths[`${NS}/token/refresh`]!.post)).toBe(true);
+    expect(withKey(doc.paths[`${NS}/token/validate`]!.post)).toBe(false);
+    expect(withKey(doc.paths[`${NS}/logs`]!.get)).toBe(false);
   });
 
   it('leaves out the legacy alias, CORS preflights and its own page; follows the configured namespace', async () => {

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@headlesskey/contracts';
-import type { TSchema } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
 import type { Access } from '../plugins/access.js';
 import { HTTP_ERRORS } from '../plugins/errors.js';
 import { type ApiRoute, defaultAccess, type RouteGroup } from '../routes/route.js';
@@ -19,6 +19,8 @@ export interface OpenApiOperation {
   consumes?: string[];
   params?: TSchema;
   querystring?: TSchema;
+  /** Request headers beyond the bearer token: `Idempotency-Key` on the writes that take it. */
+  headers?: TSchema;
   response: Record<string, unknown>;
 }
 
@@ -85,16 +87,29 @@ const SHAPE_ERRORS = {
   ],
   resource: ['headlesskey_not_found'],
   limited: ['headlesskey_rate_limited'],
+  idempotent: ['headlesskey_idempotency_key_reused', 'headlesskey_idempotency_key_in_flight'],
   any: ['headlesskey_unavailable'],
 } as const satisfies Record<string, readonly ErrorCode[]>;
 
 /** The header of a 429 or 503 answer: when to ask again. */
 export const RETRY_AFTER = { 'retry-after': { type: 'integer', description: 'Seconds to wait before asking again.' } };
+/** The request header of a write that can be retried safely (docs/api.md, Conventions). */
+const IDEMPOTENCY_HEADERS = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description:
+        'A unique string of the client (a UUID, say) that makes a retry of this write safe: a repeat with the same key and body gets the first answer again, byte for byte (with `Idempotent-Replayed: true`); the same key with another body is answered 422, and while the first request still runs, 409. Kept 24 hours, per caller and route.',
+    }),
+  ),
+});
+
 /** The header of a 401 for a missing token: the scheme to answer with. */
 const WWW_AUTHENTICATE = { 'www-authenticate': { type: 'string', description: '`Bearer`, when no usable token came.' } };
 
 function headersOf(status: number, codes: readonly ErrorCode[]): Record<string, unknown> | undefined {
-  if (status === 429 || status === 503) return RETRY_AFTER;
+  if (status === 429 || status === 503 || codes.includes('headlesskey_idempotency_key_in_flight')) return RETRY_AFTER;
   return codes.includes('headlesskey_unauthorized') ? WWW_AUTHENTICATE : undefined;
 }
 
@@ -110,6 +125,7 @@ function errorResponsesOf(route: ApiRoute, access: Access): Record<number, unkno
     ...(access === 'public' ? [] : SHAPE_ERRORS.guarded),
     ...(route.params ? SHAPE_ERRORS.resource : []),
     ...(route.rateLimit ? SHAPE_ERRORS.limited : []),
+    ...(route.idempotent ? SHAPE_ERRORS.idempotent : []),
     ...(route.errors ?? []),
     ...SHAPE_ERRORS.any,
   ]);
@@ -142,6 +158,7 @@ export function operationOf(route: ApiRoute, group: RouteGroup): OpenApiOperatio
   if (route.body) Object.assign(operation, { body: route.body, consumes: BODY_TYPES });
   if (route.params) operation.params = route.params;
   if (route.query) operation.querystring = route.query;
+  if (route.idempotent) operation.headers = IDEMPOTENCY_HEADERS;
   return operation;
 }
 

@@ -10,11 +10,12 @@ const SHARED = {
     'authorization',
     'content-type',
     'x-device-id',
+    'idempotency-key',
     'x-headlesskey-site',
     'x-headlesskey-timestamp',
     'x-headlesskey-signature',
   ],
-  exposedHeaders: ['retry-after', 'www-authenticate'],
+  exposedHeaders: ['retry-after', 'www-authenticate', 'idempotent-replayed'],
   maxAge: 600,
   // An OPTIONS without `Access-Control-Request-Method` is answered as a preflight, not as a bare 400.
   strictPreflight: false,

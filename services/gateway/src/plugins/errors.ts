@@ -36,6 +36,14 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, { status: number; message: 
   headlesskey_sso_invalid_signature: { status: 401, message: 'Invalid signature.' },
   headlesskey_sso_replay: { status: 401, message: 'This token was already exchanged or is outside the allowed time window.' },
   headlesskey_rate_limited: { status: 429, message: 'Too many requests. Try again later.' },
+  headlesskey_idempotency_key_reused: {
+    status: 422,
+    message: 'This Idempotency-Key was already used with a different request.',
+  },
+  headlesskey_idempotency_key_in_flight: {
+    status: 409,
+    message: 'A request with this Idempotency-Key is still being processed. Try again shortly.',
+  },
   headlesskey_not_found: { status: 404, message: 'No route was found matching the URL and request method.' },
   headlesskey_unavailable: { status: 503, message: 'The service is temporarily unavailable. Try again shortly.' },
   headlesskey_internal_error: { status: 500, message: 'An unexpected error occurred.' },
@@ -84,7 +92,7 @@ function paramsMessage(code: ErrorCode, data: WpError['data']): string | undefin
 }
 
 function headersFor(code: ErrorCode, data: WpError['data']): Record<string, string> {
-  if (code === 'headlesskey_unavailable') return { 'retry-after': '1' };
+  if (code === 'headlesskey_unavailable' || code === 'headlesskey_idempotency_key_in_flight') return { 'retry-after': '1' };
   if (code === 'headlesskey_unauthorized') return { 'www-authenticate': 'Bearer' };
   const retryAfter = data.retry_after;
   if (THROTTLE_ERRORS.has(code) && typeof retryAfter === 'number' && retryAfter > 0) {

@@ -27,6 +27,8 @@ const CONTRACT_STATUS: Record<ErrorCode, number> = {
   headlesskey_sso_invalid_signature: 401,
   headlesskey_sso_replay: 401,
   headlesskey_rate_limited: 429,
+  headlesskey_idempotency_key_reused: 422,
+  headlesskey_idempotency_key_in_flight: 409,
   headlesskey_not_found: 404,
   headlesskey_unavailable: 503,
   headlesskey_internal_error: 500,

@@ -11,6 +11,7 @@ export const passwordRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/forgot-password',
+      idempotent: true,
       rateLimit: 'public',
       summary: 'Request a password reset',
       description: 'Mails a one-time link (`link`) or a 6-digit code (`otp`); the answer is the same for unknown logins.',
@@ -21,6 +22,7 @@ export const passwordRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/reset-password',
+      idempotent: true,
       summary: 'Reset a password with a mailed key or code',
       description: 'Send the key as `token` or the code as `otp`. Ends every session of the user.',
       body: ResetPasswordBody,
@@ -31,6 +33,7 @@ export const passwordRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/change-password',
+      idempotent: true,
       summary: "Change the caller's password",
       description: 'Ends every session of the caller.',
       body: ChangePasswordBody,
@@ -42,6 +45,7 @@ export const passwordRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/users/:id/unlock',
+      idempotent: true,
       summary: "Lift a user's lockout",
       params: UserId,
       response: identityCommands.unlockUser.reply,

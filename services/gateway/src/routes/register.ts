@@ -8,6 +8,7 @@ export const registrationRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/register',
+      idempotent: true,
       rateLimit: 'public',
       summary: 'Register an account',
       description:

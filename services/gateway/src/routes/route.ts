@@ -1,10 +1,11 @@
 import { type ErrorCode, ROUTE_ACCESS } from '@headlesskey/contracts';
-import type { CommandClient, Reply, SettingsReader } from '@headlesskey/platform';
+import type { AnswerStore, CommandClient, Reply, SettingsReader } from '@headlesskey/platform';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { FastifyError, FastifyPluginCallback, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from 'fastify';
 import type { OpenApiOperation } from '../openapi/operation.js';
 import { type Access, authorize, type Caller, ruleFor } from '../plugins/access.js';
 import { classify, sendError } from '../plugins/errors.js';
+import { finishIdempotent, idempotencyGuard, keyedBus } from '../plugins/idempotency.js';
 import { type RateBudget, type RouteLimits, rateLimitGuard, rateScope } from '../plugins/rate-limit.js';
 import { withRuleProblems } from '../plugins/validation-errors.js';
 import { queryOf } from './query.js';
@@ -39,6 +40,11 @@ export interface ApiRoute<B extends TObject = TObject, P extends TObject = TObje
    * public routes that tell whether an account exists or send mail, which lockouts do not cover.
    */
   rateLimit?: RateBudget;
+  /**
+   * Takes an `Idempotency-Key` header (a write): a retry with the same key gets the first answer
+   * instead of doing the write again (see `idempotencyGuard`).
+   */
+  idempotent?: boolean;
   body?: B;
   /**
    * Rules beyond the body's schema (pure, from the contract), by field. When the schema refuses the
@@ -86,6 +92,15 @@ export interface RouteServices {
   settings: LiveSettings;
   /** Without it (tests of other concerns), no route is rate-limited. */
   limits?: RouteLimits;
+  /** Without it (tests of other concerns), `Idempotency-Key` is ignored. */
+  answers?: RouteAnswers;
+}
+
+/** Where the answers of requests with an `Idempotency-Key` are kept, and when a claim is stale. */
+export interface RouteAnswers {
+  store: AnswerStore;
+  /** A claim this old without an answer belonged to a gateway that stopped in its request. */
+  staleAfterMs: number;
 }
 
 /**
@@ -125,7 +140,7 @@ export function routeGroupPlugin(
   return plugin;
 }
 
-function toFastifyRoute(route: ApiRoute, { bus, settings, limits }: RouteServices): RouteOptions {
+function toFastifyRoute(route: ApiRoute, { bus, settings, limits, answers }: RouteServices): RouteOptions {
   const status = route.status ?? 200;
   const schema: NonNullable<RouteOptions['schema']> = {};
   if (route.body) schema.body = route.body;
@@ -144,13 +159,18 @@ function toFastifyRoute(route: ApiRoute, { bus, settings, limits }: RouteService
       const params = request.params as Record<string, string>;
       const found = route.query ? queryOf(route.query, request) : { query: {} };
       if ('error' in found) return sendError(reply, found.error);
-      const result = await route.handle({ body, params, query: found.query, caller, request, bus });
+      const result = await route.handle({ body, params, query: found.query, caller, request, bus: keyedBus(bus, request) });
       if (!result.ok) return sendError(reply, result.error);
       return reply.code(status).send(result.data);
     },
   };
   options.preValidation = [...(route.body ? [noBodyIsEmpty] : []), accessGuard(route, bus, settings)];
-  if (carriesCredential(route)) options.onSend = noStore;
+  const onSend = [
+    ...(carriesCredential(route) ? [noStore] : []),
+    ...(route.idempotent && answers ? [finishIdempotent(answers.store)] : []),
+  ];
+  if (onSend.length > 0) options.onSend = onSend;
+  if (route.idempotent && answers) options.preHandler = idempotencyGuard(answers.store, routeKey(route), answers.staleAfterMs);
   const rule = route.rateLimit && limits?.rules[route.rateLimit];
   if (rule && limits) options.onRequest = rateLimitGuard(rateScope(route.url), rule, limits.limiter);
   return options;

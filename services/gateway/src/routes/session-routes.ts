@@ -11,6 +11,7 @@ const UserId = Type.Object({ id: UserIdParam });
 const login = defineRoute({
   method: 'POST',
   url: '/login',
+  idempotent: true,
   summary: 'Log in (profile answer)',
   description: "The `/token` login, answered with the plugin's profile body and this device's `device_secret`.",
   body: TokenBody,
@@ -27,6 +28,7 @@ const withToken = (url: string, def: typeof tokensCommands.refresh | typeof toke
   defineRoute({
     method: 'POST',
     url,
+    idempotent: true,
     summary,
     description: `${description} The token comes in the body field \`token\` or as \`Authorization: Bearer <token>\`.`,
     body: TokenField,
@@ -68,6 +70,7 @@ export const sessionRoutes: RouteGroup = {
     defineRoute({
       method: 'DELETE',
       url: '/sessions/:id',
+      idempotent: true,
       summary: "End one of the caller's sessions",
       params: SessionId,
       response: tokensCommands.endSession.reply,
@@ -77,6 +80,7 @@ export const sessionRoutes: RouteGroup = {
     defineRoute({
       method: 'DELETE',
       url: '/users/:id/sessions',
+      idempotent: true,
       summary: 'End every session of a user',
       params: UserId,
       response: tokensCommands.endUserSessions.reply,
@@ -86,6 +90,7 @@ export const sessionRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/keys/rotate',
+      idempotent: true,
       summary: 'Rotate the signing key',
       description: 'Old public keys stay in the JWKS until the last token they signed expires.',
       response: tokensCommands.rotateKey.reply,

@@ -15,6 +15,7 @@ export const settingsRoutes: RouteGroup = {
     defineRoute({
       method: 'PATCH',
       url: '/settings',
+      idempotent: true,
       summary: 'Change settings: all of the patch or none of it; every replica applies it live',
       body: SettingsPatch,
       rules: settingRuleProblems,

@@ -18,6 +18,7 @@ export const tokenRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/token',
+      idempotent: true,
       summary: 'Log in for a token',
       description:
         "`username` may be the login or the email. Failures count towards the lockouts of the client address, of the account from that address, and of the account from every address; a live `device_secret` from an earlier login on this device passes the last one. The answer carries the `device_secret` for this device's next logins.",

@@ -19,6 +19,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/webhooks',
+      idempotent: true,
       summary: 'Create a webhook endpoint',
       description: 'The answer holds the `whsec_` signing secret; it is never shown again.',
       body: cmd.CreateWebhookBody,
@@ -37,6 +38,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'PATCH',
       url: '/webhooks/:id',
+      idempotent: true,
       summary: 'Change a webhook endpoint',
       params: ById,
       body: cmd.UpdateWebhookBody,
@@ -46,6 +48,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'DELETE',
       url: '/webhooks/:id',
+      idempotent: true,
       summary: 'Delete a webhook endpoint',
       params: ById,
       response: cmd.deleteWebhook.reply,
@@ -54,6 +57,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/webhooks/:id/rotate-secret',
+      idempotent: true,
       summary: "Rotate a webhook endpoint's secret",
       description: 'The new secret is shown once; the old one keeps signing beside it for a day.',
       params: ById,
@@ -73,6 +77,7 @@ export const webhookRoutes: RouteGroup = {
     defineRoute({
       method: 'POST',
       url: '/webhooks/:id/deliveries/:delivery_id/redeliver',
+      idempotent: true,
       summary: 'Send a delivery again',
       params: ByDelivery,
       response: cmd.redeliver.reply,

@@ -1,5 +1,5 @@
 import { hooks, type identityCommands, type LoginReply, tokensCommands, type UserView } from '@headlesskey/contracts';
-import { type CommandMeta, DomainError, metaFrom } from '@headlesskey/platform';
+import { appendAtEnd, type CommandMeta, DomainError, metaFrom, retryOnConflict } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import { verifyPassword } from '../credential/passwords/hashing.js';
 import { refusalOf } from '../hooks/verdict.js';
@@ -20,13 +20,15 @@ type LoginCommand = Static<typeof identityCommands.login.request>;
  * secret for its next logins. A right password is then put to the `login.allow` hook: its veto
  * refuses the login, recorded as a failed login that is no failed guess (the password was right),
  * so it counts towards no lockout; its failing closed, or the tokens service not answering, is an
- * outage (503) that records no failed login either. Counting and checking wait together
- * for a bcrypt slot: a login refused there for load (`headlesskey_unavailable`) was never counted,
- * so a burst locks no one out.
+ * outage (503) that records no failed login either. A login succeeded only once its session was
+ * issued: `auth.login.succeeded` is recorded after the tokens service answered with the token, so
+ * no success is logged or sent to webhooks for a login that ended without one. Counting and
+ * checking wait together for a bcrypt slot: a login refused there for load
+ * (`headlesskey_unavailable`) was never counted, so a burst locks no one out.
  */
 export function loginHandler(app: Identity) {
   const { svc } = app;
-  return async (cmd: LoginCommand, { deadline }: CommandMeta): Promise<LoginReply> => {
+  return async (cmd: LoginCommand, { deadline, commandKey }: CommandMeta): Promise<LoginReply> => {
     const found = await findByIdentifier(svc.store.db, cmd.username);
     const settings = svc.settings.current();
     const userId = found?.user.ID;
@@ -37,8 +39,9 @@ export function loginHandler(app: Identity) {
       return { pass, matched: await verifyPassword(cmd.password, found?.passwordHash ?? app.decoyHash) };
     });
     const user = await settleLogin(app, cmd, pass, matched ? found?.user : undefined, userId);
-    const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context });
+    const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context }, undefined, { commandKey });
     if (!issued.ok) throw new DomainError(issued.error.code, issued.error.message, issued.error.details);
+    await recordSuccess(app, cmd, user);
     const deviceSecret = await rememberDevice(svc.store.db, user.ID, knownDevice ? cmd.device_secret : undefined);
     return { ...issued.data, user, device_secret: deviceSecret };
   };
@@ -64,18 +67,22 @@ async function settleLogin(
     throw new DomainError('headlesskey_invalid_credentials');
   }
   const refusal = refusalOf(await svc.hooks.call(hooks.loginAllow, { user, context: cmd.context }), 'Login is not allowed.');
-  if (refusal?.code === 'headlesskey_unavailable') {
-    // A hook that could not be heard (failing closed) is an outage, not the user's doing: the
-    // right password still settles the attempt, and no failed login is recorded.
-    await settleNow(svc.store, ctx, pass, 'success');
-    throw refusal;
-  }
-  if (refusal) {
+  if (refusal && refusal.code !== 'headlesskey_unavailable') {
     const refused = { type: 'auth.login.failed' as const, data: { user_id: user.ID, reason: 'vetoed' as const } };
     await settleNow(svc.store, ctx, pass, 'success', [{ stream, events: [refused] }]);
     throw refusal;
   }
-  const succeeded = { type: 'auth.login.succeeded' as const, data: { user_id: user.ID, user_login: user.user_login } };
-  await settleNow(svc.store, ctx, pass, 'success', [{ stream, events: [succeeded] }]);
+  // The right password settles the attempt. A hook that could not be heard (failing closed) is an
+  // outage, not the user's doing: no failed login is recorded for it.
+  await settleNow(svc.store, ctx, pass, 'success');
+  if (refusal) throw refusal;
   return user;
+}
+
+/** The success of a login whose session was issued. */
+async function recordSuccess(app: Identity, cmd: LoginCommand, user: UserView): Promise<void> {
+  const { svc } = app;
+  const succeeded = { type: 'auth.login.succeeded' as const, data: { user_id: user.ID, user_login: user.user_login } };
+  const stream = signInStream(user.ID, cmd.username);
+  await retryOnConflict(svc.store, (tx) => appendAtEnd(tx, svc.scope, stream, [succeeded], metaFrom(cmd.context, user.ID)));
 }

@@ -56,12 +56,16 @@ export async function createUser(
 /** `POST /register`: a new subscriber, logged in at once. */
 export function registerHandler(app: Identity) {
   const { svc } = app;
-  return async (cmd: RegisterCommand, { deadline }: CommandMeta): Promise<RegisterReply> => {
+  return async (cmd: RegisterCommand, { deadline, commandKey, step }: CommandMeta): Promise<RegisterReply> => {
     if (!svc.settings.current().registration) {
       throw new DomainError('headlesskey_registration_disabled');
     }
-    const user = await createUser(app, cmd, ['subscriber'], (candidate) => vetRegistration(app, candidate, cmd.context), deadline);
-    const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context });
+    // The account commits before its session is asked for: a retry after a failed issue (sent
+    // with its key) gets the same account rather than "already in use".
+    const user = await step('create', () =>
+      createUser(app, cmd, ['subscriber'], (candidate) => vetRegistration(app, candidate, cmd.context), deadline),
+    );
+    const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context }, undefined, { commandKey });
     if (!issued.ok) throw new DomainError(issued.error.code, issued.error.message, issued.error.details);
     const { token, expiration, expires_in, jti } = issued.data;
     return { user_id: user.ID, user, token_response: { token, expiration, expires_in, jti } };

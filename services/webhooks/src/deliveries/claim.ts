@@ -1,6 +1,5 @@
 import type { Store } from '@headlesskey/platform';
 import { signingSecrets } from '../endpoints/view.js';
-import { iso } from '../schema/sql.js';
 
 /** A delivery this worker holds for one attempt, until `locked_until` or until it records a result. */
 export interface ClaimedDelivery {
@@ -32,7 +31,8 @@ export async function dueEndpoints(store: Store, limit: number): Promise<string[
  * Claims up to `max` due deliveries of one endpoint, never more than `perEndpoint` in flight for
  * it across every replica: the endpoint row is locked while its in-flight count is read and its
  * rows are leased (`for update skip locked`, so another claimer passes over them). A lease that
- * runs out — the worker died mid-attempt — makes the delivery due again.
+ * runs out — the worker died mid-attempt — makes the delivery due again. One call of the
+ * `claim_deliveries` function (schema/claim-function.ts): one round trip.
  */
 export async function claimForEndpoint(
   store: Store,
@@ -41,54 +41,34 @@ export async function claimForEndpoint(
   perEndpoint: number,
   leaseMs: number,
 ): Promise<ClaimedDelivery[]> {
-  return store.db.transaction(async (tx) => {
-    const [endpoint] = await tx.execute<
-      {
-        url: string;
-        enabled: boolean;
-        secret: string;
-        previous_secret: string | null;
-        previous_secret_expires_at: string | null;
-        now: string;
-      }[]
-    >(
-      `select url, enabled, secret, previous_secret, ${iso('previous_secret_expires_at')} as previous_secret_expires_at, ${iso('now()')} as now
-       from endpoints where id = ? for no key update`,
-      [endpointId],
-    );
-    if (!endpoint?.enabled) return [];
-    const [flight] = await tx.execute<{ n: number }[]>(
-      `select count(*)::int as n from deliveries where endpoint_id = ? and status = 'pending' and locked_until > now()`,
-      [endpointId],
-    );
-    const free = Math.min(max, perEndpoint - (flight?.n ?? 0));
-    if (free <= 0) return [];
-    const rows = await tx.execute<
-      { id: string; message_id: string; event_id: string; event_type: string; body: string; attempts: number; claim_token: string }[]
-    >(
-      `update deliveries set attempts = attempts + 1, locked_until = now() + ? * interval '1 millisecond',
-         claim_token = gen_random_uuid(), updated_at = now()
-       where id in (
-         select id from deliveries
-         where endpoint_id = ? and status = 'pending' and next_attempt_at <= now() and (locked_until is null or locked_until <= now())
-         order by next_attempt_at, id limit ? for update skip locked)
-       returning id, message_id, event_id, event_type, body, attempts, claim_token`,
-      [leaseMs, endpointId, free],
-    );
-    const secrets = signingSecrets(endpoint, Date.parse(endpoint.now));
-    return rows.map((row) => ({
-      id: row.id,
-      endpointId,
-      url: endpoint.url,
-      secrets,
-      messageId: row.message_id,
-      eventId: row.event_id,
-      eventType: row.event_type,
-      body: row.body,
-      attempt: row.attempts,
-      claimToken: row.claim_token,
-    }));
-  });
+  const rows = await store.db.execute<
+    {
+      id: string;
+      message_id: string;
+      event_id: string;
+      event_type: string;
+      body: string;
+      attempts: number;
+      claim_token: string;
+      url: string;
+      secret: string;
+      previous_secret: string | null;
+      previous_secret_expires_at: string | null;
+      now: string;
+    }[]
+  >('select * from claim_deliveries(?, ?, ?, ?)', [endpointId, max, perEndpoint, leaseMs]);
+  return rows.map((row) => ({
+    id: row.id,
+    endpointId,
+    url: row.url,
+    secrets: signingSecrets(row, Date.parse(row.now)),
+    messageId: row.message_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    body: row.body,
+    attempt: row.attempts,
+    claimToken: row.claim_token,
+  }));
 }
 
 /**

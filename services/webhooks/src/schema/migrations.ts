@@ -1,4 +1,5 @@
 import { Migration } from '@headlesskey/platform';
+import { ClaimFunctionMigration } from './claim-function.js';
 
 /**
  * Endpoints, and one delivery row per endpoint and event: created when the event is consumed,
@@ -54,4 +55,7 @@ export class WebhooksMigration extends Migration {
   }
 }
 
-export const webhooksMigrations = [{ name: '0001_webhooks', class: WebhooksMigration }];
+export const webhooksMigrations = [
+  { name: '0001_webhooks', class: WebhooksMigration },
+  { name: '0002_claim_function', class: ClaimFunctionMigration },
+];

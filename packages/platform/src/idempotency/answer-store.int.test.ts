@@ -1,0 +1,49 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backendUrls, dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
+import { type AnswerStore, openAnswerStore } from './answer-store.js';
+
+const names = uniqueInstance();
+const STALE_MS = 15_000;
+let nc: NatsConnection;
+let clock = 1_000_000;
+let one: AnswerStore;
+let two: AnswerStore;
+
+beforeAll(async () => {
+  nc = await connect({ servers: backendUrls().natsUrl });
+  // Two gateways' stores on one bucket, on a clock the test moves.
+  one = await openAnswerStore(nc, { names, streamReplicas: 1 }, () => clock);
+  two = await openAnswerStore(nc, { names, streamReplicas: 1 }, () => clock);
+});
+
+afterAll(async () => {
+  await nc?.close();
+  await dropInstance(names);
+});
+
+describe('openAnswerStore', () => {
+  it('lets one request hold a key; the others learn it is in flight, or for another body, then get the answer', async () => {
+    expect(await one.begin('k1', 'body-a', STALE_MS)).toEqual({ kind: 'first' });
+    expect(await two.begin('k1', 'body-a', STALE_MS)).toEqual({ kind: 'in_flight' });
+    expect(await two.begin('k1', 'body-b', STALE_MS)).toEqual({ kind: 'mismatch' });
+    await one.finish('k1', 'body-a', 'sealed-answer');
+    expect(await two.begin('k1', 'body-a', STALE_MS)).toEqual({ kind: 'replay', sealed: 'sealed-answer' });
+    expect(await two.begin('k1', 'body-b', STALE_MS)).toEqual({ kind: 'mismatch' });
+  });
+
+  it('gives exactly one of racing requests the key', async () => {
+    const begun = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? one : two).begin('k2', 'body', STALE_MS)));
+    expect(begun.filter((b) => b.kind === 'first')).toHaveLength(1);
+    expect(begun.filter((b) => b.kind === 'in_flight')).toHaveLength(7);
+  });
+
+  it('a key let go runs again, and a stale claim is taken over', async () => {
+    expect(await one.begin('k3', 'body', STALE_MS)).toEqual({ kind: 'first' });
+    await one.forget('k3');
+    expect(await two.begin('k3', 'body', STALE_MS)).toEqual({ kind: 'first' });
+    expect(await one.begin('k3', 'body', STALE_MS)).toEqual({ kind: 'in_flight' });
+    clock += STALE_MS + 1;
+    expect(await one.begin('k3', 'body', STALE_MS)).toEqual({ kind: 'first' });
+  });
+});

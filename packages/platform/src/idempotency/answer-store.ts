@@ -1,0 +1,82 @@
+import { type KV, Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { decodeJson, encodeJson } from '../bus/codec.js';
+import { isConflict } from '../rate-limit/rate-limiter.js';
+import type { BucketPlace } from '../settings/settings-bucket.js';
+
+/** How long an answer is replayed for its key: past it, the key is forgotten and may run again. */
+export const ANSWER_TTL_MS = 24 * 3600_000;
+
+/** What the bucket holds for a key: the request's fingerprint and, once answered, the sealed answer. */
+interface Entry {
+  fingerprint: string;
+  /** When the request that holds the key began (epoch ms); a stale one is taken over. */
+  startedAt: number;
+  sealed?: string;
+}
+
+/** What a request finds under its key. */
+export type Begun = { kind: 'first' } | { kind: 'replay'; sealed: string } | { kind: 'in_flight' } | { kind: 'mismatch' };
+
+/** Answers of requests sent with an `Idempotency-Key`, shared by every gateway of the instance. */
+export interface AnswerStore {
+  /**
+   * Takes `id` for this request, or says what holds it: an answer to replay, a request still in
+   * flight, or a request with another fingerprint. A claim older than `staleAfterMs` without an
+   * answer belonged to a gateway that stopped in it, and is taken over.
+   */
+  begin(id: string, fingerprint: string, staleAfterMs: number): Promise<Begun>;
+  /** Records the request's final answer (sealed by the caller). */
+  finish(id: string, fingerprint: string, sealed: string): Promise<void>;
+  /** Lets the key go without an answer (the request failed for an outage): a retry runs again. */
+  forget(id: string): Promise<void>;
+}
+
+const MAX_TRIES = 3;
+
+/**
+ * The instance's idempotency KV bucket: one key per (Idempotency-Key, caller, route), named by a
+ * hash, kept a day after its last write. Claims are compare-and-set writes, so two gateways never
+ * both run the same key.
+ */
+export async function openAnswerStore(
+  nc: NatsConnection,
+  { names, streamReplicas }: BucketPlace,
+  now: () => number = Date.now,
+): Promise<AnswerStore> {
+  // The replicas come with the name, never as a default: whoever creates the bucket fixes them.
+  const kv = await new Kvm(nc).create(names.idempotencyBucket, { history: 1, ttl: ANSWER_TTL_MS, replicas: streamReplicas });
+  return {
+    async begin(id, fingerprint, staleAfterMs) {
+      const claim = encodeJson({ fingerprint, startedAt: now() } satisfies Entry);
+      for (let i = 0; i < MAX_TRIES; i++) {
+        const found = await tryBegin(kv, id, claim, fingerprint, now() - staleAfterMs);
+        if (found) return found;
+      }
+      return { kind: 'in_flight' };
+    },
+    async finish(id, fingerprint, sealed) {
+      await kv.put(id, encodeJson({ fingerprint, startedAt: now(), sealed } satisfies Entry));
+    },
+    async forget(id) {
+      await kv.delete(id);
+    },
+  };
+}
+
+/** One conditional write, or what holds the key; undefined when another request wrote in between. */
+async function tryBegin(kv: KV, id: string, claim: Uint8Array, fingerprint: string, staleBefore: number): Promise<Begun | undefined> {
+  const entry = await kv.get(id);
+  const held = entry?.operation === 'PUT' ? (decodeJson(entry.value) as Entry) : undefined;
+  if (held && held.fingerprint !== fingerprint) return { kind: 'mismatch' };
+  if (held?.sealed) return { kind: 'replay', sealed: held.sealed };
+  if (held && held.startedAt > staleBefore) return { kind: 'in_flight' };
+  try {
+    if (entry) await kv.update(id, claim, entry.revision);
+    else await kv.create(id, claim);
+    return { kind: 'first' };
+  } catch (err) {
+    if (isConflict(err)) return undefined;
+    throw err;
+  }
+}
