@@ -69,6 +69,7 @@ export {
   type StoreScope,
   type StreamAppend,
 } from './store/event-store.js';
+export { isDatabaseOutage, type OutageOptions, throughDatabaseOutages } from './store/outage.js';
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
 export { type Database, openDatabase, type Sql } from './store/sql.js';
 export { observe, type Recorder, recorder } from './telemetry/metrics.js';

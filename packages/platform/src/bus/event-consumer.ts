@@ -3,7 +3,7 @@ import { AckPolicy, DeliverPolicy, type JsMsg, jetstream, jetstreamManager } fro
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { isDatabaseOutage } from '../store/outage.js';
+import { throughDatabaseOutages } from '../store/outage.js';
 import { extractTrace, inSpan, SpanKind, tracer } from '../telemetry/propagation.js';
 import { Batcher } from './batches.js';
 import { checker, decodeJson, encodeJson } from './codec.js';
@@ -198,26 +198,20 @@ async function inBatchSpan<T>(events: readonly EventEnvelope[], fn: () => Promis
   }
 }
 
-/** The longest wait between two tries of events held through a database outage. */
-const OUTAGE_RETRY_MAX_MS = 2000;
-
 /**
  * Runs `handle` again while it fails because the database is out of reach, keeping its events'
  * deliveries alive (`working()`) meanwhile: an outage is no fault of the events, and a few minutes
  * of one must not use up their `maxDeliver` and dead-letter every event of the time. Any other
  * error, or a stop, is thrown for the usual retry; a stopped consumer's events go back unacked.
  */
-async function throughOutages<T>(handle: () => Promise<T>, msgs: readonly JsMsg[], logger: Logger, stopping: () => boolean): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await handle();
-    } catch (err) {
-      if (!isDatabaseOutage(err) || stopping()) throw err;
+function throughOutages<T>(handle: () => Promise<T>, msgs: readonly JsMsg[], logger: Logger, stopping: () => boolean): Promise<T> {
+  return throughDatabaseOutages(handle, {
+    giveUp: stopping,
+    onWait: (attempt, err) => {
       if (attempt === 1) logger.warn({ err }, 'database unavailable; holding the events until it is back');
       for (const msg of msgs) msg.working();
-      await new Promise((resolve) => setTimeout(resolve, Math.min(OUTAGE_RETRY_MAX_MS, 50 * 2 ** attempt)));
-    }
-  }
+    },
+  });
 }
 
 function backoffMs(attempt: number): number {

@@ -32,3 +32,30 @@ const OUTAGE_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Connection terminated due to connection timeout',
 ];
+
+/** The longest wait between two tries of work held through a database outage. */
+const OUTAGE_RETRY_MAX_MS = 2000;
+
+export interface OutageOptions {
+  /** Give up (throw the outage) once this is true: the caller is stopping, or its time is out. */
+  giveUp(): boolean;
+  /** Called before each wait, with the try that just failed (1 for the first). */
+  onWait?(attempt: number, err: unknown): void;
+}
+
+/**
+ * Runs `work` again, with a growing pause, while it fails because the database is out of reach:
+ * an outage is no fault of the work, and a restart or failover lasts seconds. Any other error,
+ * or an outage once `giveUp()` says so, is thrown.
+ */
+export async function throughDatabaseOutages<T>(work: () => Promise<T>, opts: OutageOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isDatabaseOutage(err) || opts.giveUp()) throw err;
+      opts.onWait?.(attempt, err);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(OUTAGE_RETRY_MAX_MS, 50 * 2 ** attempt)));
+    }
+  }
+}

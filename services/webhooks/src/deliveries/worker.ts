@@ -1,4 +1,4 @@
-import { type Logger, type Resolver, type Store, startBackgroundLoop } from '@headlesskey/platform';
+import { type Logger, type Resolver, type Store, startBackgroundLoop, throughDatabaseOutages } from '@headlesskey/platform';
 import type { WebhooksConfig } from '../config.js';
 import { webhookHeaders } from '../signing/sign.js';
 import { type ClaimedDelivery, claimForEndpoint, dueEndpoints, msUntilNextDue } from './claim.js';
@@ -26,6 +26,8 @@ export interface DeliveryWorker {
 /** A lease outlasts the attempt's timeout by this much, so only a dead worker's lease runs out. */
 const LEASE_MARGIN_MS = 5_000;
 const ENDPOINTS_PER_ROUND = 100;
+/** How long past its lease an attempt's outcome is still tried: a re-claim makes the write miss. */
+const RECORD_GRACE_MS = 30_000;
 
 /**
  * Attempts due deliveries, with at most `concurrency` in flight in this replica and at most
@@ -40,6 +42,7 @@ export function startDeliveryWorker(opts: WorkerOptions): DeliveryWorker {
   const inFlight = new Set<Promise<void>>();
 
   const attempt = async (delivery: ClaimedDelivery) => {
+    const leaseEnds = Date.now() + leaseMs;
     const timestamp = Math.floor(Date.now() / 1000);
     const headers = webhookHeaders(delivery.secrets, delivery.messageId, timestamp, delivery.body);
     const result = await postWebhook(delivery.url, delivery.body, headers, {
@@ -48,7 +51,12 @@ export function startDeliveryWorker(opts: WorkerOptions): DeliveryWorker {
       resolve: opts.resolve,
     });
     const next = nextStep(result, delivery.attempt, policy, Math.random(), Date.now());
-    const recorded = await recordAttempt(store, delivery, result, next);
+    // The receiver has its answer: a database restart now must not leave the lease to run out,
+    // or the delivery is claimed and sent again. The write holds while our claim token does, so
+    // it is tried on until the lease ends (and a little past it, with nobody having claimed it).
+    const recorded = await throughDatabaseOutages(() => recordAttempt(store, delivery, result, next), {
+      giveUp: () => Date.now() > leaseEnds + RECORD_GRACE_MS || (loop.stopping && Date.now() > leaseEnds),
+    });
     if (recorded) countAttempt(next);
     if (recorded && next.status === 'dead') opts.onDead(delivery, next.error);
   };
