@@ -77,4 +77,11 @@ export class Ledger {
   inPhase<T extends { phase: string }>(items: readonly T[], phase: string): T[] {
     return items.filter((item) => item.phase === phase);
   }
+
+  /** The requests one operation made. */
+  triesOf(operation: Operation): Attempt[] {
+    return this.attempts.filter(
+      (a) => a.client === operation.client && a.op === operation.op && a.start >= operation.start && a.end <= operation.end,
+    );
+  }
 }

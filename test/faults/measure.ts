@@ -29,6 +29,9 @@ export interface PhaseFigures {
   backMs: number;
   /** Whether the target was met. */
   met: boolean;
+  /** When the failed requests were sent, in ms from `fault.fromAt`: the first and the last. */
+  failedFromMs: number;
+  failedUntilMs: number;
   writesAcknowledged: number;
   writesFound: number;
   /** Writes whose every try went unanswered or 503, by how they turned out. */
@@ -51,6 +54,7 @@ export function figures(ledger: Ledger, fault: Fault, verdicts: Verdicts): Phase
   const failedByStatus: Record<string, number> = {};
   for (const a of attempts.filter(unavailable)) failedByStatus[String(a.status)] = (failedByStatus[String(a.status)] ?? 0) + 1;
   const failed = Object.values(failedByStatus).reduce((sum, n) => sum + n, 0);
+  const failedStarts = attempts.filter(unavailable).map((a) => a.start - fault.fromAt);
   const back = backAt(ledger, phase);
   const backMs = back === undefined ? 0 : Math.max(0, back - fault.fromAt);
   const writes = ledger.inPhase(ledger.operations, phase).filter((o) => WRITES.includes(o.op));
@@ -73,6 +77,8 @@ export function figures(ledger: Ledger, fault: Fault, verdicts: Verdicts): Phase
     failed,
     backMs,
     met,
+    failedFromMs: failedStarts.length > 0 ? Math.min(...failedStarts) : 0,
+    failedUntilMs: failedStarts.length > 0 ? Math.max(...failedStarts) : 0,
     writesAcknowledged: acknowledged.length,
     writesFound: found.length,
     writesFailed,
@@ -82,4 +88,19 @@ export function figures(ledger: Ledger, fault: Fault, verdicts: Verdicts): Phase
 /** The phase whose load ran at `at`, for naming where something happened. */
 export function phaseAt(faults: readonly Fault[], at: number): string {
   return faults.find((f) => f.window.start <= at && at <= f.window.end)?.name ?? 'between phases';
+}
+
+/**
+ * The failed writes that had happened all the same and that their retry did not return: what each
+ * try was answered, and when, from the operation's start.
+ */
+export function notReplayed(ledger: Ledger, verdicts: Verdicts): string[] {
+  return [...verdicts.settled]
+    .filter(([, how]) => how === 'found')
+    .map(([o]) => {
+      const tries = ledger
+        .triesOf(o)
+        .map((a) => `${a.status}${a.code ? ` ${a.code}` : ''} at +${((a.start - o.start) / 1000).toFixed(1)} s`);
+      return `${o.op} (${o.phase}) happened, answered failed and was not returned by its retry with the same key: tries ${tries.join(', ')}`;
+    });
 }

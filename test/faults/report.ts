@@ -28,6 +28,7 @@ export interface RunInfo {
 
 const mdRow = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 const secs = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'not back');
+const offset = (ms: number) => `${ms < 0 ? '−' : '+'}${(Math.abs(ms) / 1000).toFixed(2)} s`;
 const tally = (counts: Record<string, number>) =>
   Object.entries(counts)
     .sort(([, a], [, b]) => b - a)
@@ -48,7 +49,10 @@ function phaseRows(phases: PhaseFigures[]): string {
   const rows = phases.map((p) => [
     p.fault.name,
     p.fault.target,
-    p.fault.measured ?? (p.failed === 0 ? 'no request failed' : `${p.failed} failed; back ${secs(p.backMs)} after ${p.fault.from}`),
+    p.fault.measured ??
+      (p.failed === 0
+        ? 'no request failed'
+        : `${p.failed} failed, sent from ${offset(p.failedFromMs)} to ${offset(p.failedUntilMs)}; back ${secs(p.backMs)} after ${p.fault.from}`),
     p.met ? 'MET' : 'MISSED',
     p.requests,
     tally(p.failedByStatus),
@@ -73,10 +77,17 @@ function checks(s: ScenarioReport): string {
     : [];
   const verdict =
     s.problems.length === 0
-      ? ['- **PASS**: no lost write, no phantom write, counts equal, every webhook once, no revoked or rotated token validates.']
+      ? [
+          '- **PASS**: no lost write, no phantom write, counts equal, every webhook delivered once per `webhook-id` (repeats only of deliveries in flight at a kill), no revoked or rotated token validates.',
+        ]
       : [`- **FAIL** (${s.problems.length}):`, ...s.problems.slice(0, 20).map((p) => `  - ${p}`)];
   const found =
-    s.findings.length > 0 ? [`- Seen under load (${s.findings.length}):`, ...s.findings.slice(0, 10).map((f) => `  - ${f}`)] : [];
+    s.findings.length > 0
+      ? [
+          `- Writes that happened though answered failed, and that no retry returned (${s.findings.length}):`,
+          ...s.findings.slice(0, 10).map((f) => `  - ${f}`),
+        ]
+      : [];
   return [...lines, ...found, ...verdict].join('\n');
 }
 
@@ -115,7 +126,7 @@ ${scenarios.map(scenario).join('\n')}
 
 - Load: ${info.clients} clients, each with users and sessions of its own, each pausing 150 ms between operations, in rounds of validate, refresh, validate, login, validate, refresh, validate, logout (revoke), validate, and a registration every other round. Every write carries an \`Idempotency-Key\`; a request answered 503 or not at all is sent again with the same key after 0.1, 0.25, 0.5 and 1 s, then the operation counts as failed. Every request and answer is recorded.
 - A phase: the load runs a moment, the fault is injected, the load runs until the system is back (bounded), and each client finishes its operation.
-- *failed*: requests answered 5xx or not at all (a refused connection, a reset, no answer within 10 s), every try counted. *back*: from the moment named until the first answered request started after the last one that failed. A target "0 failed requests" is met only when no request failed.
+- *failed*: requests answered 5xx or not at all (a refused connection, a reset, no answer within 10 s), every try counted. *sent from … to …*: when the first and the last failed request were sent, from the moment named (the kill, the database or NATS accepting connections again). *back*: from that moment until the first answered request sent after the last one that failed. A target "0 failed requests" is met only when no request failed.
 - *writes acked / found*: registrations, logins, refreshes and logouts answered 2xx, and how many of them the checks found afterwards (the user logs in; the session's live token validates, or the client itself rotated or revoked it).
 - *writes failed*: writes whose every try failed, settled once the system serves again: *not happened* (the token still validates), *returned by retry* (the retry with the same key answered 2xx), *found* (the server did not replay it, but the write is whole: the user logs in, the token no longer validates and the store holds its \`token.refreshed\`), *unsettled* (a phantom write: the run fails).
 - Events: rows of every service's \`events\` table, messages of the instance's JetStream stream, rows of the activity log — waited for (up to 90 s) to agree, ids compared. Webhooks: a receiver subscribed to \`*\` from before the load; every event recorded after that must reach it, once per \`webhook-id\`. The one repeat allowed is Standard Webhooks' at-least-once: a delivery the receiver got while the webhooks process was being killed (within one attempt's timeout before the kill), whose answer the dead process could not record, is sent again after its lease under the same id with the same bytes; any other repeat fails the run.
