@@ -48,5 +48,12 @@ function isBack(ledger: Ledger, phase: string, fromAt: number): boolean {
   return attempts.filter((a) => a.start > lastFailure && !unavailable(a)).length >= BACK_REQUESTS;
 }
 
-/** Processes of the system that exited, for a phase's notes. */
-export const exitedCount = (system: RunningSystem) => system.processes.filter((p) => p.exit !== undefined).length;
+/** The processes of the system that have exited, each said in one line with the end of its output. */
+export const exits = (system: RunningSystem): string[] =>
+  system.processes
+    .filter((p) => p.exit !== undefined)
+    .map((p) => {
+      const how = p.exit?.signal ? `killed by ${p.exit.signal}` : `exited with code ${p.exit?.code}`;
+      const last = p.output().trim().split('\n').at(-1)?.slice(0, 300) ?? '';
+      return `${p.service} (pid ${p.child.pid}) ${how}${last ? `: ${last}` : ''}`;
+    });
