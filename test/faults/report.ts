@@ -114,11 +114,12 @@ export function writeResilience(path: string, info: RunInfo, scenarios: Scenario
 Written by \`npm run test:faults\` (\`test/faults/\`). The system runs as \`npm start\` runs it, under a
 mixed load of ${info.clients} clients, while each fault below is injected in turn. Times are targets beside
 what was measured: reported, not asserted (a shared, busy machine makes them noisy). The correctness
-checks are asserted: a lost write, a phantom write, unequal event counts, a webhook delivered twice or
-never, or a revoked token that validates fails the run.
+checks are asserted: a lost write, a phantom write, unequal event counts, a webhook never delivered or
+repeated (but for one in flight when its dispatcher was killed), or a revoked token that validates
+fails the run.
 
 - Date: ${info.date.toISOString()}; ${info.seconds} s in all
-- Commit: ${commit(info.repoRoot)}
+- Commit: ${commit(info.repoRoot, 'RESILIENCE.md')}
 - Machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}; load average ${loads(info.loadBefore)} at start, ${loads(info.loadAfter)} at the end
 
 ${scenarios.map(scenario).join('\n')}
