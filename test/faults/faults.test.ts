@@ -22,7 +22,7 @@ import { checkEvents } from './events.js';
 import { Ledger } from './ledger.js';
 import { mixedLoad } from './load.js';
 import { type Fault, figures, notReplayed, phaseAt } from './measure.js';
-import { exits, type Injected, underLoad } from './phase.js';
+import { exitsDuring, type Injected, underLoad } from './phase.js';
 import { type ScenarioReport, writeResilience } from './report.js';
 import { type Backing, query } from './stores.js';
 
@@ -226,9 +226,7 @@ describe('faults under load', () => {
 
       /** A fault of a backend: no process should exit over it. */
       const backendPhase = async (name: string, inject: () => Promise<Injected>) => {
-        const before = new Set(exits(running));
-        await phase(name, inject);
-        const exited = exits(running).filter((line) => !before.has(line));
+        const exited = await exitsDuring(running, () => phase(name, inject));
         const fault = faults.at(-1) as Fault;
         fault.notes.push(exited.length === 0 ? 'no process exited' : `processes exited: ${exited.join('; ')}`);
         // A target, reported as the timings are: the supervisor starts what exited again.

@@ -48,12 +48,30 @@ function isBack(ledger: Ledger, phase: string, fromAt: number): boolean {
   return attempts.filter((a) => a.start > lastFailure && !unavailable(a)).length >= BACK_REQUESTS;
 }
 
-/** The processes of the system that have exited, each said in one line with the end of its output. */
-export const exits = (system: RunningSystem): string[] =>
-  system.processes
-    .filter((p) => p.exit !== undefined)
+/**
+ * What became of the processes that ran or started while `during` ran: each one that exited, in
+ * one line with what it logged last (a JSON log line by its message and error) and whether it had
+ * only started in the meantime.
+ */
+export async function exitsDuring(system: RunningSystem, during: () => Promise<void>): Promise<string[]> {
+  const exitedBefore = new Set(system.processes.filter((p) => p.exit !== undefined));
+  const runningBefore = new Set(system.processes.filter((p) => p.exit === undefined));
+  await during();
+  return system.processes
+    .filter((p) => p.exit !== undefined && !exitedBefore.has(p))
     .map((p) => {
       const how = p.exit?.signal ? `killed by ${p.exit.signal}` : `exited with code ${p.exit?.code}`;
-      const last = p.output().trim().split('\n').at(-1)?.slice(0, 300) ?? '';
-      return `${p.service} (pid ${p.child.pid}) ${how}${last ? `: ${last}` : ''}`;
+      const fresh = runningBefore.has(p) ? '' : ' (started during this fault)';
+      return `${p.service} (pid ${p.child.pid})${fresh} ${how}: ${lastWords(p.output())}`;
     });
+}
+
+function lastWords(output: string): string {
+  const last = output.trim().split('\n').at(-1) ?? '';
+  try {
+    const line = JSON.parse(last) as { msg?: string; err?: { type?: string; message?: string } };
+    return [line.msg, line.err && `${line.err.type}: ${line.err.message}`].filter(Boolean).join(' — ');
+  } catch {
+    return last.slice(0, 300);
+  }
+}
