@@ -226,7 +226,9 @@ describe('faults under load', () => {
 
       /** A fault of a backend: no process should exit over it. */
       const backendPhase = async (name: string, inject: () => Promise<Injected>) => {
-        const exited = await exitsDuring(running, () => phase(name, inject));
+        const exited = await exitsDuring(running, async () => {
+          await phase(name, inject);
+        });
         const fault = faults.at(-1) as Fault;
         fault.notes.push(exited.length === 0 ? 'no process exited' : `processes exited: ${exited.join('; ')}`);
         // A target, reported as the timings are: the supervisor starts what exited again.
