@@ -24,7 +24,7 @@ import { mixedLoad } from './load.js';
 import { type Fault, figures, notReplayed, phaseAt } from './measure.js';
 import { exitsDuring, type Injected, underLoad } from './phase.js';
 import { type ScenarioReport, writeResilience } from './report.js';
-import { type Backing, query } from './stores.js';
+import { type Backing, loggedEvents, query, storedEvents } from './stores.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLIENTS = 20;
@@ -205,6 +205,7 @@ describe('faults under load', () => {
         const fromAt = Date.now();
         for (const pid of victims) process.kill(pid, 'SIGKILL');
         await replaced(running, service, victims, all.length, 30_000);
+        if (service === 'audit' || service === 'webhooks') return consuming(service, fromAt);
         const spare = all.length > victims.length;
         return spare
           ? { target: '0 failed requests (a second replica runs)', from: 'the kill', fromAt, notes: [] }
@@ -215,6 +216,28 @@ describe('faults under load', () => {
               fromAt,
               notes: [],
             };
+      };
+      /**
+       * Audit and webhooks answer no request of the load: they are back once an event recorded after
+       * the kill reaches the activity log, or the webhook receiver.
+       */
+      const consuming = async (service: 'audit' | 'webhooks', fromAt: number): Promise<Injected> => {
+        const reached = async () => {
+          const fresh = (await storedEvents(backing)).filter((e) => e.recorded_at.getTime() > fromAt).map((e) => e.id);
+          const seen = service === 'audit' ? new Set(await loggedEvents(backing)) : new Set(receiver.acceptedIds());
+          return fresh.some((id) => seen.has(id)) ? Date.now() : undefined;
+        };
+        const backAt = await eventually(reached, 30_000, `${service} consuming again`).catch(() => undefined);
+        const what = service === 'audit' ? 'projecting into the activity log' : 'delivering webhooks';
+        const backMs = backAt === undefined ? Number.POSITIVE_INFINITY : backAt - fromAt;
+        return {
+          target: `${what} again ≤ ${BACK_AFTER_KILL_MS / 1000} s after the kill`,
+          from: 'the kill',
+          fromAt,
+          measured: backAt === undefined ? `not ${what} within 30 s` : `${what} again ${(backMs / 1000).toFixed(2)} s after the kill`,
+          met: backMs <= BACK_AFTER_KILL_MS,
+          notes: [],
+        };
       };
       await phase('kill -9 of the gateway', kill('gateway', 'all'));
       await phase('kill -9 of one of two identity replicas', kill('identity', 'one'));
