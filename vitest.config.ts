@@ -9,7 +9,8 @@ export default defineConfig({
       'tools/*/src/**/*.test.ts',
       'test/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    // The fault suite runs apart: `npm run test:faults`.
+    exclude: ['**/node_modules/**', '**/dist/**', 'test/faults/**'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,67 +1,12 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { freeMetricsBase, freePort } from '@headlesskey/local';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { backendUrls, dropInstance, uniqueInstance } from './support/instance.js';
+import { alive, commandOf, descendants } from './support/process-tree.js';
 import { sampleValue, scrape } from './support/prometheus.js';
+import { type Started, startSupervisor as start } from './support/supervisor.js';
 import { eventually } from './support/users.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = fileURLToPath(new URL('../infra/local/dist/main.js', import.meta.url));
-
-interface Started {
-  child: ChildProcess;
-  exited: Promise<[number | null, NodeJS.Signals | null]>;
-  /** Resolves with true once it printed that it runs, false when its output ended first. */
-  running: Promise<boolean>;
-  stderr(): string;
-}
-
-/** `npm start` (or only its last step, `node infra/local/dist/main.js`) against the test's backends. */
-function start(how: 'npm' | 'node', env: Record<string, string>): Started {
-  const [command, args] = how === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, [MAIN]];
-  const child = spawn(command as string, args as string[], {
-    cwd: ROOT,
-    env: { ...process.env, HEADLESSKEY_BCRYPT_COST: '4', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  // Reads on after the match: the services share this pipe and would block on a full one.
-  const running = new Promise<boolean>((resolve) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.on('line', (line) => line.startsWith('HeadlessKey is running at ') && resolve(true));
-    lines.on('close', () => resolve(false));
-  });
-  return { child, exited: once(child, 'exit') as Started['exited'], running, stderr: () => stderr };
-}
-
-/** Every process below `pid`, from the process table. */
-function descendants(pid: number): number[] {
-  const table = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
-  const below = (parent: number): number[] => table.filter(([, ppid]) => ppid === parent).flatMap(([child]) => [child, ...below(child)]);
-  return below(pid);
-}
-
-const commandOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-
-/** A zombie has ended; only its parent has not collected it yet. */
-function alive(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** Waits until none of `pids` runs; names the ones left when they do not end. */
 async function allGone(pids: number[]): Promise<void> {

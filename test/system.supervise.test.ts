@@ -1,25 +1,11 @@
 import type { ServiceName } from '@headlesskey/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pids, replaced } from './support/replicas.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { TOKENS_ENV, validate } from './support/tokens.js';
 import { eventually, registerAndLogin } from './support/users.js';
 
 const SERVICES: ServiceName[] = ['identity', 'tokens', 'audit', 'webhooks', 'gateway'];
-
-/** Pids of the running replicas of a service, as the supervisor knows them. */
-const pids = (system: TestSystem, service: ServiceName) =>
-  system.processes.filter((p) => p.service === service && p.exit === undefined).map((p) => p.child.pid as number);
-
-/** Waits until the service runs `count` replicas again, none of them one of `gone`. */
-const replaced = (system: TestSystem, service: ServiceName, gone: number[], count = 1) =>
-  eventually(
-    async () => {
-      const now = pids(system, service);
-      return now.length === count && now.every((pid) => !gone.includes(pid)) ? now : undefined;
-    },
-    10_000,
-    `a new ${service} process`,
-  );
 
 describe('a supervised system', () => {
   let system: TestSystem;

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { commit } from '../support/commit.js';
 import type { Baselines } from './baselines.js';
 import type { Measurement } from './load.js';
 import type { LogNote } from './logs.js';
@@ -241,14 +241,4 @@ ${info.serviceLogs.length === 0 ? 'Nothing at warn or above.' : `Lines at warn a
 
 function loads(values: number[]): string {
   return values.map((v) => v.toFixed(2)).join(' / ');
-}
-
-function commit(root: string): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${head} with uncommitted changes` : head;
-  } catch {
-    return 'unknown';
-  }
 }
