@@ -44,9 +44,11 @@ describe('logins and refreshes racing on one user and device', () => {
     }
     const failed = [...logins, ...refreshes].filter((r) => r.status >= 500).map((r) => ({ status: r.status, code: r.body.code }));
     expect(failed).toEqual([]);
-    // Every login takes its device's session back. A refresh wins or loses its race with them
-    // (a session the login re-opened, a token another refresh rotated): which, depends on timing.
-    expect(logins.map((r) => r.status)).toEqual(logins.map(() => 200));
+    // A login takes its device's session back, or is refused while more than `max_attempts` of
+    // the account's logins are in flight from one address (each counts before its check). A refresh
+    // wins or loses its race with them (a session re-opened, a token rotated): which, depends on timing.
+    for (const r of logins) expect([200, 429], JSON.stringify(r.body)).toContain(r.status);
+    expect(logins.some((r) => r.status === 200)).toBe(true);
     for (const r of refreshes) expect([200, 401], JSON.stringify(r.body)).toContain(r.status);
     expect(refreshes.filter((r) => r.status === 401).every((r) => r.body.code === 'headlesskey_token_revoked')).toBe(true);
     expect(refreshes.some((r) => r.status === 200)).toBe(true);

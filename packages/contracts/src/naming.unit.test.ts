@@ -20,7 +20,7 @@ describe('names', () => {
     expect(n.consumer('tokens', 'users')).toBe('hk_tokens_users');
     expect(n.database('identity')).toBe('hk_identity');
     expect(n.databases).toEqual(['hk_identity', 'hk_tokens', 'hk_audit', 'hk_webhooks']);
-    expect(n.buckets).toEqual(['hk_settings', 'hk_rate_limits']);
+    expect(n.buckets).toEqual(['hk_settings', 'hk_rate_limits', 'hk_idempotency']);
   });
 
   it('prefixes every name with the instance, so two instances share nothing', () => {

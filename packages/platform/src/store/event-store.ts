@@ -139,7 +139,10 @@ function stripUndefined<T extends object>(value: T): T {
 
 /**
  * Appends facts that no decision depends on (a failed login, say) at the end of their stream,
- * inside the caller's transaction. A concurrent append raises `ConcurrencyError`; run the whole
+ * inside the caller's transaction. Appenders at the end of one stream take turns (a transaction
+ * lock on the stream's name), each reading the end once the one before has committed: a dozen
+ * logins of one account at once append one after the other instead of racing for the same
+ * version. A decided append landing in between still raises `ConcurrencyError`; run the whole
  * transaction again (`retryOnConflict`), so the facts commit with what caused them or not at all.
  */
 export async function appendAtEnd(
@@ -150,17 +153,23 @@ export async function appendAtEnd(
   meta: EventMeta,
 ): Promise<EventEnvelope[]> {
   if (events.length === 0) return [];
+  // Its own statement: under READ COMMITTED the read that follows sees what the lock waited for.
+  await tx.execute("select pg_advisory_xact_lock(hashtext('stream-end'), hashtext(?))", [streamId]);
   const [row] = await tx.execute<{ v: number }[]>('select coalesce(max(version), 0)::int as v from events where stream_id = ?', [streamId]);
   return appendToStream(tx, scope, streamId, row?.v ?? 0, events, meta);
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
+/** Up to this many ms times the attempt's number, drawn at random, before running it again. */
+const BACKOFF_STEP_MS = 5;
 
 /**
  * Runs `attempt` again from the start, up to a few times, while a concurrent append wins the
  * race — or the server ends it to break a deadlock (40P01) or a serialization failure (40001):
  * two writers that met on the same rows, of which one must start over. Nothing of the attempt
- * was written, so running it again is safe.
+ * was written, so running it again is safe. Each retry first waits a random few milliseconds,
+ * growing with the attempt: writers that collided once, started again at the same instant, would
+ * mostly collide again (a dozen logins and refreshes of one device at once did, five times over).
  */
 export async function untilNoConflict<T>(attempt: (n: number) => Promise<T>): Promise<T> {
   for (let n = 1; ; n++) {
@@ -168,6 +177,7 @@ export async function untilNoConflict<T>(attempt: (n: number) => Promise<T>): Pr
       return await attempt(n);
     } catch (err) {
       if (!isConflict(err) || n >= MAX_ATTEMPTS) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * BACKOFF_STEP_MS * n));
     }
   }
 }
