@@ -3,7 +3,7 @@ import { withTestStore } from '../../../../test/support/store.js';
 import { eventually } from '../../../../test/support/users.js';
 import type { Reply } from '../bus/codec.js';
 import type { Store } from '../store/database.js';
-import { commandReplies } from './command-replies.js';
+import { CLAIM_MARGIN_MS, commandReplies } from './command-replies.js';
 
 describe('command replies', () => {
   let store: Store;
@@ -68,6 +68,29 @@ describe('command replies', () => {
     });
     await first;
     expect(slow.runs).toBe(1);
+  });
+
+  it('takes over a claim whose holder died in the command, once its deadline and margin have passed', async () => {
+    const replies = commandReplies(store.db);
+    const claims = async () => (await store.db.execute<unknown[]>('select id from command_replies where reply is null')).length;
+    const before = await claims();
+    // The first run's process dies inside the command: its claim stays, with no reply.
+    void replies.once('key-dead', cmd('tokens.refresh'), Date.now() + 200, () => new Promise<never>(() => {}));
+    await eventually(async () => ((await claims()) === before + 1 ? true : undefined));
+    const work = counted({ ok: true, data: { token: 'second' } });
+    // Within the claim (its deadline, then CLAIM_MARGIN_MS), a repeat waits and runs nothing.
+    expect(await replies.once('key-dead', cmd('tokens.refresh'), Date.now() + 300, work)).toMatchObject({ ok: false });
+    expect(work.runs).toBe(0);
+    const taken = await eventually(
+      async () => {
+        const reply = await replies.once('key-dead', cmd('tokens.refresh'), Date.now() + 100, work);
+        return reply.ok ? reply : undefined;
+      },
+      CLAIM_MARGIN_MS + 3000,
+      'the dead claim to be taken over',
+    );
+    expect(taken).toEqual({ ok: true, data: { token: 'second' } });
+    expect(work.runs).toBe(1);
   });
 
   it('an outage or a fault is not recorded: the repeat runs again; a refusal is', async () => {

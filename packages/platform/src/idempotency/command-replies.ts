@@ -13,10 +13,12 @@ export const COMMAND_KEY_HEADER = 'hk-command-key';
 /** How long a command's reply is kept for a repeat: as long as the gateway keeps the answer. */
 export const COMMAND_REPLY_TTL_MS = 24 * 3600_000;
 /**
- * A claim with no reply this old belongs to a process that died in the command: the next repeat
- * runs the command again (whatever the dead one committed before it died is not known here).
+ * A claim holds until its command's deadline and this much more; one with no reply by then belongs
+ * to a process that died in the command (a live one has long answered, or been given up on), and
+ * the next repeat runs the command again (what the dead one committed before it died is not known
+ * here). Kept short, so a killed replica's keyed requests are not refused for long.
  */
-export const STALE_CLAIM_MS = 60_000;
+export const CLAIM_MARGIN_MS = 5000;
 /** How long a repeat waits for the first to finish when its sender gave no deadline. */
 const DEFAULT_WAIT_MS = 5000;
 const POLL_MS = 50;
@@ -28,7 +30,8 @@ export class CommandRepliesMigration extends Migration {
     this.addSql(`create table command_replies (
       id text primary key,
       reply text,
-      created_at timestamptz not null default now()
+      created_at timestamptz not null default now(),
+      claimed_until timestamptz not null
     )`);
     this.addSql('create index command_replies_created_at on command_replies (created_at)');
   }
@@ -71,7 +74,7 @@ export function commandReplies(db: Sql, now: () => number = Date.now): CommandRe
       }
       const until = deadline ?? now() + DEFAULT_WAIT_MS;
       for (;;) {
-        if (await claim(db, id)) break;
+        if (await claim(db, id, until - now() + CLAIM_MARGIN_MS)) break;
         const recorded = await recordedReply(db, id, secret);
         if (recorded) return recorded;
         if (now() >= until) return UNAVAILABLE;
@@ -100,14 +103,18 @@ function saltOf({ name, payload }: Command): string {
   return `${name} ${createHash('sha256').update(JSON.stringify(rest)).digest('hex')}`;
 }
 
-/** Takes the key for this process; false when another holds it or has answered it. */
-async function claim(db: Sql, id: string): Promise<boolean> {
+/** Takes the key for this process for `holdMs`; false when another holds it or has answered it. */
+async function claim(db: Sql, id: string, holdMs: number): Promise<boolean> {
   await db.execute(
     `delete from command_replies where id = ? and (created_at < now() - ?::double precision * interval '1 millisecond'
-       or (reply is null and created_at < now() - ?::double precision * interval '1 millisecond'))`,
-    [id, COMMAND_REPLY_TTL_MS, STALE_CLAIM_MS],
+       or (reply is null and claimed_until < now()))`,
+    [id, COMMAND_REPLY_TTL_MS],
   );
-  const rows = await db.execute<unknown[]>('insert into command_replies (id) values (?) on conflict (id) do nothing returning id', [id]);
+  const rows = await db.execute<unknown[]>(
+    `insert into command_replies (id, claimed_until) values (?, now() + ?::double precision * interval '1 millisecond')
+     on conflict (id) do nothing returning id`,
+    [id, Math.max(0, holdMs)],
+  );
   return rows.length === 1;
 }
 
