@@ -82,7 +82,7 @@ export async function perform(
     phase: meta.phase(),
     start,
     end: Date.now(),
-    outcome: ok ? 'ok' : unavailable(answer) ? 'failed' : 'refused',
+    outcome: ok ? 'ok' : unavailable({ status: answer.status, code: answer.body.code as string | undefined }) ? 'failed' : 'refused',
     status: answer.status,
     tries,
     ...(key ? { key } : {}),

@@ -20,12 +20,17 @@ export interface Attempt {
   code?: string;
 }
 
-/** An attempt the service failed to answer: a 5xx, or no answer at all. */
-export const unavailable = (a: Pick<Attempt, 'status'>) => typeof a.status === 'string' || a.status >= 500;
+/**
+ * An attempt the service failed to answer: a 5xx, no answer at all, or `409` because the first
+ * request with its `Idempotency-Key` is still in flight (or was cut off with a gateway): each
+ * says "ask again with the same key", as `Retry-After` does.
+ */
+export const unavailable = (a: Pick<Attempt, 'status' | 'code'>) =>
+  typeof a.status === 'string' || a.status >= 500 || (a.status === 409 && a.code === 'headlesskey_idempotency_key_in_flight');
 
 /**
  * How an operation ended for its client: `ok`; `failed`, when every try went unanswered or 503
- * (whether it happened is for the checks to find out); `refused` with any other answer.
+ * (or 409 in flight; whether it happened is for the checks to find out); `refused` with any other answer.
  */
 export type Outcome = 'ok' | 'failed' | 'refused';
 
