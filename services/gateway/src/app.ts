@@ -51,6 +51,9 @@ export function buildApp({ config, bus, settings, limiter, answers, logger }: Bu
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
+    // Reply schemas that need ajv (`anyOf`) are compiled by the serializer's own: it knows the
+    // contract's formats too, rather than warning of an unknown one at every start.
+    serializerOpts: { ajv: { formats: ajvStringFormats() } },
     ajv: {
       // No coercion: `["admin"]` must not become "admin", nor `1` become "1" (type confusion).
       // The contract's string formats (what a valid string is), as the services check them too.
