@@ -65,7 +65,7 @@ describe('a supervised system', () => {
       process.kill(victim, 'SIGTERM');
     });
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
-    await replaced(system, 'tokens', [victim], 2);
+    await replaced(system, 'tokens', [victim], 2, 10_000, { ready: true });
   });
 
   it('sends no request to a tokens replica once it is killed, and starts it again', async () => {
@@ -78,7 +78,7 @@ describe('a supervised system', () => {
     // Requests the killed replica had taken are lost with it; every later one is answered.
     expect(answers.filter((a) => a.startedAt >= goneAt && a.status !== 200)).toEqual([]);
     expect(answers.filter((a) => a.startedAt >= goneAt).length).toBeGreaterThan(0);
-    await replaced(system, 'tokens', [victim], 2);
+    await replaced(system, 'tokens', [victim], 2, 10_000, { ready: true });
   });
 
   it('gives up on a crash loop: it stops everything and says why in one line', async () => {

@@ -5,13 +5,32 @@ import { eventually } from './users.js';
 export const pids = (system: RunningSystem, service: ServiceName) =>
   system.processes.filter((p) => p.service === service && p.exit === undefined).map((p) => p.child.pid as number);
 
-/** Waits until the service runs `count` replicas again, none of them one of `gone`. */
-export const replaced = (system: RunningSystem, service: ServiceName, gone: number[], count = 1, timeoutMs = 10_000) =>
-  eventually(
+/**
+ * Waits until the service runs `count` replicas again, none of them one of `gone`; with `ready`,
+ * until each new one has also said it is ready (its command server subscribed), as a replica only
+ * started may not answer yet.
+ */
+export const replaced = (
+  system: RunningSystem,
+  service: ServiceName,
+  gone: number[],
+  count = 1,
+  timeoutMs = 10_000,
+  opts: { ready?: boolean } = {},
+) => {
+  const before = pids(system, service);
+  const ready = (pid: number) =>
+    system.processes
+      .find((p) => p.child.pid === pid)
+      ?.output()
+      .includes(`"msg":"${service} ready"`);
+  return eventually(
     async () => {
       const now = pids(system, service);
-      return now.length === count && now.every((pid) => !gone.includes(pid)) ? now : undefined;
+      const fresh = now.filter((pid) => !before.includes(pid));
+      return now.length === count && now.every((pid) => !gone.includes(pid)) && (!opts.ready || fresh.every(ready)) ? now : undefined;
     },
     timeoutMs,
-    `a new ${service} process`,
+    `a new ${service} process${opts.ready ? ', ready' : ''}`,
   );
+};
