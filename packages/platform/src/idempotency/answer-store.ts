@@ -1,8 +1,7 @@
-import { type KV, Kvm } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeJson, encodeJson } from '../bus/codec.js';
-import { isConflict } from '../rate-limit/rate-limiter.js';
-import type { BucketPlace } from '../settings/settings-bucket.js';
+import { type BucketPlace, isCasConflict, openInstanceBucket } from '../bus/kv.js';
 
 /** How long an answer is replayed for its key: past it, the key is forgotten and may run again. */
 export const ANSWER_TTL_MS = 24 * 3600_000;
@@ -39,13 +38,8 @@ const MAX_TRIES = 3;
  * hash, kept a day after its last write. Claims are compare-and-set writes, so two gateways never
  * both run the same key.
  */
-export async function openAnswerStore(
-  nc: NatsConnection,
-  { names, streamReplicas }: BucketPlace,
-  now: () => number = Date.now,
-): Promise<AnswerStore> {
-  // The replicas come with the name, never as a default: whoever creates the bucket fixes them.
-  const kv = await new Kvm(nc).create(names.idempotencyBucket, { history: 1, ttl: ANSWER_TTL_MS, replicas: streamReplicas });
+export async function openAnswerStore(nc: NatsConnection, place: BucketPlace, now: () => number = Date.now): Promise<AnswerStore> {
+  const kv = await openInstanceBucket(nc, place, 'idempotencyBucket', { history: 1, ttl: ANSWER_TTL_MS });
   return {
     async begin(id, fingerprint, staleAfterMs) {
       const claim = encodeJson({ fingerprint, startedAt: now() } satisfies Entry);
@@ -76,7 +70,7 @@ async function tryBegin(kv: KV, id: string, claim: Uint8Array, fingerprint: stri
     else await kv.create(id, claim);
     return { kind: 'first' };
   } catch (err) {
-    if (isConflict(err)) return undefined;
+    if (isCasConflict(err)) return undefined;
     throw err;
   }
 }

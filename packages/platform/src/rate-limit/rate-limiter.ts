@@ -1,7 +1,6 @@
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
-import { type KV, Kvm } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { BucketPlace } from '../settings/settings-bucket.js';
+import { type BucketPlace, isCasConflict, openInstanceBucket } from '../bus/kv.js';
 import { admit, type RateDecision, type RateRule } from './gcra.js';
 
 /** Per-client budgets shared by every process of the instance. */
@@ -26,13 +25,8 @@ const SCOPE = /^[A-Za-z0-9_-]{1,64}$/;
  * place. Keys expire an hour after their last write (a client quiet that long has its full budget
  * back anyway), so the bucket holds only recent clients.
  */
-export async function openRateLimiter(
-  nc: NatsConnection,
-  { names, streamReplicas }: BucketPlace,
-  now: () => number = Date.now,
-): Promise<RateLimiter> {
-  // The replicas come with the name, never as a default: whoever creates the bucket fixes them.
-  const kv = await new Kvm(nc).create(names.rateLimitBucket, { history: 1, ttl: MAX_RATE_WINDOW_MS, replicas: streamReplicas });
+export async function openRateLimiter(nc: NatsConnection, place: BucketPlace, now: () => number = Date.now): Promise<RateLimiter> {
+  const kv = await openInstanceBucket(nc, place, 'rateLimitBucket', { history: 1, ttl: MAX_RATE_WINDOW_MS });
   return {
     async take(scope, client, rule) {
       if (!SCOPE.test(scope)) throw new Error(`rate limit scope must match ${SCOPE}, got "${scope}"`);
@@ -59,15 +53,7 @@ async function tryTake(kv: KV, key: string, rule: RateRule, now: () => number): 
     else await kv.create(key, String(decision.tat));
     return decision;
   } catch (err) {
-    if (isConflict(err)) return undefined;
+    if (isCasConflict(err)) return undefined;
     throw err;
   }
-}
-
-/** A compare-and-set lost to another write of the same key. */
-export function isConflict(err: unknown): boolean {
-  return (
-    err instanceof JetStreamApiError &&
-    (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
-  );
 }

@@ -1,17 +1,11 @@
-import { type KV, Kvm } from '@nats-io/kv';
+import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeJson, encodeJson } from '../bus/codec.js';
-import type { CommonConfig } from '../config/common.js';
+import { type BucketPlace, openInstanceBucket } from '../bus/kv.js';
 
-/** Where the bucket is and how it is replicated: both from the process's common configuration. */
-export type BucketPlace = Pick<CommonConfig, 'names' | 'streamReplicas'>;
-
-/**
- * The instance's settings bucket, created on first use by whichever process comes first. The
- * replicas come with the name, never as a default: whoever creates it fixes them for good.
- */
-export function openBucket(nc: NatsConnection, { names, streamReplicas }: BucketPlace): Promise<KV> {
-  return new Kvm(nc).create(names.settingsBucket, { history: 5, replicas: streamReplicas });
+/** The instance's settings bucket, kept with a little history. */
+export function openBucket(nc: NatsConnection, place: BucketPlace): Promise<KV> {
+  return openInstanceBucket(nc, place, 'settingsBucket', { history: 5 });
 }
 
 /** Write access to the settings bucket, for the service that owns the settings. */

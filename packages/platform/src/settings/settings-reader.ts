@@ -2,7 +2,8 @@ import { DEFAULT_SETTINGS, type SettingName, Settings } from '@headlesskey/contr
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { checker, decodeJson } from '../bus/codec.js';
-import { type BucketPlace, openBucket } from './settings-bucket.js';
+import type { BucketPlace } from '../bus/kv.js';
+import { openBucket } from './settings-bucket.js';
 
 export interface SettingsReader {
   /** The settings in force now: the bucket's values over the defaults (docs/api.md, Settings). */
