@@ -8,18 +8,17 @@ export { connectBus } from './bus/connect.js';
 export { DomainError } from './bus/domain-error.js';
 export { ack, type Outcome, poison, type RunningConsumer, retry, runEventConsumer } from './bus/event-consumer.js';
 export { ensureEventStream } from './bus/event-stream.js';
-export { type BucketName, type BucketPlace, isCasConflict, openInstanceBucket } from './bus/kv.js';
+export type { BucketPlace } from './bus/kv.js';
 export * from './config/common.js';
 export * from './config/env.js';
 export { createHookCaller, type HookCaller, type HookOutcome, hookPolicy, MAX_HOOK_REPLY_BYTES } from './hooks/hook-caller.js';
-export { ANSWER_TTL_MS, type AnswerStore, type Begun, openAnswerStore } from './idempotency/answer-store.js';
-export { COMMAND_KEY_HEADER, COMMAND_REPLY_TTL_MS, type CommandReplies, commandReplies } from './idempotency/command-replies.js';
+export { type AnswerStore, type Begun, openAnswerStore } from './idempotency/answer-store.js';
+export { type CommandReplies, commandReplies } from './idempotency/command-replies.js';
 export { derive, keyedHash, recordId, seal, unseal } from './idempotency/sealing.js';
 export { type BackgroundLoop, type BackgroundLoopOptions, type StepOutcome, startBackgroundLoop } from './lifecycle/background-loop.js';
 export { type RunningService, runService, type ServiceRuntime } from './lifecycle/run-service.js';
 export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';
-export { type AddressOptions, type AddressVerdict, checkAddress } from './outbound/address-policy.js';
 export { readAllowPrivate } from './outbound/allow-private.js';
 export {
   type ConnectTarget,
@@ -29,13 +28,12 @@ export {
   guardedLookup,
   RefusedTarget,
   type Resolver,
-  systemResolver,
   type Verdict,
 } from './outbound/guard.js';
-export { guardedFetch, MAX_FETCH_BYTES } from './outbound/guarded-fetch.js';
+export { guardedFetch } from './outbound/guarded-fetch.js';
 export { checkUrl, type UrlVerdict } from './outbound/url-policy.js';
 export { type Cursor, decodeCursor, encodeCursor } from './paging/cursor.js';
-export { admit, type RateDecision, type RateRule } from './rate-limit/gcra.js';
+export type { RateRule } from './rate-limit/gcra.js';
 export { MAX_RATE_WINDOW_MS, openRateLimiter, type RateLimiter } from './rate-limit/rate-limiter.js';
 export { openSettingsBucket, type SettingsBucket } from './settings/settings-bucket.js';
 export { type SettingsReader, watchSettings } from './settings/settings-reader.js';
@@ -70,7 +68,7 @@ export {
   type StoreScope,
   type StreamAppend,
 } from './store/event-store.js';
-export { isDatabaseOutage, type OutageOptions, throughDatabaseOutages } from './store/outage.js';
+export { throughDatabaseOutages } from './store/outage.js';
 export { type OutboxRelay, startOutboxRelay } from './store/outbox-relay.js';
 export { type Database, openDatabase, type Sql } from './store/sql.js';
 export { observe, type Recorder, recorder } from './telemetry/metrics.js';
