@@ -19,6 +19,7 @@ export { type BackgroundLoop, type BackgroundLoopOptions, type StepOutcome, star
 export { type RunningService, runService, type ServiceRuntime } from './lifecycle/run-service.js';
 export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';
+export { clientNetwork } from './net/client-network.js';
 export { readAllowPrivate } from './outbound/allow-private.js';
 export {
   type ConnectTarget,

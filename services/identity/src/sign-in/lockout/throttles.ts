@@ -1,10 +1,10 @@
 import type { Settings } from '@headlesskey/contracts';
-import { DomainError } from '@headlesskey/platform';
+import { clientNetwork, DomainError } from '@headlesskey/platform';
 import { invalidReset } from '../../credential/reset/invalid.js';
 import { identifierKey } from '../../user/canonical.js';
 import type { Limits } from './counter.js';
 import type { Throttle } from './gate.js';
-import { accountKey, clientNetwork, fromClient, ipKey, mailKey, otpKey } from './keys.js';
+import { accountKey, fromClient, ipKey, mailKey, otpKey } from './keys.js';
 
 /**
  * Sign-in attempts have their own streams, apart from the user's: per account when the login
