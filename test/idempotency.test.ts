@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import type { Msg, Subscription } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './support/system.js';
@@ -205,5 +207,26 @@ describe('Idempotency-Key', () => {
     await bus.setSetting('hooks', {});
     await eventually(async () => ((await login(system, user)).status === 200 ? true : undefined));
     await bus.waitForEvent('auth.login.succeeded', (e) => e.data.user_id === id);
+  });
+
+  it('with the idempotency bucket gone, a keyed write still runs once: the services keep the key', async () => {
+    // What a NATS node's loss does to a replicated bucket for a few seconds while its stream elects
+    // a leader, here for as long as the test needs: the gateway cannot reach the bucket at all.
+    const jsm = await jetstreamManager(bus.nc);
+    await jsm.streams.delete(`KV_${system.names.idempotencyBucket}`);
+    try {
+      const user = newUser('idem');
+      const key = randomUUID();
+      const first = await post('/register', user, key);
+      const again = await post('/register', user, key);
+      expect(first.status).toBe(201);
+      // Not a replay by the gateway, but the same outcome from the services: the same account and token.
+      expect(again).toEqual({ status: 201, replayed: null, text: first.text });
+      await bus.waitForEvent('user.registered', (e) => e.data.user_login === user.username);
+      expect(registeredEvents(user.username)).toHaveLength(1);
+    } finally {
+      // Back for whatever runs after: the gateway's handle names the bucket, not the stream it had.
+      await new Kvm(bus.nc).create(system.names.idempotencyBucket, { history: 1 });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeJson, encodeJson } from '../bus/codec.js';
-import { type BucketPlace, isCasConflict, openInstanceBucket } from '../bus/kv.js';
+import { type BucketPlace, IN_REQUEST_BUCKET_WAIT_MS, isCasConflict, openInstanceBucket } from '../bus/kv.js';
 
 /** How long an answer is replayed for its key: past it, the key is forgotten and may run again. */
 export const ANSWER_TTL_MS = 24 * 3600_000;
@@ -39,7 +39,7 @@ const MAX_TRIES = 3;
  * both run the same key.
  */
 export async function openAnswerStore(nc: NatsConnection, place: BucketPlace, now: () => number = Date.now): Promise<AnswerStore> {
-  const kv = await openInstanceBucket(nc, place, 'idempotencyBucket', { history: 1, ttl: ANSWER_TTL_MS });
+  const kv = await openInstanceBucket(nc, place, 'idempotencyBucket', { history: 1, ttl: ANSWER_TTL_MS }, IN_REQUEST_BUCKET_WAIT_MS);
   return {
     async begin(id, fingerprint, staleAfterMs) {
       const claim = encodeJson({ fingerprint, startedAt: now() } satisfies Entry);

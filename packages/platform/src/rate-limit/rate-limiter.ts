@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type BucketPlace, isCasConflict, openInstanceBucket } from '../bus/kv.js';
+import { type BucketPlace, IN_REQUEST_BUCKET_WAIT_MS, isCasConflict, openInstanceBucket } from '../bus/kv.js';
 import { admit, type RateDecision, type RateRule } from './gcra.js';
 
 /** Per-client budgets shared by every process of the instance. */
@@ -26,7 +26,7 @@ const SCOPE = /^[A-Za-z0-9_-]{1,64}$/;
  * back anyway), so the bucket holds only recent clients.
  */
 export async function openRateLimiter(nc: NatsConnection, place: BucketPlace, now: () => number = Date.now): Promise<RateLimiter> {
-  const kv = await openInstanceBucket(nc, place, 'rateLimitBucket', { history: 1, ttl: MAX_RATE_WINDOW_MS });
+  const kv = await openInstanceBucket(nc, place, 'rateLimitBucket', { history: 1, ttl: MAX_RATE_WINDOW_MS }, IN_REQUEST_BUCKET_WAIT_MS);
   return {
     async take(scope, client, rule) {
       if (!SCOPE.test(scope)) throw new Error(`rate limit scope must match ${SCOPE}, got "${scope}"`);

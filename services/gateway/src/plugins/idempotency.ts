@@ -18,6 +18,8 @@ interface Claim {
   secret: Buffer;
   /** Sent with the route's commands, so a service runs each once for this request. */
   commandKey: string;
+  /** The bucket could not be reached when the request began: nothing to record when it ends. */
+  unrecorded?: true;
 }
 
 /** A stored answer, byte for byte. */
@@ -37,6 +39,11 @@ const claims = new WeakMap<FastifyRequest, Claim>();
  * with another body, 422; while the first still runs, 409. The key itself is never stored: the
  * record is named by a hash of a secret derived from it, and the answer (a login's token) is
  * sealed with another, so a reader of the bucket learns nothing it could use.
+ *
+ * Should the bucket be unreachable (its stream electing a leader after a NATS node was lost), the
+ * request runs unrecorded: its commands still carry the key, so each service runs them once and a
+ * retry gets their first outcome. Only the gateway's extras wait for the bucket: 409 for a repeat
+ * still in flight (the service makes it wait instead) and 422 for a key reused with another body.
  */
 export function idempotencyGuard(store: AnswerStore, routeKey: string, staleAfterMs: number) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -50,10 +57,13 @@ export function idempotencyGuard(store: AnswerStore, routeKey: string, staleAfte
     }
     const claim = claimOf(key, request, routeKey);
     const begun = await store.begin(claim.id, claim.fingerprint, staleAfterMs).catch((err: unknown) => {
-      request.log.warn({ err }, 'idempotency bucket unavailable');
+      request.log.warn({ err }, 'idempotency bucket unavailable; the services alone keep the key');
       return undefined;
     });
-    if (!begun) return sendError(reply, { code: 'headlesskey_unavailable' });
+    if (!begun) {
+      claims.set(request, { ...claim, unrecorded: true });
+      return;
+    }
     if (begun.kind === 'mismatch') return sendError(reply, { code: 'headlesskey_idempotency_key_reused' });
     if (begun.kind === 'in_flight') return sendError(reply, { code: 'headlesskey_idempotency_key_in_flight' });
     if (begun.kind === 'replay') return replay(reply, claim, begun.sealed);
@@ -88,6 +98,7 @@ export function finishIdempotent(store: AnswerStore) {
     const claim = claims.get(request);
     if (!claim) return payload;
     claims.delete(request);
+    if (claim.unrecorded) return payload;
     const final = reply.statusCode < 500 && reply.statusCode !== 429 && typeof payload === 'string';
     try {
       if (final) {
