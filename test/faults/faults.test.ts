@@ -24,7 +24,7 @@ import { mixedLoad } from './load.js';
 import { type Fault, figures, notReplayed, phaseAt } from './measure.js';
 import { exitsDuring, type Injected, underLoad } from './phase.js';
 import { type ScenarioReport, writeResilience } from './report.js';
-import { type Backing, loggedEvents, query, storedEvents } from './stores.js';
+import { type Backing, projectionTimes, query, storedEvents } from './stores.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLIENTS = 20;
@@ -224,8 +224,10 @@ describe('faults under load', () => {
       const consuming = async (service: 'audit' | 'webhooks', fromAt: number): Promise<Injected> => {
         const reached = async () => {
           const fresh = (await storedEvents(backing)).filter((e) => e.recorded_at.getTime() > fromAt).map((e) => e.id);
-          const seen = service === 'audit' ? new Set(await loggedEvents(backing)) : new Set(receiver.acceptedIds());
-          return fresh.some((id) => seen.has(id)) ? Date.now() : undefined;
+          // When the first of them arrived, as the log or the receiver recorded it: not when this poll saw it.
+          const arrived = service === 'audit' ? await projectionTimes(backing) : receivedTimes(receiver);
+          const times = fresh.map((id) => arrived.get(id)).filter((at) => at !== undefined);
+          return times.length > 0 ? Math.min(...times) : undefined;
         };
         const backAt = await eventually(reached, 30_000, `${service} consuming again`).catch(() => undefined);
         const what = service === 'audit' ? 'projecting into the activity log' : 'delivering webhooks';
@@ -352,6 +354,15 @@ describe('faults under load', () => {
     expect(reports.flatMap((r) => r.problems)).toEqual([]);
   });
 });
+
+/** When the receiver first accepted each webhook id. */
+function receivedTimes(receiver: Receiver): Map<string, number> {
+  const times = new Map<string, number>();
+  for (const r of receiver.received) {
+    if (r.status !== undefined && r.status >= 200 && r.status < 300 && !times.has(r.id)) times.set(r.id, r.at);
+  }
+  return times;
+}
 
 /** The cluster node (0, 1 or 2) that leads the event stream. */
 async function streamLeader(url: string, names: Names): Promise<number> {

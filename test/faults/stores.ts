@@ -38,6 +38,12 @@ export async function storedEvents(backing: Backing): Promise<{ id: string; reco
   return all.flat();
 }
 
+/** When the activity log took in each of its events (the audit service's clock: this machine's). */
+export async function projectionTimes(backing: Backing): Promise<Map<string, number>> {
+  const rows = await query<{ event_id: string; projected_at: Date }>(backing, 'audit', 'select event_id, projected_at from activity_log');
+  return new Map(rows.map((r) => [r.event_id, r.projected_at.getTime()]));
+}
+
 /** Every event id the activity log holds. */
 export async function loggedEvents(backing: Backing): Promise<string[]> {
   return (await query<{ event_id: string }>(backing, 'audit', 'select event_id from activity_log')).map((r) => r.event_id);
