@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'headlesskey_token_revoked',
   'headlesskey_forbidden',
   'headlesskey_user_exists',
+  'headlesskey_last_administrator',
   'headlesskey_weak_password',
   'headlesskey_registration_disabled',
   'headlesskey_device_limit',

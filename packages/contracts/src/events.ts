@@ -7,6 +7,10 @@ import type { ServiceName } from './naming.js';
  */
 export const EVENT_TYPES = Object.freeze({
   'user.registered': 'identity',
+  'user.updated': 'identity',
+  'user.roles_changed': 'identity',
+  'user.disabled': 'identity',
+  'user.enabled': 'identity',
   'auth.login.succeeded': 'identity',
   'auth.login.failed': 'identity',
   'auth.account.locked': 'identity',
@@ -57,6 +61,35 @@ export interface UserRegistered {
   roles: string[];
   /** Set when an SSO exchange provisioned the account: the connected site it came from. */
   sso_site?: string;
+  /** Set when an administrator created the account. */
+  by?: ChangedBy;
+}
+/** The administrator (or operator) who changed a user. */
+export interface ChangedBy {
+  user_id: number;
+  user_login: string;
+}
+/** An administrator changed a user's profile: the fields changed, each as it is now. */
+export interface UserUpdated {
+  user_id: number;
+  user_email?: string;
+  display_name?: string;
+  by: ChangedBy;
+}
+export interface UserRolesChanged {
+  user_id: number;
+  roles: string[];
+  previous_roles: string[];
+  by: ChangedBy;
+}
+/** The user may no longer sign in; their sessions end, each with its own `token.revoked`. */
+export interface UserDisabled {
+  user_id: number;
+  by: ChangedBy;
+}
+export interface UserEnabled {
+  user_id: number;
+  by: ChangedBy;
 }
 export interface LoginSucceeded {
   user_id: number;
@@ -66,7 +99,7 @@ export interface LoginFailed {
   /** Known user's id, or null: the typed login is kept only for unknown users' lockout streams. */
   user_id: number | null;
   /** A wrong password, or a right one the `login.allow` hook vetoed (a hook not heard is an outage, never recorded). */
-  reason: 'invalid_credentials' | 'vetoed';
+  reason: 'invalid_credentials' | 'vetoed' | 'disabled';
 }
 /** A login opened a session, or re-opened the one of the same named device, with a new token. */
 export interface TokenIssued {
@@ -97,7 +130,7 @@ export interface TokenRefreshed {
 export interface TokenRevoked {
   user_id: number;
   session_id: string;
-  reason: 'logout' | 'user' | 'admin' | 'password_changed' | 'password_reset' | 'reuse';
+  reason: 'logout' | 'user' | 'admin' | 'password_changed' | 'password_reset' | 'reuse' | 'disabled';
 }
 export interface TokenReuseDetected {
   user_id: number;

@@ -15,6 +15,26 @@ export const UserView = Type.Object({
 });
 export type UserView = Static<typeof UserView>;
 
+/** Whether a user may sign in: a disabled one cannot, and holds no live session. */
+export const USER_STATUSES = ['active', 'disabled'] as const;
+export const UserStatus = Type.Union(USER_STATUSES.map((s) => Type.Literal(s)));
+export type UserStatus = Static<typeof UserStatus>;
+
+/** A user as an administrator sees it (`GET /users`): the profile, its status and its activity. */
+export const ManagedUser = Type.Composite([
+  UserView,
+  Type.Object({
+    status: UserStatus,
+    /** When the account was created (ISO 8601). */
+    registered: Type.String(),
+    /** When its last login succeeded (ISO 8601), or null for none. */
+    last_login: Type.Union([Type.String(), Type.Null()]),
+    /** Its sessions that may still refresh. */
+    live_sessions: Type.Integer({ minimum: 0 }),
+  }),
+]);
+export type ManagedUser = Static<typeof ManagedUser>;
+
 /** Who asked, as the gateway saw it: carried on every command into the events' metadata. */
 export const RequestContext = Type.Object({
   ip: Text({ maxLength: 64 }),

@@ -22,6 +22,9 @@ import { unlockUserHandler } from './sign-in/lockout/unlock.js';
 import { loginHandler } from './sign-in/login.js';
 import { countLogins } from './sign-in/metrics.js';
 import { resolveSsoAccountHandler } from './sso/resolve-account.js';
+import { createUserHandler } from './user/administration/create.js';
+import { getManagedUserHandler, listUsersHandler } from './user/administration/directory.js';
+import { updateUserHandler } from './user/administration/update.js';
 import { bootstrapAdministrator } from './user/bootstrap-admin.js';
 import { getUserHandler, getUsersHandler } from './user/get-user.js';
 import { registerHandler } from './user/register.js';
@@ -72,6 +75,10 @@ await runService('identity', async (rt) => {
     .on(identityCommands.login, countLogins(loginHandler(app)))
     .on(identityCommands.getUser, getUserHandler(svc))
     .on(identityCommands.getUsers, getUsersHandler(svc))
+    .on(identityCommands.listUsers, listUsersHandler(svc))
+    .on(identityCommands.getManagedUser, getManagedUserHandler(svc))
+    .on(identityCommands.createUser, createUserHandler(app, worker.wake))
+    .on(identityCommands.updateUser, updateUserHandler(app))
     .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))
     .on(identityCommands.resetPassword, resetPasswordHandler(app, worker.wake))
     .on(identityCommands.changePassword, changePasswordHandler(app, worker.wake))

@@ -15,6 +15,7 @@ import { exchangeHandler } from './sso/exchange.js';
 import { RemoteKeys } from './sso/remote-token.js';
 import { sweepUsedJtis } from './sso/replay.js';
 import { siteHandlers } from './sso/site-handlers.js';
+import { syncUserHandler, userActivityHandler } from './users/handlers.js';
 import { usersProjector } from './users/projection.js';
 
 const SWEEP_MS = 3600_000;
@@ -45,6 +46,8 @@ await runService('tokens', async (rt) => {
     .on(tokensCommands.listSessions, listSessionsHandler(svc))
     .on(tokensCommands.endSession, endSessionHandler(svc))
     .on(tokensCommands.endUserSessions, endUserSessionsHandler(svc))
+    .on(tokensCommands.syncUser, syncUserHandler(svc))
+    .on(tokensCommands.userActivity, userActivityHandler(svc))
     .on(tokensCommands.jwks, jwksHandler(keyring))
     .on(tokensCommands.rotateKey, rotateKeyHandler(svc, keyring))
     .on(ssoCommands.createSite, sites.create)
@@ -75,7 +78,7 @@ await runService('tokens', async (rt) => {
     nc,
     names: common.names,
     durable: common.names.consumer('tokens', 'users'),
-    handleBatch: usersProjector(svc.store.db),
+    handleBatch: usersProjector(svc),
     filterSubject: common.names.event('identity', 'user.>'),
     logger,
   });

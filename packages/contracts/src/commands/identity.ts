@@ -3,13 +3,16 @@ import { ChangePasswordBody, ForgotPasswordBody, RegisterBody, ResetPasswordBody
 import { LoginReply, RegisterReply } from '../http/replies.js';
 import { Settings, SettingsPatch } from '../settings.js';
 import { PATTERNS, Text, UserId } from '../strings.js';
-import { RequestContext, Role, UserView } from '../user.js';
+import { ManagedUser, RequestContext, Role, UserStatus, UserView } from '../user.js';
 import { defineCommand, READ_ONLY } from './define.js';
 
 const Context = Type.Object({ context: RequestContext });
 const Message = Type.Object({ message: Type.String() });
 
 export const register = defineCommand('identity', 'register', Type.Composite([RegisterBody, Context]), RegisterReply);
+
+/** The administrator who asks, from the gateway's validated token. */
+export const Actor = Type.Object({ user_id: UserId, user_login: Text({ maxLength: 254 }) });
 
 /** Checks the password, records the attempt, asks the tokens service for a session, and answers a device secret. */
 export const login = defineCommand('identity', 'login', Type.Composite([TokenBody, Context]), LoginReply);
@@ -83,9 +86,6 @@ export const resolveSsoAccount = defineCommand(
 /** The settings in force: the stored ones over the defaults. */
 export const getSettings = defineCommand('identity', 'getSettings', Type.Object({}), Settings, READ_ONLY);
 
-/** The administrator who asks, from the gateway's validated token. */
-export const Actor = Type.Object({ user_id: UserId, user_login: Text({ maxLength: 254 }) });
-
 /**
  * An administrator changes settings: all of the patch or none of it. Answers the settings in
  * force afterwards; every service applies them live from the settings bucket.
@@ -95,4 +95,84 @@ export const changeSettings = defineCommand(
   'changeSettings',
   Type.Object({ settings: SettingsPatch, actor: Actor, context: RequestContext }),
   Settings,
+);
+
+/**
+ * `GET /users` query parameters, as the query string carries them. `search` is a prefix of the
+ * login, the email or the display name, in any case.
+ */
+export const UsersQuery = Type.Object({
+  search: Type.Optional(Text({ minLength: 1, maxLength: 254 })),
+  role: Type.Optional(Role),
+  status: Type.Optional(UserStatus),
+  /** `next_cursor` of the previous page. */
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: PATTERNS.cursor.pattern })),
+  /** Users per page, 1–100 (default 50). */
+  per_page: Type.Optional(Type.String({ pattern: PATTERNS.perPage.pattern })),
+});
+export type UsersQuery = Static<typeof UsersQuery>;
+
+export const UsersPage = Type.Object({
+  users: Type.Array(ManagedUser),
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** The users, newest first, filtered and paged by a cursor over their ids. */
+export const listUsers = defineCommand('identity', 'listUsers', UsersQuery, UsersPage, READ_ONLY);
+
+/** One user as an administrator sees it, with whether a lockout holds it now. */
+export const ManagedUserDetail = Type.Composite([
+  ManagedUser,
+  Type.Object({
+    /** Until when a lockout (of the account, or of the account from one address) holds, or null. */
+    locked_until: Type.Union([Type.String(), Type.Null()]),
+  }),
+]);
+export const getManagedUser = defineCommand('identity', 'getManagedUser', Type.Object({ user_id: UserId }), ManagedUserDetail, READ_ONLY);
+
+/** Roles of a user: at least one, each once. */
+export const Roles = Type.Array(Role, { minItems: 1, maxItems: 16, uniqueItems: true });
+
+/**
+ * `POST /users`: an account an administrator creates. Without `password`, `send_password_mail`
+ * must be true: the user is mailed a link to choose one (the reset mail), and nobody knows the
+ * account's password meanwhile.
+ */
+export const CreateUserBody = Type.Object({
+  username: RegisterBody.properties.username,
+  email: RegisterBody.properties.email,
+  password: Type.Optional(RegisterBody.properties.password),
+  name: RegisterBody.properties.name,
+  roles: Type.Optional(Roles),
+  send_password_mail: Type.Optional(Type.Boolean()),
+});
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const createUser = defineCommand(
+  'identity',
+  'createUser',
+  Type.Composite([CreateUserBody, Type.Object({ actor: Actor, context: RequestContext })]),
+  ManagedUser,
+);
+
+/** `PATCH /users/{id}`: what to change; a field left out stays as it is. */
+export const UpdateUserBody = Type.Object({
+  name: Type.Optional(Text({ minLength: 1, maxLength: 250 })),
+  email: Type.Optional(RegisterBody.properties.email),
+  roles: Type.Optional(Roles),
+  status: Type.Optional(UserStatus),
+});
+export type UpdateUserBody = Static<typeof UpdateUserBody>;
+
+/**
+ * Changes a user in one decision, one event per kind of change, each naming the administrator. The
+ * tokens service hears of it before the answer: a demoted user's token loses the role on its next
+ * request, and a disabled user's sessions have ended.
+ */
+export const updateUser = defineCommand(
+  'identity',
+  'updateUser',
+  Type.Composite([UpdateUserBody, Type.Object({ user_id: UserId, actor: Actor, context: RequestContext })]),
+  ManagedUser,
 );

@@ -2,23 +2,34 @@ import { type TSchema, Type } from '@sinclair/typebox';
 import { ERROR_CODES } from '../errors.js';
 import { IssuedToken, TokenReply, ValidateReply } from '../http/replies.js';
 import { PATTERNS, Text, UserId } from '../strings.js';
-import { RequestContext, UserView } from '../user.js';
+import { RequestContext, UserStatus, UserView } from '../user.js';
 import { defineCommand, READ_ONLY } from './define.js';
 
 const TokenString = Text({ minLength: 1, maxLength: 8192 });
 const Uuid = Type.String({ pattern: PATTERNS.uuid.pattern });
 
 /** Why every session of a user ends at once. */
-export const EndReason = Type.Union([Type.Literal('password_changed'), Type.Literal('password_reset'), Type.Literal('admin')]);
+export const EndReason = Type.Union([
+  Type.Literal('password_changed'),
+  Type.Literal('password_reset'),
+  Type.Literal('admin'),
+  Type.Literal('disabled'),
+]);
 
 /** Opens a session for an authenticated user (or re-opens the one of the same device). */
 export const issue = defineCommand('tokens', 'issue', Type.Object({ user: UserView, context: RequestContext }), IssuedToken);
+
+/**
+ * A valid token's claims, and the roles its caller holds now: those of the token the user still
+ * has. A role taken away counts on the next request; a role given comes with the next token.
+ */
+export const Validated = Type.Composite([ValidateReply, Type.Object({ roles: Type.Array(Type.String()) })]);
 
 export const validate = defineCommand(
   'tokens',
   'validate',
   Type.Object({ token: TokenString, context: RequestContext }),
-  ValidateReply,
+  Validated,
   READ_ONLY,
 );
 
@@ -39,7 +50,7 @@ const outcomeOf = <T extends TSchema>(data: T) =>
     }),
   ]);
 
-export const ValidateOutcome = outcomeOf(ValidateReply);
+export const ValidateOutcome = outcomeOf(Validated);
 
 /**
  * Validates the tokens of many requests at once, each exactly as `validate` would, in the same
@@ -128,4 +139,27 @@ export const rotateKey = defineCommand(
   'rotateKey',
   Type.Object({ context: RequestContext }),
   Type.Object({ kid: Type.String(), alg: Type.String(), retired: Type.Array(Type.String()) }),
+);
+
+/**
+ * Tells this service a user changed (identity sends it before answering the change): the profile
+ * it signs from, and whether the user may hold sessions. `version` orders it with the events of the
+ * same change, which the projection takes too; a disabled user's live sessions end here.
+ */
+export const syncUser = defineCommand(
+  'tokens',
+  'syncUser',
+  Type.Object({ user: UserView, status: UserStatus, version: Type.Integer({ minimum: 1 }), context: RequestContext }),
+  Type.Object({ ended: Type.Integer({ minimum: 0 }) }),
+);
+
+/** What an administrator sees of users' sessions: how many may still refresh, and the last login. */
+export const userActivity = defineCommand(
+  'tokens',
+  'userActivity',
+  Type.Object({ user_ids: Type.Array(UserId, { minItems: 1, maxItems: 256 }) }),
+  Type.Object({
+    users: Type.Array(Type.Object({ user_id: UserId, live_sessions: Type.Integer({ minimum: 0 }) })),
+  }),
+  READ_ONLY,
 );

@@ -21,6 +21,9 @@ export interface Caller {
   claims: Claims;
 }
 
+/** The administrator a change is recorded against: the caller, by id and login. */
+export const actorOf = (caller: Caller) => ({ user_id: caller.userId, user_login: caller.claims.data.user_login });
+
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 const MAX_TOKEN = tokensCommands.validate.request.properties.token.maxLength ?? 8192;
 
@@ -40,7 +43,8 @@ export async function authorize(
   const verified = await bus.send(tokensCommands.validate, { token, context: request.requestContext });
   if (!verified.ok) return { error: verified.error };
   const claims = verified.data.data;
-  const caller: Caller = { userId: claims.data.ID, sessionId: claims.sid, roles: claims.data.roles, claims };
+  // The roles held now, not those the token was signed with: a demotion counts on the next request.
+  const caller: Caller = { userId: claims.data.ID, sessionId: claims.sid, roles: verified.data.roles, claims };
   if (access !== 'authenticated' && !caller.roles.some((role) => (access as readonly string[]).includes(role))) {
     return { error: { code: 'headlesskey_forbidden' } };
   }

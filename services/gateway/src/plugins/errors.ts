@@ -27,6 +27,10 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, { status: number; message: 
   headlesskey_token_revoked: { status: 401, message: 'Token has been revoked.' },
   headlesskey_forbidden: { status: 403, message: 'Sorry, you are not allowed to do that.' },
   headlesskey_user_exists: { status: 409, message: 'Sorry, that username or email is already in use.' },
+  headlesskey_last_administrator: {
+    status: 409,
+    message: 'The last active administrator cannot be demoted, disabled or deleted.',
+  },
   headlesskey_weak_password: { status: 400, message: 'The password does not meet the password policy.' },
   headlesskey_registration_disabled: { status: 403, message: 'User registration is disabled.' },
   headlesskey_device_limit: { status: 409, message: 'Device limit reached. Log out from another device first.' },

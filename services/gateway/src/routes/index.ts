@@ -11,6 +11,7 @@ import { sessionRoutes } from './session-routes.js';
 import { settingsRoutes } from './settings.js';
 import { ssoRoutes } from './sso.js';
 import { tokenRoutes } from './token.js';
+import { userRoutes } from './users.js';
 import { webhookRoutes } from './webhooks.js';
 import { wellKnownRoutes } from './well-known.js';
 
@@ -24,6 +25,7 @@ export const API_ROUTES: readonly RouteGroup[] = [
   settingsRoutes,
   webhookRoutes,
   ssoRoutes,
+  userRoutes,
 ];
 
 /** The plugin page's own default namespace, served as an alias of ours. */

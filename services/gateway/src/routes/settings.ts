@@ -1,4 +1,5 @@
 import { identityCommands, SettingsPatch, settingRuleProblems } from '@headlesskey/contracts';
+import { actorOf } from '../plugins/access.js';
 import { defineRoute, type RouteGroup } from './route.js';
 
 /** The live settings, for administrators: identity keeps them, every service applies them at once. */
@@ -23,7 +24,7 @@ export const settingsRoutes: RouteGroup = {
       handle: ({ body, caller, request, bus }) =>
         bus.send(identityCommands.changeSettings, {
           settings: body,
-          actor: { user_id: caller!.userId, user_login: caller!.claims.data.user_login },
+          actor: actorOf(caller!),
           context: request.requestContext,
         }),
     }),

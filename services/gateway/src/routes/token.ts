@@ -1,4 +1,4 @@
-import { identityCommands, TokenBody, tokensCommands } from '@headlesskey/contracts';
+import { identityCommands, TokenBody, tokensCommands, ValidateReply } from '@headlesskey/contracts';
 import { TOKEN_ERRORS, TokenField, tokenOf } from './bearer.js';
 import { defineRoute, type RouteGroup } from './route.js';
 
@@ -34,7 +34,8 @@ export const tokenRoutes: RouteGroup = {
       description:
         'The token comes in the body field `token` or as `Authorization: Bearer <token>`. Valid only while its signature and claims hold and its session and `jti` are live.',
       body: TokenField,
-      response: tokensCommands.validate.reply,
+      // The plugin's answer: the claims as signed (the roles held now are the gateway's to use).
+      response: ValidateReply,
       errors: TOKEN_ERRORS,
       handle: async ({ body, request, bus }) => {
         const found = tokenOf(body, request);

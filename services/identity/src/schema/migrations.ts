@@ -139,6 +139,21 @@ export class SecurityNoticesMigration extends Migration {
   }
 }
 
+/**
+ * User administration: whether a user may sign in, their last login, and what `GET /users` searches
+ * (a prefix of the login, the email or the display name, in any case) and sorts by (newest first).
+ */
+export class UserAdministrationMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table users
+      add column status text not null default 'active' check (status in ('active', 'disabled')),
+      add column last_login_at timestamptz`);
+    for (const column of ['user_login', 'user_email', 'display_name']) {
+      this.addSql(`create index users_${column}_prefix on users (lower(${column}) text_pattern_ops)`);
+    }
+  }
+}
+
 export const identityMigrations = [
   { name: '0001_users', class: UsersMigration },
   { name: '0002_reset_and_lockout', class: ResetAndLockoutMigration },
@@ -147,4 +162,5 @@ export const identityMigrations = [
   { name: '0005_known_devices', class: KnownDevicesMigration },
   { name: '0006_password_chosen', class: PasswordChosenMigration },
   { name: '0007_security_notices', class: SecurityNoticesMigration },
+  { name: '0008_user_administration', class: UserAdministrationMigration },
 ];

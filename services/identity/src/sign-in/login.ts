@@ -4,7 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import { verifyPassword } from '../credential/passwords/hashing.js';
 import { refusalOf } from '../hooks/verdict.js';
 import type { Identity } from '../identity.js';
-import { findByIdentifier } from '../user/read-model.js';
+import { findByIdentifier, type UserWithCredential } from '../user/read-model.js';
 import { isKnownDevice, rememberDevice } from './known-devices.js';
 import { openGate, type Pass, settleNow } from './lockout/gate.js';
 import { signInStream, signInThrottles } from './lockout/throttles.js';
@@ -38,7 +38,7 @@ export function loginHandler(app: Identity) {
       const pass = await openGate(svc.store, throttles);
       return { pass, matched: await verifyPassword(cmd.password, found?.passwordHash ?? app.decoyHash) };
     });
-    const user = await settleLogin(app, cmd, pass, matched ? found?.user : undefined, userId);
+    const user = await settleLogin(app, cmd, pass, matched ? found : undefined, userId);
     const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context }, undefined, { commandKey });
     if (!issued.ok) throw new DomainError(issued.error.code, issued.error.message, issued.error.details);
     await recordSuccess(app, cmd, user);
@@ -55,17 +55,21 @@ async function settleLogin(
   app: Identity,
   cmd: LoginCommand,
   pass: Pass,
-  user: UserView | undefined,
+  matched: UserWithCredential | undefined,
   userId: number | undefined,
 ): Promise<UserView> {
   const { svc } = app;
   const ctx = { scope: svc.scope, meta: metaFrom(cmd.context, userId) };
   const stream = signInStream(userId, cmd.username);
-  if (!user) {
-    const failed = { type: 'auth.login.failed' as const, data: { user_id: userId ?? null, reason: 'invalid_credentials' } };
+  // A disabled account is answered as a wrong password is, and counted as one: the answer tells
+  // nobody that the password was right or that the account exists.
+  if (!matched || matched.disabled) {
+    const reason = matched ? 'disabled' : 'invalid_credentials';
+    const failed = { type: 'auth.login.failed' as const, data: { user_id: userId ?? null, reason } };
     await settleNow(svc.store, ctx, pass, 'failure', [{ stream, events: [failed] }]);
     throw new DomainError('headlesskey_invalid_credentials');
   }
+  const { user } = matched;
   const refusal = refusalOf(await svc.hooks.call(hooks.loginAllow, { user, context: cmd.context }), 'Login is not allowed.');
   if (refusal && refusal.code !== 'headlesskey_unavailable') {
     const refused = { type: 'auth.login.failed' as const, data: { user_id: user.ID, reason: 'vetoed' as const } };
@@ -84,5 +88,8 @@ async function recordSuccess(app: Identity, cmd: LoginCommand, user: UserView): 
   const { svc } = app;
   const succeeded = { type: 'auth.login.succeeded' as const, data: { user_id: user.ID, user_login: user.user_login } };
   const stream = signInStream(user.ID, cmd.username);
-  await retryOnConflict(svc.store, (tx) => appendAtEnd(tx, svc.scope, stream, [succeeded], metaFrom(cmd.context, user.ID)));
+  await retryOnConflict(svc.store, async (tx) => {
+    await appendAtEnd(tx, svc.scope, stream, [succeeded], metaFrom(cmd.context, user.ID));
+    await tx.execute('update users set last_login_at = now() where id = ?', [user.ID]);
+  });
 }

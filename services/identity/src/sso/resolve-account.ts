@@ -6,7 +6,7 @@ import { hashPassword } from '../credential/passwords/hashing.js';
 import type { Identity } from '../identity.js';
 import { canonicalDisplayName, canonicalEmail } from '../user/canonical.js';
 import { userDecider } from '../user/decider.js';
-import { findById, insertUser, nextUserId, toView } from '../user/read-model.js';
+import { findById, insertUser, isDisabled, nextUserId, toView } from '../user/read-model.js';
 import { userStream } from '../user/user.js';
 import { loginCandidates, planAccount } from './account-rules.js';
 import { emailOwner, firstFreeLogin, identifierTaken, insertLink, linkedUserId, lockRemoteUser, voidEarlierSite } from './links.js';
@@ -66,9 +66,11 @@ async function resolve(app: Identity, tx: Sql, cmd: ResolveCommand): Promise<Res
   }
 }
 
+/** The linked account; a disabled one is refused, as its login would be. */
 async function existing(tx: Sql, userId: number): Promise<UserView> {
   const user = await findById(tx, userId);
   if (!user) throw new Error(`linked user ${userId} does not exist`);
+  if (await isDisabled(tx, userId)) throw new DomainError('headlesskey_forbidden');
   return user;
 }
 
@@ -101,10 +103,10 @@ async function provision(app: Identity, tx: Sql, cmd: ResolveCommand, email: str
     },
     meta: metaFrom(cmd.context, id),
     project: async (tx, _events, next) => {
-      if (next.status === 'active') await insertUser(tx, next, { passwordHash, chosen: false }, at);
+      if (next.status === 'registered') await insertUser(tx, next, { passwordHash, chosen: false }, at);
     },
   });
-  if (state.status !== 'active') throw new Error('provisioning left no active user');
+  if (state.status !== 'registered') throw new Error('provisioning left no active user');
   return toView(state);
 }
 

@@ -1,10 +1,12 @@
 import { deciderSpec } from '@headlesskey/platform';
 import { describe, expect, it } from 'vitest';
 import { userDecider } from './decider.js';
-import type { Register } from './user.js';
+import type { Administer, Register } from './user.js';
 
 const register: Register = { type: 'Register', id: 7, login: 'Ada', email: 'ada@example.com', displayName: 'Ada L', roles: ['subscriber'] };
 const spec = deciderSpec(userDecider);
+const by = { user_id: 1, user_login: 'admin' };
+const administer = (change: Omit<Administer, 'type' | 'by'>): Administer => ({ type: 'Administer', by, ...change });
 
 describe('user decider', () => {
   it('given no user, registering records who registered', () => {
@@ -24,6 +26,40 @@ describe('user decider', () => {
   });
 
   it('folds a registration into an active user', () => {
-    expect(spec.givenCommands(register).state).toMatchObject({ status: 'active', id: 7, roles: ['subscriber'] });
+    expect(spec.givenCommands(register).state).toMatchObject({
+      status: 'registered',
+      id: 7,
+      standing: 'active',
+      version: 1,
+      roles: ['subscriber'],
+    });
+  });
+
+  it('given a registered user, one change records one event per kind of change, in order, each naming who', () => {
+    spec
+      .givenCommands(register)
+      .when(administer({ email: 'ada@new.example', roles: ['editor'], standing: 'disabled' }))
+      .thenRecords([
+        { type: 'user.updated', data: { user_id: 7, user_email: 'ada@new.example', by } },
+        { type: 'user.roles_changed', data: { user_id: 7, roles: ['editor'], previous_roles: ['subscriber'], by } },
+        { type: 'user.disabled', data: { user_id: 7, by } },
+      ]);
+  });
+
+  it('a field given as it already is changes nothing; roles compare as a set', () => {
+    spec
+      .givenCommands(register)
+      .when(administer({ email: 'ada@example.com', displayName: 'Ada L', roles: ['subscriber'], standing: 'active' }))
+      .thenRecords([]);
+  });
+
+  it('given a disabled user, enabling records user.enabled and folds into an active standing', () => {
+    const disabled = spec.givenCommands(register, administer({ standing: 'disabled' }));
+    expect(disabled.state).toMatchObject({ standing: 'disabled', version: 2 });
+    disabled.when(administer({ standing: 'active' })).thenRecords([{ type: 'user.enabled', data: { user_id: 7, by } }]);
+  });
+
+  it('given no user, a change is refused as not found', () => {
+    spec.given().when(administer({ roles: ['editor'] })).thenRefuses('headlesskey_not_found');
   });
 });

@@ -3,11 +3,13 @@ import { DomainError, isUniqueViolation, type Sql } from '@headlesskey/platform'
 import { identifierKey } from './canonical.js';
 import type { UserState } from './user.js';
 
-type ActiveUser = Extract<UserState, { status: 'active' }>;
+type RegisteredUser = Extract<UserState, { status: 'registered' }>;
 
 export interface UserWithCredential {
   user: UserView;
   passwordHash: string;
+  /** An administrator disabled the account: it cannot sign in. */
+  disabled: boolean;
 }
 
 /** A new account's password: `chosen` unless it is the one nobody knows of a provisioned account. */
@@ -20,7 +22,7 @@ export interface NewCredential {
  * Writes a new user, its reserved login and email keys and its credential, or refuses a taken key.
  * An account without an email (provisioned for a site whose tokens carry none) reserves its login only.
  */
-export async function insertUser(tx: Sql, user: ActiveUser, credential: NewCredential, at: Date): Promise<void> {
+export async function insertUser(tx: Sql, user: RegisteredUser, credential: NewCredential, at: Date): Promise<void> {
   await tx.execute('insert into users (id, user_login, user_email, display_name, roles, registered_at) values (?, ?, ?, ?, ?::jsonb, ?)', [
     user.id,
     user.login,
@@ -46,21 +48,37 @@ export async function insertUser(tx: Sql, user: ActiveUser, credential: NewCrede
   ]);
 }
 
+/** A user row joined with its credential, as the sign-in and password queries read it. */
+export interface CredentialRow {
+  id: number;
+  user_login: string;
+  user_email: string;
+  display_name: string;
+  roles: Role[];
+  status: string;
+  password_hash: string;
+}
+
+/** What those queries select, from `users u` joined with `credentials c`. */
+export const CREDENTIAL_COLUMNS = 'u.id, u.user_login, u.user_email, u.display_name, u.roles, u.status, c.password_hash';
+
+export function withCredential(row: CredentialRow): UserWithCredential {
+  return {
+    user: { ID: row.id, user_login: row.user_login, user_email: row.user_email, display_name: row.display_name, roles: row.roles },
+    passwordHash: row.password_hash,
+    disabled: row.status === 'disabled',
+  };
+}
+
 /** Finds a user by login or email (either spelling the user typed), with the stored hash. */
 export async function findByIdentifier(tx: Sql, identifier: string): Promise<UserWithCredential | undefined> {
-  const [row] = await tx.execute<
-    { id: number; user_login: string; user_email: string; display_name: string; roles: Role[]; password_hash: string }[]
-  >(
-    `select u.id, u.user_login, u.user_email, u.display_name, u.roles, c.password_hash
+  const [row] = await tx.execute<CredentialRow[]>(
+    `select ${CREDENTIAL_COLUMNS}
      from user_identifiers i join users u on u.id = i.user_id join credentials c on c.user_id = u.id
      where i.key = ?`,
     [identifierKey(identifier)],
   );
-  if (!row) return undefined;
-  return {
-    user: { ID: row.id, user_login: row.user_login, user_email: row.user_email, display_name: row.display_name, roles: row.roles },
-    passwordHash: row.password_hash,
-  };
+  return row ? withCredential(row) : undefined;
 }
 
 export async function findById(tx: Sql, id: number): Promise<UserView | undefined> {
@@ -83,6 +101,12 @@ export async function findByIds(tx: Sql, ids: readonly number[]): Promise<UserVi
   }));
 }
 
+/** Whether an administrator disabled the user. */
+export async function isDisabled(tx: Sql, id: number): Promise<boolean> {
+  const [row] = await tx.execute<{ status: string }[]>('select status from users where id = ?', [id]);
+  return row?.status === 'disabled';
+}
+
 export async function hasAdministrator(tx: Sql): Promise<boolean> {
   const rows = await tx.execute(`select 1 from users where roles @> '["administrator"]'::jsonb limit 1`);
   return rows.length > 0;
@@ -94,6 +118,6 @@ export async function nextUserId(tx: Sql): Promise<number> {
   return row.id;
 }
 
-export function toView(user: ActiveUser): UserView {
+export function toView(user: RegisteredUser): UserView {
   return { ID: user.id, user_login: user.login, user_email: user.email, display_name: user.displayName, roles: user.roles };
 }

@@ -1,4 +1,13 @@
-import { hooks, type identityCommands, type RegisterReply, type Role, tokensCommands, type UserView } from '@headlesskey/contracts';
+import { randomBytes } from 'node:crypto';
+import {
+  type ChangedBy,
+  hooks,
+  type identityCommands,
+  type RegisterReply,
+  type Role,
+  tokensCommands,
+  type UserView,
+} from '@headlesskey/contracts';
 import { type CommandMeta, DomainError, handleCommand, metaFrom } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import { hashPassword } from '../credential/passwords/hashing.js';
@@ -18,13 +27,16 @@ export interface Candidate {
   displayName: string;
 }
 
+/** An account to create: without a password, one nobody knows until the user sets theirs by mail. */
+export type NewAccount = Omit<RegisterCommand, 'password'> & { password?: string; by?: ChangedBy };
+
 /**
  * Creates an account: policy, `vet` (if any), hash, then the event, reserved keys and credential
  * in one transaction.
  */
 export async function createUser(
   app: Identity,
-  cmd: RegisterCommand,
+  cmd: NewAccount,
   roles: Role[],
   vet?: (candidate: Candidate) => Promise<void>,
   deadline?: number,
@@ -33,9 +45,11 @@ export async function createUser(
   const login = newLogin(cmd.username);
   const email = canonicalEmail(cmd.email);
   const displayName = canonicalDisplayName(cmd.name ?? '') || login;
-  app.policy.assertAcceptable(cmd.password, { username: login, email });
+  const chosen = cmd.password !== undefined;
+  const password = cmd.password ?? randomBytes(32).toString('base64url');
+  if (chosen) app.policy.assertAcceptable(password, { username: login, email });
   await vet?.({ login, email, displayName });
-  const passwordHash = await app.passwordWork.run(deadline, () => hashPassword(cmd.password, config.bcryptCost));
+  const passwordHash = await app.passwordWork.run(deadline, () => hashPassword(password, config.bcryptCost));
   const id = await nextUserId(svc.store.db);
   const at = new Date();
   const { state } = await handleCommand({
@@ -43,13 +57,13 @@ export async function createUser(
     scope: svc.scope,
     streamId: userStream(id),
     decider: userDecider,
-    command: { type: 'Register', id, login, email, displayName, roles },
+    command: { type: 'Register', id, login, email, displayName, roles, ...(cmd.by ? { by: cmd.by } : {}) },
     meta: metaFrom(cmd.context, id),
     project: async (tx, _events, next) => {
-      if (next.status === 'active') await insertUser(tx, next, { passwordHash, chosen: true }, at);
+      if (next.status === 'registered') await insertUser(tx, next, { passwordHash, chosen }, at);
     },
   });
-  if (state.status !== 'active') throw new Error('registration left no active user');
+  if (state.status !== 'registered') throw new Error('registration left no active user');
   return toView(state);
 }
 

@@ -1,11 +1,36 @@
-import type { Role, UserRegistered } from '@headlesskey/contracts';
+import type {
+  ChangedBy,
+  Role,
+  UserDisabled,
+  UserEnabled,
+  UserRegistered,
+  UserRolesChanged,
+  UserStatus,
+  UserUpdated,
+} from '@headlesskey/contracts';
 import type { NewEvent } from '@headlesskey/platform';
 
-export type UserEvent = NewEvent<'user.registered', UserRegistered>;
+export type UserEvent =
+  | NewEvent<'user.registered', UserRegistered>
+  | NewEvent<'user.updated', UserUpdated>
+  | NewEvent<'user.roles_changed', UserRolesChanged>
+  | NewEvent<'user.disabled', UserDisabled>
+  | NewEvent<'user.enabled', UserEnabled>;
 
 export type UserState =
   | { status: 'absent' }
-  | { status: 'active'; id: number; login: string; email: string; displayName: string; roles: Role[] };
+  | {
+      status: 'registered';
+      id: number;
+      login: string;
+      email: string;
+      displayName: string;
+      roles: Role[];
+      /** Whether the user may sign in. */
+      standing: UserStatus;
+      /** The stream's version: how many events made this state. */
+      version: number;
+    };
 
 export interface Register {
   type: 'Register';
@@ -16,8 +41,20 @@ export interface Register {
   roles: Role[];
   /** The connected site an SSO exchange provisioned the account for. */
   ssoSite?: string;
+  /** The administrator who created the account; absent when the user registered. */
+  by?: ChangedBy;
 }
 
-export type UserCommand = Register;
+/** An administrator's change: the fields given are what the user should be; the rest stays. */
+export interface Administer {
+  type: 'Administer';
+  email?: string;
+  displayName?: string;
+  roles?: Role[];
+  standing?: UserStatus;
+  by: ChangedBy;
+}
+
+export type UserCommand = Register | Administer;
 
 export const userStream = (id: number) => `user-${id}`;

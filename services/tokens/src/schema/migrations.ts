@@ -93,10 +93,18 @@ export class NamedDevicesMigration extends Migration {
   }
 }
 
+/** Whether an administrator disabled the user: no session opens for one, and theirs have ended. */
+export class UserStandingMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table users add column disabled boolean not null default false');
+  }
+}
+
 export const tokensMigrations = [
   { name: '0001_keys_and_sessions', class: KeysAndSessionsMigration },
   { name: '0002_session_opened_at', class: SessionOpenedAtMigration },
   { name: '0003_sso', class: SsoMigration },
   { name: '0004_users', class: UsersMigration },
   { name: '0005_named_devices', class: NamedDevicesMigration },
+  { name: '0006_user_standing', class: UserStandingMigration },
 ];

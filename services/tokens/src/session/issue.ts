@@ -4,6 +4,7 @@ import { DomainError, decideInTransaction, metaFrom, retryOnConflict, type Sql, 
 import type { Static } from '@sinclair/typebox';
 import type { TokensConfig } from '../config.js';
 import type { Keyring } from '../keys/keyring.js';
+import { assertMaySignIn } from '../users/standing.js';
 import { answerToken } from './answer.js';
 import { sessionDecider } from './decider.js';
 import { planLogin } from './device-slots.js';
@@ -52,7 +53,9 @@ export async function openSession(svc: WritingService, tx: Sql, { user, context,
   const refreshUntil = now + settings.refresh_ttl;
   const device = deviceOf(context);
   const named = context.device ? device : undefined;
-  const plan = planLogin(await lockLiveSessions(tx, user.ID), named, settings.device_limit, settings.device_policy);
+  const live = await lockLiveSessions(tx, user.ID);
+  await assertMaySignIn(tx, user.ID);
+  const plan = planLogin(live, named, settings.device_limit, settings.device_policy);
   if (plan.kind === 'reject') throw new DomainError('headlesskey_device_limit');
   for (const evicted of plan.kind === 'open' ? plan.evict : []) await apply(svc, tx, evicted, { type: 'Evict' }, context, user.ID);
   const sessionId = plan.kind === 'reopen' ? plan.sessionId : randomUUID();

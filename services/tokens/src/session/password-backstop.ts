@@ -1,7 +1,7 @@
-import type { EventEnvelope, RequestContext } from '@headlesskey/contracts';
-import { ack, type Outcome, retryOnConflict, type WritingService } from '@headlesskey/platform';
-import { apply } from './issue.js';
-import { activeSessionIds } from './read-model.js';
+import type { EventEnvelope } from '@headlesskey/contracts';
+import { ack, type Outcome, type WritingService } from '@headlesskey/platform';
+import { contextOf } from './event-context.js';
+import { endEverySession } from './user-sessions.js';
 
 const REASONS = { 'password.changed': 'password_changed', 'password.reset': 'password_reset' } as const;
 
@@ -15,14 +15,7 @@ export function passwordBackstop(svc: WritingService) {
     const reason = REASONS[event.type as keyof typeof REASONS];
     const userId = event.data.user_id;
     if (!reason || typeof userId !== 'number') return ack;
-    const context: RequestContext = {
-      ip: event.meta.ip ?? '',
-      userAgent: event.meta.userAgent ?? '',
-      requestId: event.meta.correlationId ?? event.id,
-    };
-    for (const id of await activeSessionIds(svc.store.db, userId, event.occurredAt)) {
-      await retryOnConflict(svc.store, (tx) => apply(svc, tx, id, { type: 'End', reason }, context, userId));
-    }
+    await endEverySession(svc, userId, reason, contextOf(event), event.occurredAt);
     return ack;
   };
 }

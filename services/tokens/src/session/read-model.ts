@@ -50,13 +50,21 @@ export function rotationsWrite(changes: readonly { state: SessionState; ip: stri
  * parallel logins past a device limit are decided one after another.
  */
 export async function lockLiveSessions(tx: Sql, userId: number): Promise<LiveSession[]> {
-  await tx.execute("select pg_advisory_xact_lock(hashtext('device-slots'), ?)", [userId]);
+  await lockUserSlots(tx, userId);
   const rows = await tx.execute<{ id: string; named_device: string | null; last_seen: number }[]>(
     `select id, case when device_named then device end as named_device, extract(epoch from last_seen_at)::float8 as last_seen
      from sessions where user_id = ? and status = 'active' and refresh_until > now()`,
     [userId],
   );
   return rows.map((r) => ({ id: r.id, namedDevice: r.named_device, lastSeen: Number(r.last_seen) }));
+}
+
+/**
+ * Holds the user's session slots for the rest of the transaction: logins of the user, and a change
+ * of whether the user may sign in, take turns on it.
+ */
+export async function lockUserSlots(tx: Sql, userId: number): Promise<void> {
+  await tx.execute("select pg_advisory_xact_lock(hashtext('device-slots'), ?)", [userId]);
 }
 
 /** The user's live sessions; with `openedBefore`, only those logged into (first or again) before it. */

@@ -1,9 +1,10 @@
-import type { tokensCommands } from '@headlesskey/contracts';
+import type { RequestContext, tokensCommands } from '@headlesskey/contracts';
 import { DomainError, retryOnConflict, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import { apply } from './issue.js';
 import { activeSessionIds } from './read-model.js';
 
+type EndReason = Req<'endUserSessions'>['reason'];
 type Req<K extends 'listSessions' | 'endSession' | 'endUserSessions'> = Static<(typeof tokensCommands)[K]['request']>;
 
 /** `GET /sessions`: the caller's devices, most recently seen first. */
@@ -42,11 +43,25 @@ export function endSessionHandler(svc: WritingService) {
 
 /** Ends every live session of a user before answering, so their tokens fail the next validate. */
 export function endUserSessionsHandler(svc: WritingService) {
-  return async ({ user_id, reason, context }: Req<'endUserSessions'>) => {
-    const ids = await activeSessionIds(svc.store.db, user_id);
-    for (const id of ids) {
-      await retryOnConflict(svc.store, (tx) => apply(svc, tx, id, { type: 'End', reason }, context, user_id));
-    }
-    return { ended: ids.length };
-  };
+  return async ({ user_id, reason, context }: Req<'endUserSessions'>) => ({
+    ended: await endEverySession(svc, user_id, reason, context),
+  });
+}
+
+/**
+ * Ends the user's live sessions (with `openedBefore`, those logged into before it), one
+ * `token.revoked` each; answers how many. Ending none is no error: whoever ended them first did.
+ */
+export async function endEverySession(
+  svc: WritingService,
+  userId: number,
+  reason: EndReason,
+  context: RequestContext,
+  openedBefore?: string,
+): Promise<number> {
+  const ids = await activeSessionIds(svc.store.db, userId, openedBefore);
+  for (const id of ids) {
+    await retryOnConflict(svc.store, (tx) => apply(svc, tx, id, { type: 'End', reason }, context, userId));
+  }
+  return ids.length;
 }

@@ -1,4 +1,4 @@
-import type { Claims, tokensCommands, ValidateReply } from '@headlesskey/contracts';
+import type { Claims, tokensCommands } from '@headlesskey/contracts';
 import { DomainError, type Logger, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { TokensConfig } from '../config.js';
@@ -9,6 +9,7 @@ import { tokenRejection } from './rejection.js';
 type ValidateCommand = Static<typeof tokensCommands.validate.request>;
 type ValidateManyCommand = Static<typeof tokensCommands.validateMany.request>;
 type Outcome = Static<typeof tokensCommands.ValidateOutcome>;
+type Validated = Static<typeof tokensCommands.Validated>;
 
 /** Last-seen is written at most this often per session, so validate stays a read. */
 const LAST_SEEN_EVERY_S = 60;
@@ -20,6 +21,8 @@ interface Liveness {
   status: string;
   current_jti: string;
   idle: number;
+  /** The user's roles now, as identity last told this service; null before it did. */
+  roles: string[] | null;
 }
 
 /**
@@ -36,7 +39,8 @@ export function validateTokens(svc: WritingService, config: TokensConfig, keyrin
     if (sids.length > 0) {
       const { rows } = await svc.store.db.pool.query<Liveness>({
         name: 'sessions-liveness',
-        text: 'select id, status, current_jti, extract(epoch from now() - last_seen_at)::int as idle from sessions where id = any($1::uuid[])',
+        text: `select s.id, s.status, s.current_jti, extract(epoch from now() - s.last_seen_at)::int as idle, u.profile->'roles' as roles
+               from sessions s left join users u on u.id = s.user_id where s.id = any($1::uuid[])`,
         values: [sids],
       });
       for (const row of rows) sessions.set(row.id, row);
@@ -47,7 +51,7 @@ export function validateTokens(svc: WritingService, config: TokensConfig, keyrin
       const session = sessions.get(v.claims.sid);
       if (!isCurrent(session, v.claims)) return { ok: false, error: REVOKED.toBody() };
       if (session.idle >= LAST_SEEN_EVERY_S) seen.push(session.id);
-      return { ok: true, data: { valid: true, data: v.claims } };
+      return { ok: true, data: { valid: true, data: v.claims, roles: heldRoles(v.claims.data.roles, session.roles) } };
     });
     if (seen.length > 0) {
       svc.store.db.pool
@@ -58,13 +62,21 @@ export function validateTokens(svc: WritingService, config: TokensConfig, keyrin
   };
 }
 
+/**
+ * The roles a token's caller holds now: those of the token the user still has. A role taken away
+ * counts at once; a role given comes with the next token, which carries it.
+ */
+function heldRoles(claimed: readonly string[], current: readonly string[] | null): string[] {
+  return current === null ? [...claimed] : claimed.filter((role) => current.includes(role));
+}
+
 function isCurrent(session: Liveness | undefined, claims: Claims): session is Liveness {
   return session?.status === 'active' && session.current_jti === claims.jti;
 }
 
 /** `validate`: one token, its refusal answered as the command's error. */
 export function validateHandler(validate: ReturnType<typeof validateTokens>) {
-  return async ({ token }: ValidateCommand): Promise<ValidateReply> => {
+  return async ({ token }: ValidateCommand): Promise<Validated> => {
     const [outcome] = await validate([token]);
     if (!outcome?.ok) throw outcome ? new DomainError(outcome.error.code, outcome.error.message, outcome.error.details) : REVOKED;
     return outcome.data;

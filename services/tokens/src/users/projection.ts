@@ -1,5 +1,7 @@
 import { type EventEnvelope, UserView } from '@headlesskey/contracts';
-import { ack, checker, type Outcome, poison, type Sql } from '@headlesskey/platform';
+import { ack, checker, type Outcome, poison, type Sql, type WritingService } from '@headlesskey/platform';
+import { contextOf } from '../session/event-context.js';
+import { endSessionsIfDisabled } from './standing.js';
 
 /** The profile a `user.registered` event states, or why it states none. */
 function profileOf(event: EventEnvelope): UserView | string {
@@ -8,18 +10,45 @@ function profileOf(event: EventEnvelope): UserView | string {
   return checker(UserView).Check(profile) ? profile : 'user.registered without a user profile';
 }
 
+/** What a later user event changes of the row, as SQL and its values; undefined for none. */
+function changeOf(event: EventEnvelope): { set: string; values: unknown[] } | undefined {
+  const { data } = event;
+  switch (event.type) {
+    case 'user.updated': {
+      const patch = Object.fromEntries(['user_email', 'display_name'].filter((k) => typeof data[k] === 'string').map((k) => [k, data[k]]));
+      return { set: 'profile = profile || ?::jsonb', values: [JSON.stringify(patch)] };
+    }
+    case 'user.roles_changed':
+      return Array.isArray(data.roles)
+        ? { set: "profile = jsonb_set(profile, '{roles}', ?::jsonb)", values: [JSON.stringify(data.roles)] }
+        : undefined;
+    case 'user.disabled':
+      return { set: 'disabled = true', values: [] };
+    case 'user.enabled':
+      return { set: 'disabled = false', values: [] };
+    default:
+      return undefined;
+  }
+}
+
 /**
- * Keeps the `users` table: the profile of every user identity registered, so a refresh signs
- * from this service's own store instead of asking identity each time. Identity's user events
- * come once each and in order per user; a replayed or older one (by stream version) changes
- * nothing. A user event this projection does not know is acked unread: only `user.registered`
- * exists, and a new one (a role change) must be folded here before identity raises it.
+ * Keeps the `users` table: the profile of every user identity registered, its roles and whether it
+ * is disabled, so a refresh signs from this service's own store and validate knows the roles a user
+ * holds now. Identity tells this service of each change before answering it (`syncUser`); these
+ * events are the backstop when that word was lost, and a disable seen here ends the user's sessions
+ * too. Identity's user events come once each and in order per user; one not newer (by stream
+ * version) than the row changes nothing.
  */
-export function usersProjector(db: Sql) {
+export function usersProjector(svc: WritingService) {
+  const db = svc.store.db;
   return async (events: readonly EventEnvelope[]): Promise<Outcome[]> => {
     const rows: { id: number; version: number; profile: UserView }[] = [];
+    const later: EventEnvelope[] = [];
     const outcomes = events.map((event): Outcome => {
-      if (event.type !== 'user.registered') return ack;
+      if (event.type !== 'user.registered') {
+        if (changeOf(event)) later.push(event);
+        return ack;
+      }
       const profile = profileOf(event);
       if (typeof profile === 'string') return poison(profile);
       rows.push({ id: profile.ID, version: event.version, profile });
@@ -33,8 +62,22 @@ export function usersProjector(db: Sql) {
         [JSON.stringify(latestPerUser(rows))],
       );
     }
+    for (const event of later) await applyChange(svc, db, event);
     return outcomes;
   };
+}
+
+async function applyChange(svc: WritingService, db: Sql, event: EventEnvelope): Promise<void> {
+  const change = changeOf(event);
+  const userId = event.data.user_id;
+  if (!change || typeof userId !== 'number') return;
+  await db.execute(`update users set ${change.set}, version = ? where id = ? and version < ?`, [
+    ...change.values,
+    event.version,
+    userId,
+    event.version,
+  ]);
+  if (event.type === 'user.disabled') await endSessionsIfDisabled(svc, userId, contextOf(event));
 }
 
 /** One row per user (an upsert may not touch a row twice): the highest version. */

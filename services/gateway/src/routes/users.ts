@@ -1,0 +1,65 @@
+import { identityCommands, UserIdParam } from '@headlesskey/contracts';
+import { Type } from '@sinclair/typebox';
+import { actorOf } from '../plugins/access.js';
+import { defineRoute, type RouteGroup } from './route.js';
+
+const UserId = Type.Object({ id: UserIdParam });
+
+/** User administration: the list, one user, a new account, and a change of profile, roles or status. */
+export const userRoutes: RouteGroup = {
+  name: 'users',
+  routes: [
+    defineRoute({
+      method: 'GET',
+      url: '/users',
+      summary: 'The users',
+      description:
+        'Newest first; `search` matches the start of the login, the email or the display name in any case; filter by `role` and `status`; page with `per_page` and `cursor`.',
+      query: identityCommands.UsersQuery,
+      response: identityCommands.listUsers.reply,
+      handle: ({ query, bus }) => bus.send(identityCommands.listUsers, query),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/users/:id',
+      summary: 'One user',
+      description: 'As the list shows it, with `locked_until` while a lockout holds the account.',
+      params: UserId,
+      response: identityCommands.getManagedUser.reply,
+      handle: ({ params, bus }) => bus.send(identityCommands.getManagedUser, { user_id: Number(params.id) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/users',
+      idempotent: true,
+      status: 201,
+      summary: 'Create a user',
+      description:
+        'With its roles (`subscriber` unless given). Without `password`, set `send_password_mail`: the user is mailed a link to choose one.',
+      body: identityCommands.CreateUserBody,
+      response: identityCommands.createUser.reply,
+      errors: ['headlesskey_user_exists', 'headlesskey_weak_password'],
+      handle: ({ body, caller, request, bus }) =>
+        bus.send(identityCommands.createUser, { ...body, actor: actorOf(caller!), context: request.requestContext }),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/users/:id',
+      idempotent: true,
+      summary: 'Change a user',
+      description:
+        "Display name, email, roles, or status (`active` or `disabled`): a demoted user's token loses the role on its next request; a disabled user's sessions end. The last active administrator cannot be demoted or disabled.",
+      params: UserId,
+      body: identityCommands.UpdateUserBody,
+      response: identityCommands.updateUser.reply,
+      errors: ['headlesskey_user_exists', 'headlesskey_last_administrator'],
+      handle: ({ body, params, caller, request, bus }) =>
+        bus.send(identityCommands.updateUser, {
+          ...body,
+          user_id: Number(params.id),
+          actor: actorOf(caller!),
+          context: request.requestContext,
+        }),
+    }),
+  ],
+};
