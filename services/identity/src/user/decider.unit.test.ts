@@ -60,6 +60,9 @@ describe('user decider', () => {
   });
 
   it('given no user, a change is refused as not found', () => {
-    spec.given().when(administer({ roles: ['editor'] })).thenRefuses('headlesskey_not_found');
+    spec
+      .given()
+      .when(administer({ roles: ['editor'] }))
+      .thenRefuses('headlesskey_not_found');
   });
 });
