@@ -17,9 +17,10 @@ const USER = { ID: 7, user_login: 'ada', user_email: 'ada@example.com', display_
 const withAccess = (access: Record<string, unknown>) => {
   settings = { ...DEFAULT_SETTINGS, access: { ...DEFAULT_SETTINGS.access, ...access } as Settings['access'] };
 };
-const validAs = (roles: string[]) => ({
+/** A valid token signed with `roles`, of a user who holds `held` of them now. */
+const validAs = (roles: string[], held: string[] = roles) => ({
   ok: true as const,
-  data: { valid: true, data: { ...CLAIMS, data: { ID: 7, user_login: 'ada', roles } } },
+  data: { valid: true, data: { ...CLAIMS, data: { ID: 7, user_login: 'ada', roles } }, roles: held },
 });
 const me = (headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: `${NS}/me`, headers });
 const bearer = { authorization: 'Bearer a.b.c' };
@@ -45,6 +46,15 @@ describe('access policy from the live settings', () => {
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ code: 'headlesskey_forbidden', data: { status: 403 } });
     expect(getUser).toHaveLength(1);
+  });
+
+  it('counts the roles the user holds now, not those the token was signed with', async () => {
+    await h.respond('tokens', 'validate', () => validAs(['administrator', 'editor'], ['editor']));
+    await h.respond('identity', 'getUser', () => ({ ok: true, data: USER }));
+    withAccess({ 'GET /me': ['administrator'] });
+    expect((await me(bearer)).statusCode).toBe(403);
+    withAccess({ 'GET /me': ['editor'] });
+    expect((await me(bearer)).statusCode).toBe(200);
   });
 
   it('the next request after a change already follows it', async () => {
