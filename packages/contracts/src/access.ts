@@ -36,6 +36,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = Object.freeze(
   'POST /reset-password': 'public',
   'POST /change-password': 'authenticated',
   'GET /me': 'authenticated',
+  'GET /me/export': 'authenticated',
   'GET /sessions': 'authenticated',
   'DELETE /sessions/{id}': 'authenticated',
   'GET /users': ADMIN,

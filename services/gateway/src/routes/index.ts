@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { GatewayConfig } from '../config.js';
 import { ANY_ERROR, operationOf } from '../openapi/operation.js';
+import { exportRoutes } from './account-export.js';
 import { healthRoutes } from './health.js';
 import { logRoutes } from './logs.js';
 import { namespaceIndex } from './namespace-index.js';
@@ -20,6 +21,7 @@ export const API_ROUTES: readonly RouteGroup[] = [
   tokenRoutes,
   registrationRoutes,
   sessionRoutes,
+  exportRoutes,
   passwordRoutes,
   logRoutes,
   settingsRoutes,
