@@ -1,30 +1,12 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admin } from './support/admin-cli.js';
 import { backendUrls } from './support/instance.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { registerAndLogin } from './support/users.js';
-
-const ADMIN = fileURLToPath(new URL('../tools/admin/dist/main.js', import.meta.url));
-
-/** `npm run admin -- …`, as an operator runs it against the test's servers. */
-async function admin(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, ...backendUrls() };
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [ADMIN, ...args], {
-      env: { ...env, DATABASE_URL: env.databaseUrl, NATS_URL: env.natsUrl },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 /** What of the instance is left on the servers. */
 async function leftOf(system: TestSystem) {
@@ -74,7 +56,7 @@ describe('npm run admin -- drop-instance', () => {
     expect(before.databases).toEqual([...system.names.databases].sort());
     expect(before.stream).toBe(true);
 
-    const reply = await admin('drop-instance', system.instance);
+    const reply = await admin(['drop-instance', system.instance]);
     expect(reply.code).toBe(1);
     for (const database of system.names.databases) expect(reply.stdout).toContain(`database ${database}\n`);
     expect(reply.stdout).toContain(`stream ${system.names.eventStream}\n`);
@@ -85,16 +67,16 @@ describe('npm run admin -- drop-instance', () => {
   });
 
   it('with --yes removes the databases, the stream with its consumers and the KV buckets', async () => {
-    const reply = await admin('drop-instance', system.instance, '--yes');
+    const reply = await admin(['drop-instance', system.instance, '--yes']);
     expect(reply).toMatchObject({ code: 0, stderr: '' });
     expect(reply.stdout).toContain(`instance ${system.instance}: removed`);
     expect(await leftOf(system)).toEqual({ databases: [], stream: false, buckets: [] });
-    expect((await admin('drop-instance', system.instance)).stdout).toBe(`instance ${system.instance}: nothing to remove\n`);
+    expect((await admin(['drop-instance', system.instance])).stdout).toBe(`instance ${system.instance}: nothing to remove\n`);
   });
 
   it('refuses a name that is no instance name, and an unknown command, with its usage', async () => {
-    expect(await admin('drop-instance', 'HK; drop')).toMatchObject({ code: 2, stdout: '' });
-    expect((await admin('drop-instance')).stderr).toContain('usage: npm run admin -- drop-instance NAME [--yes]');
-    expect((await admin('drop-everything')).code).toBe(2);
+    expect(await admin(['drop-instance', 'HK; drop'])).toMatchObject({ code: 2, stdout: '' });
+    expect((await admin(['drop-instance'])).stderr).toContain('usage: npm run admin -- drop-instance NAME [--yes]');
+    expect((await admin(['drop-everything'])).code).toBe(2);
   });
 });

@@ -64,11 +64,8 @@ export interface UserRegistered {
   /** Set when an administrator created the account. */
   by?: ChangedBy;
 }
-/** The administrator (or operator) who changed a user. */
-export interface ChangedBy {
-  user_id: number;
-  user_login: string;
-}
+/** Who changed a user: an administrator through the API, or an operator through the admin CLI. */
+export type ChangedBy = { user_id: number; user_login: string } | { cli: string };
 /** An administrator changed a user's profile: the fields changed, each as it is now. */
 export interface UserUpdated {
   user_id: number;

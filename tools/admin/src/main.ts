@@ -6,8 +6,9 @@
  */
 import { type AdminCommand, type Output, UsageError } from './command.js';
 import { dropInstanceCommand } from './commands/drop-instance.js';
+import { usersCommand } from './commands/users.js';
 
-const COMMANDS: readonly AdminCommand[] = [dropInstanceCommand];
+const COMMANDS: readonly AdminCommand[] = [dropInstanceCommand, usersCommand];
 
 const out: Output = {
   say: (line) => process.stdout.write(`${line}\n`),

@@ -14,6 +14,12 @@ export const register = defineCommand('identity', 'register', Type.Composite([Re
 /** The administrator who asks, from the gateway's validated token. */
 export const Actor = Type.Object({ user_id: UserId, user_login: Text({ maxLength: 254 }) });
 
+/** An operator at a terminal (`npm run admin`), by the name the operating system gives them. */
+export const CliActor = Type.Object({ cli: Text({ minLength: 1, maxLength: 128 }) });
+
+/** Who changes a user: an administrator through the API, or an operator through the admin CLI. */
+export const ChangeActor = Type.Union([Actor, CliActor]);
+
 /** Checks the password, records the attempt, asks the tokens service for a session, and answers a device secret. */
 export const login = defineCommand('identity', 'login', Type.Composite([TokenBody, Context]), LoginReply);
 
@@ -152,7 +158,7 @@ export type CreateUserBody = Static<typeof CreateUserBody>;
 export const createUser = defineCommand(
   'identity',
   'createUser',
-  Type.Composite([CreateUserBody, Type.Object({ actor: Actor, context: RequestContext })]),
+  Type.Composite([CreateUserBody, Type.Object({ actor: ChangeActor, context: RequestContext })]),
   ManagedUser,
 );
 
@@ -173,6 +179,6 @@ export type UpdateUserBody = Static<typeof UpdateUserBody>;
 export const updateUser = defineCommand(
   'identity',
   'updateUser',
-  Type.Composite([UpdateUserBody, Type.Object({ user_id: UserId, actor: Actor, context: RequestContext })]),
+  Type.Composite([UpdateUserBody, Type.Object({ user_id: UserId, actor: ChangeActor, context: RequestContext })]),
   ManagedUser,
 );

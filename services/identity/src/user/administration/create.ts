@@ -6,6 +6,7 @@ import { enqueueMailJob } from '../../credential/reset/jobs.js';
 import type { Identity } from '../../identity.js';
 import { identifierKey } from '../canonical.js';
 import { createUser } from '../register.js';
+import { actorOf } from './actor.js';
 import { managedById } from './directory.js';
 
 type CreateUserCommand = Static<typeof identityCommands.createUser.request>;
@@ -39,7 +40,7 @@ export function createUserHandler(app: Identity, queued: () => void) {
           id: randomUUID(),
           loginKey: identifierKey(created.user_login),
           delivery: 'link',
-          meta: metaFrom(cmd.context, cmd.actor.user_id),
+          meta: metaFrom(cmd.context, actorOf(cmd.actor)),
         });
         queued();
       });

@@ -6,6 +6,7 @@ import { canonicalDisplayName, canonicalEmail, identifierKey } from '../canonica
 import { userDecider } from '../decider.js';
 import { toView } from '../read-model.js';
 import { type UserEvent, type UserState, userStream } from '../user.js';
+import { actorOf } from './actor.js';
 import { managedById } from './directory.js';
 import { assertAdministratorRemains } from './last-administrator.js';
 
@@ -35,7 +36,7 @@ export function updateUserHandler(app: Identity) {
           ...(cmd.status !== undefined ? { standing: cmd.status } : {}),
           by: cmd.actor,
         },
-        meta: metaFrom(cmd.context, cmd.actor.user_id),
+        meta: metaFrom(cmd.context, actorOf(cmd.actor)),
         project: (tx, events, next) => applyChanges(tx, events, next as RegisteredUser),
       });
       if (state.status !== 'registered') throw new DomainError('headlesskey_not_found', 'No such user.');
