@@ -124,5 +124,8 @@ export const Text = (options: StringOptions = {}) => Type.String({ ...options, f
 /** A user id in a path: the text of a positive `integer`. */
 export const UserIdParam = Type.String({ format: 'user-id' });
 
+/** The path parameters of a route under `/users/{id}`. */
+export const UserIdPath = Type.Object({ id: UserIdParam });
+
 /** A user id in a command. */
 export const UserId = Type.Integer({ minimum: 1, maximum: USER_ID_MAX });

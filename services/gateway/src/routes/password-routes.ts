@@ -1,8 +1,5 @@
-import { ChangePasswordBody, ForgotPasswordBody, identityCommands, ResetPasswordBody, UserIdParam } from '@headlesskey/contracts';
-import { Type } from '@sinclair/typebox';
+import { ChangePasswordBody, ForgotPasswordBody, identityCommands, ResetPasswordBody, UserIdPath } from '@headlesskey/contracts';
 import { defineRoute, type RouteGroup } from './route.js';
-
-const UserId = Type.Object({ id: UserIdParam });
 
 /** Forgot, reset and change password, and an administrator's unlock of a locked-out account. */
 export const passwordRoutes: RouteGroup = {
@@ -47,7 +44,7 @@ export const passwordRoutes: RouteGroup = {
       url: '/users/:id/unlock',
       idempotent: true,
       summary: "Lift a user's lockout",
-      params: UserId,
+      params: UserIdPath,
       response: identityCommands.unlockUser.reply,
       handle: ({ params, request, bus }) =>
         bus.send(identityCommands.unlockUser, { user_id: Number(params.id), context: request.requestContext }),

@@ -1,11 +1,10 @@
-import { identityCommands, PATTERNS, TokenBody, tokensCommands, UserIdParam } from '@headlesskey/contracts';
+import { identityCommands, PATTERNS, TokenBody, tokensCommands, UserIdPath } from '@headlesskey/contracts';
 import { Type } from '@sinclair/typebox';
 import { TOKEN_ERRORS, TokenField, tokenOf } from './bearer.js';
 import { defineRoute, type RouteGroup } from './route.js';
 import { LOGIN_ERRORS } from './token.js';
 
 const SessionId = Type.Object({ id: Type.String({ pattern: PATTERNS.uuid.pattern }) });
-const UserId = Type.Object({ id: UserIdParam });
 
 /** `/login`: the `/token` login answered with the plugin's profile body. */
 const login = defineRoute({
@@ -82,7 +81,7 @@ export const sessionRoutes: RouteGroup = {
       url: '/users/:id/sessions',
       idempotent: true,
       summary: 'End every session of a user',
-      params: UserId,
+      params: UserIdPath,
       response: tokensCommands.endUserSessions.reply,
       handle: ({ params, request, bus }) =>
         bus.send(tokensCommands.endUserSessions, { user_id: Number(params.id), reason: 'admin', context: request.requestContext }),

@@ -1,9 +1,6 @@
-import { identityCommands, UserIdParam } from '@headlesskey/contracts';
-import { Type } from '@sinclair/typebox';
+import { identityCommands, UserIdPath } from '@headlesskey/contracts';
 import { actorOf } from '../plugins/access.js';
 import { defineRoute, type RouteGroup } from './route.js';
-
-const UserId = Type.Object({ id: UserIdParam });
 
 /** User administration: the list, one user, a new account, and a change of profile, roles or status. */
 export const userRoutes: RouteGroup = {
@@ -24,7 +21,7 @@ export const userRoutes: RouteGroup = {
       url: '/users/:id',
       summary: 'One user',
       description: 'As the list shows it, with `locked_until` while a lockout holds the account.',
-      params: UserId,
+      params: UserIdPath,
       response: identityCommands.getManagedUser.reply,
       handle: ({ params, bus }) => bus.send(identityCommands.getManagedUser, { user_id: Number(params.id) }),
     }),
@@ -49,7 +46,7 @@ export const userRoutes: RouteGroup = {
       summary: 'Change a user',
       description:
         "Display name, email, roles, or status (`active` or `disabled`): a demoted user's token loses the role on its next request; a disabled user's sessions end. The last active administrator cannot be demoted or disabled.",
-      params: UserId,
+      params: UserIdPath,
       body: identityCommands.UpdateUserBody,
       response: identityCommands.updateUser.reply,
       errors: ['headlesskey_user_exists', 'headlesskey_last_administrator'],
