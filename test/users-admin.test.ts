@@ -189,6 +189,9 @@ describe('user administration', () => {
     expect(badRole.status).toBe(400);
     expect(badRole.body.code).toBe('rest_invalid_param');
     expect((await patch(admin, 2_000_000_000, { name: 'x' })).status).toBe(404);
+    const blank = await patch(admin, user.id, { name: '\u202e\u0007 ' });
+    expect(blank.status).toBe(400);
+    expect(blank.body.data.params).toHaveProperty('name');
     const noPassword = await call<WpError>(system, admin, 'POST', '/users', {
       username: `np_${randomBytes(3).toString('hex')}`,
       email: 'np@example.com',

@@ -31,7 +31,7 @@ export function updateUserHandler(app: Identity) {
         command: {
           type: 'Administer',
           ...(cmd.email !== undefined ? { email: canonicalEmail(cmd.email) } : {}),
-          ...(cmd.name !== undefined ? { displayName: canonicalDisplayName(cmd.name) || undefined } : {}),
+          ...(cmd.name !== undefined ? { displayName: displayNameOf(cmd.name) } : {}),
           ...(cmd.roles !== undefined ? { roles: cmd.roles } : {}),
           ...(cmd.status !== undefined ? { standing: cmd.status } : {}),
           by: cmd.actor,
@@ -53,6 +53,13 @@ export function updateUserHandler(app: Identity) {
     if (!managed) throw new DomainError('headlesskey_not_found', 'No such user.');
     return managed;
   };
+}
+
+/** A display name as it is kept; one with nothing left to show is refused. */
+function displayNameOf(name: string): string {
+  const canonical = canonicalDisplayName(name);
+  if (!canonical) throw new DomainError('rest_invalid_param', undefined, { params: { name: 'name must hold a visible character.' } });
+  return canonical;
 }
 
 /** The read model after the change; a taken email or a lost last administrator refuses it all. */
