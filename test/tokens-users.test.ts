@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUrls } from './support/instance.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
-import { type ErrorReply, type Issued, refresh } from './support/tokens.js';
+import { type ErrorReply, type Issued, refresh, validate } from './support/tokens.js';
 import { eventually, newUser } from './support/users.js';
 
 interface Profile {
@@ -52,18 +52,18 @@ describe('the users a refresh signs for', () => {
   }
 
   /** A user event as identity's outbox relay would publish it. */
-  async function publishUserEvent(version: number, data: Record<string, unknown>) {
+  async function publishUserEvent(version: number, data: Record<string, unknown>, type = 'user.registered') {
     const id = randomUUID();
     const event = {
       id,
-      type: 'user.registered',
+      type,
       stream: `user-${data.user_id}`,
       version,
       occurredAt: new Date().toISOString(),
       data,
       meta: {},
     };
-    await jetstream(nc).publish(system.names.event('identity', 'user.registered'), JSON.stringify(event), { msgID: id });
+    await jetstream(nc).publish(system.names.event('identity', type), JSON.stringify(event), { msgID: id });
   }
 
   it('projects what identity registered, with the roles', async () => {
@@ -128,5 +128,25 @@ describe('the users a refresh signs for', () => {
     expect(dead[0]).toContain('user.registered without a user profile');
     expect(await projected(999_999)).toBeUndefined();
     await registered();
+  });
+
+  it("takes later changes from identity's events when their word was lost: new roles, and a disable that ends the sessions", async () => {
+    const user = await registered();
+    const by = { user_id: 1, user_login: 'admin' };
+    await publishUserEvent(2, { user_id: user.id, roles: ['editor'], previous_roles: ['subscriber'], by }, 'user.roles_changed');
+    await eventually(async () => ((await projected(user.id))?.version === 2 ? true : undefined), 10_000, 'the roles projected');
+    const refreshed = await refresh(system, user.token);
+    expect(refreshed.body.user?.roles).toEqual(['editor']);
+
+    await publishUserEvent(3, { user_id: user.id, by }, 'user.disabled');
+    await eventually(
+      async () => ((await validate(system, refreshed.body.token)).status === 401 ? true : undefined),
+      10_000,
+      'the session ended',
+    );
+    // Identity never heard of it here, so it checks the password and asks for a session: the tokens service refuses it.
+    const login = await system.post<ErrorReply>('/token', { username: user.username, password: user.password });
+    expect(login.status).toBe(403);
+    expect(login.body.code).toBe('headlesskey_invalid_credentials');
   });
 });
