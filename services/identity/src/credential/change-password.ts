@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { identityCommands } from '@headlesskey/contracts';
-import { type CommandMeta, DomainError, decideInTransaction, metaFrom, retryOnConflict } from '@headlesskey/platform';
+import { type CommandMeta, DomainError, decideInTransaction, retryOnConflict } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { Identity } from '../identity.js';
 import { forgetKnownDevices } from '../sign-in/known-devices.js';
-import { openGate, settle, settleNow } from '../sign-in/lockout/gate.js';
-import { signInStream, signInThrottles } from '../sign-in/lockout/throttles.js';
+import { settle } from '../sign-in/lockout/gate.js';
+import { confirmPassword } from './confirm-password.js';
 import { credentialStream } from './credential.js';
 import { credentialDecider } from './decider.js';
 import { endAllSessions } from './end-sessions.js';
-import { hashPassword, verifyPassword } from './passwords/hashing.js';
+import { hashPassword } from './passwords/hashing.js';
 import { findWithCredential, setPasswordHash } from './read-model.js';
 import { enqueueMailJob } from './reset/jobs.js';
 import { voidReset } from './reset/store.js';
@@ -32,24 +32,7 @@ export function changePasswordHandler(app: Identity, queued: () => void) {
     if (!found) throw new DomainError('headlesskey_not_found', 'No such user.');
     const { user } = found;
     app.policy.assertAcceptable(cmd.new_password, { username: user.user_login, email: user.user_email });
-    const settings = svc.settings.current();
-    // As a login's: counted and checked together once a bcrypt slot is free. The caller's session
-    // proves a device that logged in, as a device secret would: the account-wide lock, which
-    // anyone can set off, never stops the owner from changing the password.
-    const throttles = signInThrottles(settings, cmd.context.ip, { userId: user.ID, typed: user.user_login, knownDevice: true });
-    const { pass, matched } = await app.passwordWork.run(deadline, async () => {
-      const pass = await openGate(svc.store, throttles);
-      return { pass, matched: await verifyPassword(cmd.current_password, found.passwordHash) };
-    });
-    const ctx = { scope: svc.scope, meta: metaFrom(cmd.context, user.ID) };
-    if (!matched) {
-      const failed = {
-        type: 'auth.login.failed' as const,
-        data: { user_id: user.ID, reason: 'invalid_credentials', via: 'change_password' },
-      };
-      await settleNow(svc.store, ctx, pass, 'failure', [{ stream: signInStream(user.ID, user.user_login), events: [failed] }]);
-      throw new DomainError('headlesskey_incorrect_password');
-    }
+    const { pass, ctx } = await confirmPassword(app, found, cmd.current_password, cmd.context, deadline, 'change_password');
     // No deadline: the current password is proven, so the change is no longer shed.
     const passwordHash = await app.passwordWork.run(undefined, () => hashPassword(cmd.new_password, app.config.bcryptCost));
     await retryOnConflict(svc.store, async (tx) => {
