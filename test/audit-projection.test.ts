@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_ENV, adminToken, call, envelope, publishEvent, rawBus, serviceDb } from './support/admin-api.js';
-import { backendUrls } from './support/instance.js';
+import { rebuildActivityLog } from './support/audit-cli.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { eventually, newUser } from './support/users.js';
 
-const CLI = fileURLToPath(new URL('../services/audit/dist/cli.js', import.meta.url));
 const DAY = 86_400_000;
 
 interface Entry {
@@ -45,20 +42,7 @@ describe('activity log projection', () => {
     } while (cursor);
     return out;
   };
-  const rebuild = () =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const { databaseUrl, natsUrl } = backendUrls();
-      const env = {
-        ...process.env,
-        HEADLESSKEY_INSTANCE: system.instance,
-        DATABASE_URL: databaseUrl,
-        NATS_URL: natsUrl,
-        LOG_LEVEL: 'warn',
-      };
-      execFile(process.execPath, [CLI, 'rebuild'], { env }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const rebuild = () => rebuildActivityLog(system);
 
   beforeAll(async () => {
     system = await startTestSystem({ env: { ...ADMIN_ENV, HEADLESSKEY_AUDIT_PURGE_INTERVAL_MS: '200' } });
