@@ -46,6 +46,14 @@ describe('npm run admin -- users', () => {
     expect((await login(system, user)).status).toBe(403);
     expect((await users('enable', String(user.id))).code).toBe(0);
     expect((await login(system, user)).status).toBe(200);
+
+    const deleted = await users('delete', String(user.id));
+    expect(deleted.code).toBe(0);
+    expect((await bus.waitForEvent('user.deleted', (e) => e.data.user_id === user.id)).data.by).toEqual({
+      cli: process.env.SUDO_USER || userInfo().username,
+    });
+    expect((await login(system, user)).status).toBe(403);
+    expect((await users('show', String(user.id))).stderr).toContain('headlesskey_not_found');
   });
 
   it('keeps the last administrator, and refuses a wrong use with its usage', async () => {

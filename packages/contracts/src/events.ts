@@ -11,6 +11,7 @@ export const EVENT_TYPES = Object.freeze({
   'user.roles_changed': 'identity',
   'user.disabled': 'identity',
   'user.enabled': 'identity',
+  'user.deleted': 'identity',
   'auth.login.succeeded': 'identity',
   'auth.login.failed': 'identity',
   'auth.account.locked': 'identity',
@@ -88,6 +89,14 @@ export interface UserEnabled {
   user_id: number;
   by: ChangedBy;
 }
+/**
+ * The account is gone and its personal data erased everywhere (README, Erasure). `by` is the
+ * administrator or operator; absent when the user deleted their own account.
+ */
+export interface UserDeleted {
+  user_id: number;
+  by?: ChangedBy;
+}
 export interface LoginSucceeded {
   user_id: number;
   user_login: string;
@@ -127,7 +136,7 @@ export interface TokenRefreshed {
 export interface TokenRevoked {
   user_id: number;
   session_id: string;
-  reason: 'logout' | 'user' | 'admin' | 'password_changed' | 'password_reset' | 'reuse' | 'disabled';
+  reason: 'logout' | 'user' | 'admin' | 'password_changed' | 'password_reset' | 'reuse' | 'disabled' | 'deleted';
 }
 export interface TokenReuseDetected {
   user_id: number;

@@ -14,6 +14,7 @@ export * from './http/bodies.js';
 export * from './http/replies.js';
 export * from './metrics.js';
 export * from './naming.js';
+export * from './personal-data.js';
 export * from './settings.js';
 export * from './strings.js';
 export * from './user.js';

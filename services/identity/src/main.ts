@@ -23,6 +23,7 @@ import { loginHandler } from './sign-in/login.js';
 import { countLogins } from './sign-in/metrics.js';
 import { resolveSsoAccountHandler } from './sso/resolve-account.js';
 import { createUserHandler } from './user/administration/create.js';
+import { deleteUserHandler } from './user/administration/delete.js';
 import { getManagedUserHandler, listUsersHandler } from './user/administration/directory.js';
 import { updateUserHandler } from './user/administration/update.js';
 import { bootstrapAdministrator } from './user/bootstrap-admin.js';
@@ -79,6 +80,7 @@ await runService('identity', async (rt) => {
     .on(identityCommands.getManagedUser, getManagedUserHandler(svc))
     .on(identityCommands.createUser, createUserHandler(app, worker.wake))
     .on(identityCommands.updateUser, updateUserHandler(app))
+    .on(identityCommands.deleteUser, deleteUserHandler(app))
     .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))
     .on(identityCommands.resetPassword, resetPasswordHandler(app, worker.wake))
     .on(identityCommands.changePassword, changePasswordHandler(app, worker.wake))

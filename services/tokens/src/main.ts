@@ -15,6 +15,7 @@ import { exchangeHandler } from './sso/exchange.js';
 import { RemoteKeys } from './sso/remote-token.js';
 import { sweepUsedJtis } from './sso/replay.js';
 import { siteHandlers } from './sso/site-handlers.js';
+import { eraseUserHandler } from './users/erase.js';
 import { syncUserHandler, userActivityHandler } from './users/handlers.js';
 import { usersProjector } from './users/projection.js';
 
@@ -48,6 +49,7 @@ await runService('tokens', async (rt) => {
     .on(tokensCommands.endUserSessions, endUserSessionsHandler(svc))
     .on(tokensCommands.syncUser, syncUserHandler(svc))
     .on(tokensCommands.userActivity, userActivityHandler(svc))
+    .on(tokensCommands.eraseUser, eraseUserHandler(svc))
     .on(tokensCommands.jwks, jwksHandler(keyring))
     .on(tokensCommands.rotateKey, rotateKeyHandler(svc, keyring))
     .on(ssoCommands.createSite, sites.create)

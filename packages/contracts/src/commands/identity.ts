@@ -182,3 +182,23 @@ export const updateUser = defineCommand(
   Type.Composite([UpdateUserBody, Type.Object({ user_id: UserId, actor: ChangeActor, context: RequestContext })]),
   ManagedUser,
 );
+
+/** `DELETE /me`: the caller confirms with their password. */
+export const DeleteMeBody = Type.Object({ password: RegisterBody.properties.password });
+
+/**
+ * Deletes an account and erases its personal data everywhere (README, Erasure): by an
+ * administrator or operator (`actor`), or by the user (`password` re-confirmed). The last active
+ * administrator cannot be deleted.
+ */
+export const deleteUser = defineCommand(
+  'identity',
+  'deleteUser',
+  Type.Object({
+    user_id: UserId,
+    actor: Type.Optional(ChangeActor),
+    password: Type.Optional(RegisterBody.properties.password),
+    context: RequestContext,
+  }),
+  Type.Object({ deleted: Type.Literal(true) }),
+);

@@ -14,6 +14,7 @@ export const EndReason = Type.Union([
   Type.Literal('password_reset'),
   Type.Literal('admin'),
   Type.Literal('disabled'),
+  Type.Literal('deleted'),
 ]);
 
 /** Opens a session for an authenticated user (or re-opens the one of the same device). */
@@ -162,4 +163,15 @@ export const userActivity = defineCommand(
     users: Type.Array(Type.Object({ user_id: UserId, live_sessions: Type.Integer({ minimum: 0 }) })),
   }),
   READ_ONLY,
+);
+
+/**
+ * Erases a deleted user from this service: their sessions end (one `token.revoked` each, recorded
+ * without the request's address), and their personal data leaves its events, snapshots and tables.
+ */
+export const eraseUser = defineCommand(
+  'tokens',
+  'eraseUser',
+  Type.Object({ user_id: UserId, context: RequestContext }),
+  Type.Object({ ended: Type.Integer({ minimum: 0 }) }),
 );

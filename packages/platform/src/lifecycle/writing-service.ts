@@ -8,6 +8,7 @@ import { createHookCaller, type HookCaller } from '../hooks/hook-caller.js';
 import { commandReplies } from '../idempotency/command-replies.js';
 import { type SettingsReader, watchSettings } from '../settings/settings-reader.js';
 import { databaseUrl, openStore, type Store } from '../store/database.js';
+import { eraseFromEventStream, type StoreErasure } from '../store/erasure.js';
 import type { StoreScope } from '../store/event-store.js';
 import { observeOutbox } from '../store/outbox-metrics.js';
 import { startOutboxRelay } from '../store/outbox-relay.js';
@@ -22,6 +23,11 @@ export interface WritingService extends RunningService {
   client: CommandClient;
   /** Asks the extension hooks (`hk.hook.*`) under their live timeout and fail settings. */
   hooks: HookCaller;
+  /**
+   * Once a user's erasure from this store committed (`eraseFromEventStore`), erases what this
+   * service published about them from the event stream; answers how many messages it erased.
+   */
+  eraseFromStream(userId: number, erasure: StoreErasure): Promise<number>;
 }
 
 export interface WritingServiceOptions {
@@ -65,6 +71,7 @@ export async function openWritingService(
     server,
     client: createCommandClient(nc, config.names),
     hooks: createHookCaller(nc, config.names, settings, logger),
+    eraseFromStream: (userId, erasure) => eraseFromEventStream(nc, store.db, config.names, service, userId, erasure),
     async close() {
       await server.close();
       await relay.stop();

@@ -1,3 +1,4 @@
+import { erasePersonal } from '@headlesskey/contracts';
 import type { Sql } from '@headlesskey/platform';
 import type { ActivityEntry } from './entry.js';
 
@@ -74,9 +75,44 @@ export async function rememberUsers(tx: Sql, entries: readonly ActivityEntry[]):
   );
 }
 
-/** Writes entries to every target table and remembers their users, in the caller's transaction. */
+/**
+ * Writes entries to every target table and remembers their users, in the caller's transaction. A
+ * `user.deleted` among them erases the user from the log there and then (`eraseUserEntries`).
+ */
 export async function projectEntries(tx: Sql, entries: readonly ActivityEntry[]): Promise<void> {
   const versions = await readVersions(tx, 'share');
-  for (const table of writeTargets(versions)) await insertEntries(tx, table, entries);
+  const tables = writeTargets(versions);
+  for (const table of tables) await insertEntries(tx, table, entries);
   await rememberUsers(tx, entries);
+  await eraseDeletedUsers(tx, tables, entries);
+}
+
+/** For each `user.deleted` among the entries, erases the user from the tables (`eraseUserEntries`). */
+export async function eraseDeletedUsers(tx: Sql, tables: readonly string[], entries: readonly ActivityEntry[]): Promise<void> {
+  for (const deleted of entries.filter((e) => e.type === 'user.deleted' && e.userId !== null)) {
+    await eraseUserEntries(tx, tables, deleted.userId as number);
+  }
+}
+
+/**
+ * Erases a deleted user from the log (README, Erasure): their entries, and those they made as an
+ * administrator, keep their event, time, type and outcome, and lose the login, the address, the
+ * agent and its device, and the personal fields of their data; the login the log remembered for
+ * them goes too.
+ */
+export async function eraseUserEntries(tx: Sql, tables: readonly string[], userId: number): Promise<void> {
+  for (const table of tables) {
+    const rows = await tx.execute<{ event_id: string; data: Record<string, unknown> }[]>(
+      `select event_id, data from ${table} where user_id = ? or data->'by'->>'user_id' = ?`,
+      [userId, String(userId)],
+    );
+    for (const row of rows) {
+      await tx.execute(
+        `update ${table} set login = null, ip = null, user_agent = null, browser = null, os = null, device_type = 'unknown', data = ?::jsonb
+         where event_id = ?`,
+        [JSON.stringify(erasePersonal(row.data)), row.event_id],
+      );
+    }
+  }
+  await tx.execute('delete from audit_users where user_id = ?', [userId]);
 }

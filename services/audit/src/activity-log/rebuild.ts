@@ -3,7 +3,7 @@ import { checker, decodeJson, type Logger, type Sql, type Store, startBackground
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type ActivityEntry, InvalidEvent, isExpired, toActivityEntry } from './entry.js';
 import { isRefusedData } from './failure.js';
-import { insertEntries, readVersions, rememberUsers, tableName } from './projection.js';
+import { eraseDeletedUsers, insertEntries, readVersions, rememberUsers, tableName } from './projection.js';
 
 type NatsConnection = Parameters<typeof jetstream>[0];
 
@@ -128,7 +128,12 @@ function entryOf(bytes: Uint8Array, nowMs: number, retentionDays: number): Activ
 
 /** Writes a batch; when the store refuses one entry of it, writes them one by one without it. */
 async function write(store: Store, table: string, entries: ActivityEntry[]): Promise<number> {
-  const put = (tx: Sql, some: ActivityEntry[]) => insertEntries(tx, table, some).then(() => rememberUsers(tx, some));
+  const put = async (tx: Sql, some: ActivityEntry[]) => {
+    await insertEntries(tx, table, some);
+    await rememberUsers(tx, some);
+    // As the live projector does: a deleted user's entries replayed before their deletion are erased.
+    await eraseDeletedUsers(tx, [table], some);
+  };
   try {
     await store.db.transaction((tx) => put(tx, entries));
     return entries.length;

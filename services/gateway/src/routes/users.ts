@@ -58,5 +58,30 @@ export const userRoutes: RouteGroup = {
           context: request.requestContext,
         }),
     }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/users/:id',
+      idempotent: true,
+      summary: 'Delete a user',
+      description:
+        "Sessions end, the login and email become free, and the user's personal data is erased from every store and the event stream (README, Erasure). The last active administrator cannot be deleted.",
+      params: UserIdPath,
+      response: identityCommands.deleteUser.reply,
+      errors: ['headlesskey_last_administrator'],
+      handle: ({ params, caller, request, bus }) =>
+        bus.send(identityCommands.deleteUser, { user_id: Number(params.id), actor: actorOf(caller!), context: request.requestContext }),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/me',
+      idempotent: true,
+      summary: "Delete the caller's account",
+      description: "The caller's password again in `password`; then as `DELETE /users/{id}` (README, Erasure).",
+      body: identityCommands.DeleteMeBody,
+      response: identityCommands.deleteUser.reply,
+      errors: ['headlesskey_incorrect_password', 'headlesskey_last_administrator'],
+      handle: ({ body, caller, request, bus }) =>
+        bus.send(identityCommands.deleteUser, { user_id: caller!.userId, password: body.password, context: request.requestContext }),
+    }),
   ],
 };

@@ -23,8 +23,11 @@ function decide(command: UserCommand, state: UserState): Decision<UserEvent> {
         },
       ];
     case 'Administer':
-      if (state.status === 'absent') return refuse('headlesskey_not_found', 'No such user.');
+      if (state.status !== 'registered') return refuse('headlesskey_not_found', 'No such user.');
       return administer(command, state);
+    case 'Delete':
+      if (state.status !== 'registered') return refuse('headlesskey_not_found', 'No such user.');
+      return [{ type: 'user.deleted', data: { user_id: state.id, ...(command.by ? { by: command.by } : {}) } }];
     default:
       return assertNever(command);
   }
@@ -71,7 +74,8 @@ function evolve(state: UserState, event: UserEvent): UserState {
       version: 1,
     };
   }
-  if (state.status === 'absent') return state;
+  if (state.status !== 'registered') return state;
+  if (event.type === 'user.deleted') return { status: 'deleted', id: state.id };
   const version = state.version + 1;
   switch (event.type) {
     case 'user.updated':

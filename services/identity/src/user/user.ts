@@ -1,6 +1,7 @@
 import type {
   ChangedBy,
   Role,
+  UserDeleted,
   UserDisabled,
   UserEnabled,
   UserRegistered,
@@ -15,10 +16,13 @@ export type UserEvent =
   | NewEvent<'user.updated', UserUpdated>
   | NewEvent<'user.roles_changed', UserRolesChanged>
   | NewEvent<'user.disabled', UserDisabled>
-  | NewEvent<'user.enabled', UserEnabled>;
+  | NewEvent<'user.enabled', UserEnabled>
+  | NewEvent<'user.deleted', UserDeleted>;
 
 export type UserState =
   | { status: 'absent' }
+  /** Deleted: its id is never used again, and nothing more happens to it. */
+  | { status: 'deleted'; id: number }
   | {
       status: 'registered';
       id: number;
@@ -55,6 +59,12 @@ export interface Administer {
   by: ChangedBy;
 }
 
-export type UserCommand = Register | Administer;
+/** The account goes; `by` is absent when the user deletes their own. */
+export interface Delete {
+  type: 'Delete';
+  by?: ChangedBy;
+}
+
+export type UserCommand = Register | Administer | Delete;
 
 export const userStream = (id: number) => `user-${id}`;

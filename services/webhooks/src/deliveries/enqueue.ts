@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_TYPES, type EventEnvelope } from '@headlesskey/contracts';
 import { ack, type Outcome, poison, type Store } from '@headlesskey/platform';
 import { wants } from '../endpoints/events.js';
+import { eraseUserDeliveries } from './erase.js';
 import { webhookPayload } from './payload.js';
 
 interface Endpoint {
@@ -63,6 +64,10 @@ export function deliveryEnqueuer(store: Store, onQueued: () => void) {
           }
         }
       }
+    }
+    // After the enqueue: the deletion's own delivery is queued, and then every earlier one erased.
+    for (const event of known) {
+      if (event.type === 'user.deleted' && typeof event.data.user_id === 'number') await eraseUserDeliveries(db(), event.data.user_id);
     }
     if (queued > 0) onQueued();
     return outcomes;

@@ -4,8 +4,8 @@ import { identityCommands, isUserId, ROLES, type Role, USER_STATUSES } from '@he
 import { type CommandClient, connectBus, createCommandClient, createLogger, readCommonConfig } from '@headlesskey/platform';
 import { type AdminCommand, type Output, UsageError } from '../command.js';
 
-type Sub = 'list' | 'show' | 'set-roles' | 'disable' | 'enable';
-const SUBS: readonly Sub[] = ['list', 'show', 'set-roles', 'disable', 'enable'];
+type Sub = 'list' | 'show' | 'set-roles' | 'disable' | 'enable' | 'delete';
+const SUBS: readonly Sub[] = ['list', 'show', 'set-roles', 'disable', 'enable', 'delete'];
 
 /**
  * User administration from a terminal, for when the API is out of reach: the same commands the
@@ -15,8 +15,8 @@ const SUBS: readonly Sub[] = ['list', 'show', 'set-roles', 'disable', 'enable'];
  */
 export const usersCommand: AdminCommand = {
   name: 'users',
-  usage: 'users list [--search S] [--role R] [--status S] | show ID | set-roles ID ROLE... | disable ID | enable ID',
-  summary: 'list, show, change the roles of, disable or enable users',
+  usage: 'users list [--search S] [--role R] [--status S] | show ID | set-roles ID ROLE... | disable ID | enable ID | delete ID',
+  summary: 'list, show, change the roles of, disable, enable or delete users',
   async run(args, out) {
     const [sub, ...rest] = args;
     if (!SUBS.includes(sub as Sub)) throw new UsageError(sub === undefined ? 'which users command?' : `unknown users command ${sub}`);
@@ -51,6 +51,13 @@ async function runSub(sub: Sub, args: readonly string[], bus: CommandClient, out
     return 0;
   }
   if (sub === 'set-roles' && roles.length === 0) throw new UsageError('which roles? give one or more');
+  if (sub === 'delete') {
+    if (roles.length > 0) throw new UsageError('delete takes one user id');
+    const reply = await bus.send(identityCommands.deleteUser, { user_id: id, actor: { cli: operator() }, context: cliContext() });
+    if (!reply.ok) return refused(out, reply.error);
+    out.say(`user ${id}: deleted, and their personal data erased`);
+    return 0;
+  }
   if (sub !== 'set-roles' && roles.length > 0) throw new UsageError(`${sub} takes one user id`);
   const change =
     sub === 'set-roles' ? { roles: rolesOf(roles) } : { status: sub === 'disable' ? ('disabled' as const) : ('active' as const) };
@@ -58,7 +65,7 @@ async function runSub(sub: Sub, args: readonly string[], bus: CommandClient, out
     user_id: id,
     ...change,
     actor: { cli: operator() },
-    context: { ip: '', userAgent: 'headlesskey-admin', requestId: randomUUID() },
+    context: cliContext(),
   });
   if (!reply.ok) return refused(out, reply.error);
   out.say(`user ${reply.data.ID} (${reply.data.user_login}): ${reply.data.status}, roles ${reply.data.roles.join(', ')}`);
@@ -90,6 +97,9 @@ function rolesOf(names: readonly string[]): Role[] {
   if (unknown !== undefined) throw new UsageError(`unknown role ${unknown}: one of ${ROLES.join(', ')}`);
   return [...new Set(names)] as Role[];
 }
+
+/** A terminal's request: no address, the tool as its agent. */
+const cliContext = () => ({ ip: '', userAgent: 'headlesskey-admin', requestId: randomUUID() });
 
 /** The operator, as the operating system names them (and `SUDO_USER` when run through sudo). */
 function operator(): string {

@@ -81,5 +81,10 @@ async function applyChanges(tx: Sql, events: readonly UserEvent[], user: Registe
       throw err;
     }
   }
-  if (events.some((e) => e.type === 'user.roles_changed' || e.type === 'user.disabled')) await assertAdministratorRemains(tx);
+  // Only a change that takes an active administrator away can leave none.
+  const rolesChanged = events.find((e) => e.type === 'user.roles_changed');
+  const before = rolesChanged ? rolesChanged.data.previous_roles : user.roles;
+  const wasActive = user.standing === 'active' || events.some((e) => e.type === 'user.disabled');
+  const isAdministrator = user.roles.includes('administrator') && user.standing === 'active';
+  if (before.includes('administrator') && wasActive && !isAdministrator) await assertAdministratorRemains(tx);
 }

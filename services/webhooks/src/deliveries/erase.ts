@@ -1,0 +1,18 @@
+import { erasePersonal } from '@headlesskey/contracts';
+import type { Sql } from '@headlesskey/platform';
+
+/**
+ * Erases a deleted user from the delivery log (README, Erasure): the bodies of deliveries about
+ * them, or made by them as an administrator, keep their shape and ids and lose the personal fields.
+ * A pending one is then sent erased; what a receiver already got is theirs.
+ */
+export async function eraseUserDeliveries(db: Sql, userId: number): Promise<void> {
+  const id = String(userId);
+  const rows = await db.execute<{ id: string; body: string }[]>(
+    `select id, body from deliveries where body::jsonb->'data'->>'user_id' = ? or body::jsonb->'data'->'by'->>'user_id' = ?`,
+    [id, id],
+  );
+  for (const row of rows) {
+    await db.execute('update deliveries set body = ? where id = ?', [JSON.stringify(erasePersonal(JSON.parse(row.body))), row.id]);
+  }
+}
