@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { identityCommands, ResetDelivery } from '@headlesskey/contracts';
-import { DomainError, decideInTransaction, metaFrom, retryOnConflict } from '@headlesskey/platform';
+import type { identityCommands } from '@headlesskey/contracts';
+import { decideInTransaction, metaFrom, retryOnConflict } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import type { Identity } from '../../identity.js';
 import { forgetKnownDevices } from '../../sign-in/known-devices.js';
@@ -15,8 +15,8 @@ import { hashPassword } from '../passwords/hashing.js';
 import { setPasswordHash } from '../read-model.js';
 import { invalidReset } from './invalid.js';
 import { enqueueMailJob } from './jobs.js';
-import { resetDigest, sameDigest } from './secrets.js';
-import { consumeReset, findResetTarget, type ResetTarget, type StoredReset } from './store.js';
+import { presentedSecret, secretMatches } from './secrets.js';
+import { consumeReset, findResetTarget, type ResetTarget } from './store.js';
 
 type ResetCommand = Static<typeof identityCommands.resetPassword.request>;
 
@@ -39,7 +39,7 @@ export function resetPasswordHandler(app: Identity, queued: () => void) {
     const meta = metaFrom(cmd.context, userId);
     const pass = presented.delivery === 'otp' ? await openGate(svc.store, [otpThrottle(userId, cmd.login)]) : undefined;
     const reset = target?.reset;
-    const matches = reset !== undefined && secretMatches(app.pepper, reset, presented, Date.now());
+    const matches = reset !== undefined && secretMatches(app.pepper, reset, presented, Date.now(), 'reset');
     if (!matches || userId === undefined) {
       if (pass) await settleNow(svc.store, { scope: svc.scope, meta }, pass, 'failure');
       throw invalidReset();
@@ -66,30 +66,6 @@ export function resetPasswordHandler(app: Identity, queued: () => void) {
     await endAllSessions(svc, userId, 'password_reset', cmd.context);
     return { message: UPDATED };
   };
-}
-
-/** The presented secret is the stored one's: same delivery, not expired, same keyed digest. */
-function secretMatches(pepper: Buffer, reset: StoredReset, presented: Presented, now: number): boolean {
-  if (reset.delivery !== presented.delivery || reset.expiresAt <= now) return false;
-  const binding = { delivery: reset.delivery, userId: reset.userId, requestId: reset.requestId };
-  return sameDigest(reset.digest, resetDigest(pepper, binding, presented.secret));
-}
-
-interface Presented {
-  delivery: ResetDelivery;
-  secret: string;
-}
-
-/** Exactly one of `token` and `otp`, each of which only its own delivery accepts. */
-function presentedSecret(cmd: ResetCommand): Presented {
-  if (cmd.token !== undefined && cmd.otp !== undefined) {
-    throw new DomainError('rest_invalid_param', 'Send either token or otp, not both.', {
-      params: { otp: 'Send either token or otp, not both.' },
-    });
-  }
-  if (cmd.otp !== undefined) return { delivery: 'otp', secret: cmd.otp };
-  if (cmd.token !== undefined) return { delivery: 'link', secret: cmd.token.trim() };
-  throw new DomainError('rest_missing_callback_param', 'Missing parameter(s): token', { params: ['token'] });
 }
 
 /** An unknown login is held to the same policy, against what was typed, so the answer is the same. */
