@@ -34,6 +34,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = Object.freeze(
   'POST /login': 'public',
   'POST /forgot-password': 'public',
   'POST /reset-password': 'public',
+  'POST /verify-email': 'public',
+  'POST /verify-email/resend': 'public',
   'POST /change-password': 'authenticated',
   'GET /me': 'authenticated',
   'GET /me/export': 'authenticated',

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'headlesskey_registration_disabled',
   'headlesskey_device_limit',
   'headlesskey_invalid_reset',
+  'headlesskey_invalid_verification',
+  'headlesskey_email_unverified',
   'headlesskey_incorrect_password',
   'headlesskey_sso_unknown_site',
   'headlesskey_sso_invalid_signature',

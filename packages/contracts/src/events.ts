@@ -12,6 +12,7 @@ export const EVENT_TYPES = Object.freeze({
   'user.disabled': 'identity',
   'user.enabled': 'identity',
   'user.deleted': 'identity',
+  'user.email_verified': 'identity',
   'auth.login.succeeded': 'identity',
   'auth.login.failed': 'identity',
   'auth.account.locked': 'identity',
@@ -89,6 +90,10 @@ export interface UserEnabled {
   user_id: number;
   by: ChangedBy;
 }
+/** The user proved they read mail at their address (a mailed key or code). */
+export interface UserEmailVerified {
+  user_id: number;
+}
 /**
  * The account is gone and its personal data erased everywhere (README, Erasure). `by` is the
  * administrator or operator; absent when the user deleted their own account.
@@ -105,7 +110,7 @@ export interface LoginFailed {
   /** Known user's id, or null: the typed login is kept only for unknown users' lockout streams. */
   user_id: number | null;
   /** A wrong password, or a right one the `login.allow` hook vetoed (a hook not heard is an outage, never recorded). */
-  reason: 'invalid_credentials' | 'vetoed' | 'disabled';
+  reason: 'invalid_credentials' | 'vetoed' | 'disabled' | 'email_unverified';
 }
 /** A login opened a session, or re-opened the one of the same named device, with a new token. */
 export interface TokenIssued {

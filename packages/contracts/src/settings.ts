@@ -49,6 +49,11 @@ export const Settings = Type.Object({
   algorithm: Type.Union([Type.Literal('HS256'), Type.Literal('RS256'), Type.Literal('ES256')], { default: 'HS256' }),
   password_min_length: Type.Integer({ minimum: 8, maximum: 64, default: 15 }),
   registration: Type.Boolean({ default: true }),
+  /**
+   * `off` as the plugin; `optional` mails a verification on registration and on an email change;
+   * `required` also refuses an unverified user's login (`headlesskey_email_unverified`).
+   */
+  email_verification: Type.Union([Type.Literal('off'), Type.Literal('optional'), Type.Literal('required')], { default: 'off' }),
   max_attempts: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
   window: Type.Integer({ minimum: 60, maximum: 86_400, default: 900 }),
   lockout: Type.Integer({ minimum: 60, maximum: 86_400, default: 900 }),

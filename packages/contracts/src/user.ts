@@ -25,6 +25,8 @@ export const ManagedUser = Type.Composite([
   UserView,
   Type.Object({
     status: UserStatus,
+    /** Whether the user proved the address theirs (`POST /verify-email`). */
+    email_verified: Type.Boolean(),
     /** When the account was created (ISO 8601). */
     registered: Type.String(),
     /** When its last login succeeded (ISO 8601), or null for none. */

@@ -16,6 +16,8 @@ export interface MailConfig {
   from: string;
   /** The frontend's reset page with `{login}` and `{key}` placeholders; never derived from a request. */
   resetUrl: string;
+  /** The frontend's email verification page, the same way (`HEADLESSKEY_VERIFY_URL`). */
+  verifyUrl: string;
 }
 
 export interface IdentityConfig {
@@ -45,6 +47,7 @@ export interface IdentityConfig {
 }
 
 export const DEFAULT_RESET_URL = 'http://localhost:3000/reset-password?login={login}&key={key}';
+export const DEFAULT_VERIFY_URL = 'http://localhost:3000/verify-email?login={login}&key={key}';
 const MIN_PEPPER_BYTES = 32;
 
 export function readIdentityConfig(env: Env = process.env): IdentityConfig {
@@ -59,7 +62,8 @@ export function readIdentityConfig(env: Env = process.env): IdentityConfig {
     mail: {
       smtpUrl: optionalStr(env, 'HEADLESSKEY_SMTP_URL') && url(env, 'HEADLESSKEY_SMTP_URL', '', ['smtp:', 'smtps:']),
       from: str(env, 'HEADLESSKEY_MAIL_FROM', 'HeadlessKey <no-reply@localhost>'),
-      resetUrl: resetUrlTemplate(env),
+      resetUrl: pageUrlTemplate(env, 'HEADLESSKEY_RESET_URL', DEFAULT_RESET_URL),
+      verifyUrl: pageUrlTemplate(env, 'HEADLESSKEY_VERIFY_URL', DEFAULT_VERIFY_URL),
     },
     resetPepper: pepper(env),
     blocklistSize: int(env, 'HEADLESSKEY_PASSWORD_BLOCKLIST_SIZE', 100_000, 100_000, 999_999),
@@ -81,10 +85,9 @@ function testOnlyDelayFile(env: Env): string | undefined {
   return file;
 }
 
-/** The template must be an http(s) URL once filled, and must carry the key somewhere. */
-function resetUrlTemplate(env: Env): string {
-  const name = 'HEADLESSKEY_RESET_URL';
-  const template = str(env, name, DEFAULT_RESET_URL);
+/** A mailed page's template: an http(s) URL once filled, carrying the key somewhere. */
+function pageUrlTemplate(env: Env, name: string, fallback: string): string {
+  const template = str(env, name, fallback);
   const filled = template.replaceAll('{login}', 'login').replaceAll('{key}', 'key');
   if (!template.includes('{key}') || !isHttpUrl(filled)) {
     throw new ConfigError(`${name}: expected an http(s) URL with a {key} placeholder, got "${template}"`);

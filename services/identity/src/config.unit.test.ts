@@ -1,11 +1,16 @@
 import { ConfigError } from '@headlesskey/platform';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RESET_URL, readIdentityConfig } from './config.js';
+import { DEFAULT_RESET_URL, DEFAULT_VERIFY_URL, readIdentityConfig } from './config.js';
 
 describe('identity configuration', () => {
-  it('defaults to no SMTP server, the default reset page, a generated pepper and the top 100,000 list', () => {
+  it('defaults to no SMTP server, the default reset and confirmation pages, a generated pepper and the top 100,000 list', () => {
     const config = readIdentityConfig({});
-    expect(config.mail).toEqual({ smtpUrl: undefined, from: 'HeadlessKey <no-reply@localhost>', resetUrl: DEFAULT_RESET_URL });
+    expect(config.mail).toEqual({
+      smtpUrl: undefined,
+      from: 'HeadlessKey <no-reply@localhost>',
+      resetUrl: DEFAULT_RESET_URL,
+      verifyUrl: DEFAULT_VERIFY_URL,
+    });
     expect(config.resetPepper).toBeUndefined();
     expect(config.blocklistSize).toBe(100_000);
   });

@@ -27,6 +27,8 @@ import { deleteUserHandler } from './user/administration/delete.js';
 import { getManagedUserHandler, listUsersHandler } from './user/administration/directory.js';
 import { updateUserHandler } from './user/administration/update.js';
 import { bootstrapAdministrator } from './user/bootstrap-admin.js';
+import { resendVerificationHandler } from './user/email-verification/request.js';
+import { verifyEmailHandler } from './user/email-verification/verify.js';
 import { getUserHandler, getUsersHandler } from './user/get-user.js';
 import { registerHandler } from './user/register.js';
 
@@ -81,6 +83,8 @@ await runService('identity', async (rt) => {
     .on(identityCommands.createUser, createUserHandler(app, worker.wake))
     .on(identityCommands.updateUser, updateUserHandler(app))
     .on(identityCommands.deleteUser, deleteUserHandler(app))
+    .on(identityCommands.resendVerification, resendVerificationHandler(app, worker.wake))
+    .on(identityCommands.verifyEmail, verifyEmailHandler(app))
     .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))
     .on(identityCommands.resetPassword, resetPasswordHandler(app, worker.wake))
     .on(identityCommands.changePassword, changePasswordHandler(app, worker.wake))

@@ -1,5 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { ChangePasswordBody, ForgotPasswordBody, RegisterBody, ResetPasswordBody, TokenBody } from '../http/bodies.js';
+import {
+  ChangePasswordBody,
+  ForgotPasswordBody,
+  RegisterBody,
+  ResendVerificationBody,
+  ResetPasswordBody,
+  TokenBody,
+  VerifyEmailBody,
+} from '../http/bodies.js';
 import { LoginReply, RegisterReply } from '../http/replies.js';
 import { Settings, SettingsPatch } from '../settings.js';
 import { PATTERNS, Text, UserId } from '../strings.js';
@@ -202,3 +210,14 @@ export const deleteUser = defineCommand(
   }),
   Type.Object({ deleted: Type.Literal(true) }),
 );
+
+/** Queues a verification mail and answers at once, the same whether or not the login exists. */
+export const resendVerification = defineCommand(
+  'identity',
+  'resendVerification',
+  Type.Composite([ResendVerificationBody, Context]),
+  Message,
+);
+
+/** Marks the user's email verified with a mailed key or code. */
+export const verifyEmail = defineCommand('identity', 'verifyEmail', Type.Composite([VerifyEmailBody, Context]), Message);

@@ -78,3 +78,18 @@ export const ChangePasswordBody = Type.Object({
   new_password: Password,
 });
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
+
+/** `/verify-email/resend`: as `/forgot-password`, answered the same whether or not the login exists. */
+export const ResendVerificationBody = Type.Object({
+  login: Login,
+  delivery: Type.Optional(ResetDelivery),
+});
+export type ResendVerificationBody = Static<typeof ResendVerificationBody>;
+
+/** `/verify-email`: the mailed key as `token` or the mailed code as `otp`, exactly one of them. */
+export const VerifyEmailBody = Type.Object({
+  login: Login,
+  token: Type.Optional(Text({ minLength: 1, maxLength: 512 })),
+  otp: Type.Optional(Type.String({ pattern: PATTERNS.otp.pattern })),
+});
+export type VerifyEmailBody = Static<typeof VerifyEmailBody>;

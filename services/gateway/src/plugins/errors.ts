@@ -35,6 +35,8 @@ export const HTTP_ERRORS: Readonly<Record<ErrorCode, { status: number; message: 
   headlesskey_registration_disabled: { status: 403, message: 'User registration is disabled.' },
   headlesskey_device_limit: { status: 409, message: 'Device limit reached. Log out from another device first.' },
   headlesskey_invalid_reset: { status: 400, message: 'Invalid or expired password reset key.' },
+  headlesskey_invalid_verification: { status: 400, message: 'Invalid or expired email verification key.' },
+  headlesskey_email_unverified: { status: 403, message: 'Verify your email address before logging in.' },
   headlesskey_incorrect_password: { status: 403, message: 'The current password is incorrect.' },
   headlesskey_sso_unknown_site: { status: 401, message: 'Unknown site.' },
   headlesskey_sso_invalid_signature: { status: 401, message: 'Invalid signature.' },

@@ -19,6 +19,8 @@ const CONTRACT_STATUS: Record<ErrorCode, number> = {
   headlesskey_forbidden: 403,
   headlesskey_user_exists: 409,
   headlesskey_last_administrator: 409,
+  headlesskey_invalid_verification: 400,
+  headlesskey_email_unverified: 403,
   headlesskey_weak_password: 400,
   headlesskey_registration_disabled: 403,
   headlesskey_device_limit: 409,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { GatewayConfig } from '../config.js';
 import { ANY_ERROR, operationOf } from '../openapi/operation.js';
 import { exportRoutes } from './account-export.js';
+import { emailVerificationRoutes } from './email-verification.js';
 import { healthRoutes } from './health.js';
 import { logRoutes } from './logs.js';
 import { namespaceIndex } from './namespace-index.js';
@@ -23,6 +24,7 @@ export const API_ROUTES: readonly RouteGroup[] = [
   sessionRoutes,
   exportRoutes,
   passwordRoutes,
+  emailVerificationRoutes,
   logRoutes,
   settingsRoutes,
   webhookRoutes,

@@ -9,6 +9,7 @@ export const LOGIN_ERRORS = [
   'headlesskey_ip_blocked',
   'headlesskey_device_limit',
   'headlesskey_forbidden',
+  'headlesskey_email_unverified',
 ] as const;
 
 /** Login for a token, and validation of one. Refresh and revoke belong here too. */

@@ -72,3 +72,50 @@ ${body}
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
+
+const NOT_YOU = 'If you did not sign up for this, ignore this message: nothing happens without it.';
+
+/** The verification link mail: proves the address by opening a link. */
+export function verifyLinkMail({ siteName, displayName, minutes, url }: Common & { url: string }): MailContent {
+  const subject = `[${siteName}] Confirm your email address`;
+  const text = [
+    `Hello ${displayName},`,
+    '',
+    `To confirm this address for your ${siteName} account, open this link within ${minutes} minutes:`,
+    '',
+    url,
+    '',
+    NOT_YOU,
+  ].join('\n');
+  const html = mailPage(
+    subject,
+    `<p>Hello ${escapeHtml(displayName)},</p>
+<p>To confirm this address for your ${escapeHtml(siteName)} account, open this link within ${minutes} minutes:</p>
+<p><a href="${escapeHtml(url)}">Confirm my email address</a></p>
+<p>${NOT_YOU}</p>`,
+  );
+  return { subject, text, html };
+}
+
+/** The verification code mail: six digits to type into the app. */
+export function verifyCodeMail({ siteName, displayName, minutes, code }: Common & { code: string }): MailContent {
+  const subject = `[${siteName}] Your email confirmation code`;
+  const text = [
+    `Hello ${displayName},`,
+    '',
+    `Your ${siteName} email confirmation code is:`,
+    '',
+    `    ${code}`,
+    '',
+    `It is valid for ${minutes} minutes. Never share it.`,
+    NOT_YOU,
+  ].join('\n');
+  const html = mailPage(
+    subject,
+    `<p>Hello ${escapeHtml(displayName)},</p>
+<p>Your ${escapeHtml(siteName)} email confirmation code is:</p>
+<p style="font-size:24px;font-weight:bold;letter-spacing:4px">${escapeHtml(code)}</p>
+<p>It is valid for ${minutes} minutes. Never share it.<br>${NOT_YOU}</p>`,
+  );
+  return { subject, text, html };
+}

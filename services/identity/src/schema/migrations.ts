@@ -154,6 +154,32 @@ export class UserAdministrationMigration extends Migration {
   }
 }
 
+/**
+ * Email verification: whether a user's address is proven, the one outstanding key or code per user
+ * (as a digest, bound to the address it was mailed to), and its mails in the reset-mail queue.
+ */
+export class EmailVerificationMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table users add column email_verified boolean not null default false');
+    this.addSql(`create table email_verifications (
+      user_id integer primary key references users (id),
+      request_id uuid not null,
+      delivery text not null check (delivery in ('link', 'otp')),
+      email text not null,
+      digest text not null,
+      expires_at timestamptz not null
+    )`);
+    this.addSql(`alter table reset_mail_jobs
+      drop constraint reset_mail_jobs_kind_check,
+      drop constraint reset_mail_jobs_kind_fields,
+      add constraint reset_mail_jobs_kind_check check (kind in ('reset', 'verify_email', 'password_reset', 'password_changed')),
+      add constraint reset_mail_jobs_kind_fields check (
+        case when kind in ('reset', 'verify_email') then login_key is not null and delivery is not null and user_id is null
+        else user_id is not null and login_key is null and delivery is null end
+      )`);
+  }
+}
+
 export const identityMigrations = [
   { name: '0001_users', class: UsersMigration },
   { name: '0002_reset_and_lockout', class: ResetAndLockoutMigration },
@@ -163,4 +189,5 @@ export const identityMigrations = [
   { name: '0006_password_chosen', class: PasswordChosenMigration },
   { name: '0007_security_notices', class: SecurityNoticesMigration },
   { name: '0008_user_administration', class: UserAdministrationMigration },
+  { name: '0009_email_verification', class: EmailVerificationMigration },
 ];

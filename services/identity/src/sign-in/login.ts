@@ -70,6 +70,13 @@ async function settleLogin(
     throw new DomainError('headlesskey_invalid_credentials');
   }
   const { user } = matched;
+  // The right password, but an address never proven while the setting requires it: refused, and
+  // recorded as no failed guess (the password was right), so it counts toward no lockout.
+  if (!matched.emailVerified && svc.settings.current().email_verification === 'required') {
+    const refused = { type: 'auth.login.failed' as const, data: { user_id: user.ID, reason: 'email_unverified' as const } };
+    await settleNow(svc.store, ctx, pass, 'success', [{ stream, events: [refused] }]);
+    throw new DomainError('headlesskey_email_unverified');
+  }
   const refusal = refusalOf(await svc.hooks.call(hooks.loginAllow, { user, context: cmd.context }), 'Login is not allowed.');
   if (refusal && refusal.code !== 'headlesskey_unavailable') {
     const refused = { type: 'auth.login.failed' as const, data: { user_id: user.ID, reason: 'vetoed' as const } };

@@ -25,6 +25,9 @@ function decide(command: UserCommand, state: UserState): Decision<UserEvent> {
     case 'Administer':
       if (state.status !== 'registered') return refuse('headlesskey_not_found', 'No such user.');
       return administer(command, state);
+    case 'VerifyEmail':
+      if (state.status !== 'registered') return refuse('headlesskey_invalid_verification');
+      return state.emailVerified ? [] : [{ type: 'user.email_verified', data: { user_id: state.id } }];
     case 'Delete':
       if (state.status !== 'registered') return refuse('headlesskey_not_found', 'No such user.');
       return [{ type: 'user.deleted', data: { user_id: state.id, ...(command.by ? { by: command.by } : {}) } }];
@@ -71,6 +74,7 @@ function evolve(state: UserState, event: UserEvent): UserState {
       displayName: event.data.display_name,
       roles: event.data.roles as Role[],
       standing: 'active',
+      emailVerified: false,
       version: 1,
     };
   }
@@ -84,6 +88,8 @@ function evolve(state: UserState, event: UserEvent): UserState {
         version,
         email: event.data.user_email ?? state.email,
         displayName: event.data.display_name ?? state.displayName,
+        // A new address is not proven by the old one's proof.
+        emailVerified: event.data.user_email === undefined ? state.emailVerified : false,
       };
     case 'user.roles_changed':
       return { ...state, version, roles: event.data.roles as Role[] };
@@ -91,6 +97,8 @@ function evolve(state: UserState, event: UserEvent): UserState {
       return { ...state, version, standing: 'disabled' };
     case 'user.enabled':
       return { ...state, version, standing: 'active' };
+    case 'user.email_verified':
+      return { ...state, version, emailVerified: true };
     default:
       return assertNever(event);
   }

@@ -65,4 +65,13 @@ describe('user decider', () => {
       .when(administer({ roles: ['editor'] }))
       .thenRefuses('headlesskey_not_found');
   });
+
+  it('verifies an email once; a new address needs its own proof', () => {
+    const verified = spec.givenCommands(register, { type: 'VerifyEmail' });
+    expect(verified.state).toMatchObject({ emailVerified: true });
+    verified.when({ type: 'VerifyEmail' }).thenRecords([]);
+    const moved = spec.givenCommands(register, { type: 'VerifyEmail' }, administer({ email: 'ada@new.example' }));
+    expect(moved.state).toMatchObject({ emailVerified: false });
+    moved.when({ type: 'VerifyEmail' }).thenRecords([{ type: 'user.email_verified', data: { user_id: 7 } }]);
+  });
 });

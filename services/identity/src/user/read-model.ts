@@ -10,6 +10,8 @@ export interface UserWithCredential {
   passwordHash: string;
   /** An administrator disabled the account: it cannot sign in. */
   disabled: boolean;
+  /** The user proved their address (`POST /verify-email`). */
+  emailVerified: boolean;
 }
 
 /** A new account's password: `chosen` unless it is the one nobody knows of a provisioned account. */
@@ -56,17 +58,19 @@ export interface CredentialRow {
   display_name: string;
   roles: Role[];
   status: string;
+  email_verified: boolean;
   password_hash: string;
 }
 
 /** What those queries select, from `users u` joined with `credentials c`. */
-export const CREDENTIAL_COLUMNS = 'u.id, u.user_login, u.user_email, u.display_name, u.roles, u.status, c.password_hash';
+export const CREDENTIAL_COLUMNS = 'u.id, u.user_login, u.user_email, u.display_name, u.roles, u.status, u.email_verified, c.password_hash';
 
 export function withCredential(row: CredentialRow): UserWithCredential {
   return {
     user: { ID: row.id, user_login: row.user_login, user_email: row.user_email, display_name: row.display_name, roles: row.roles },
     passwordHash: row.password_hash,
     disabled: row.status === 'disabled',
+    emailVerified: row.email_verified,
   };
 }
 

@@ -15,6 +15,7 @@ import { refusalOf } from '../hooks/verdict.js';
 import type { Identity } from '../identity.js';
 import { canonicalDisplayName, canonicalEmail, newLogin } from './canonical.js';
 import { userDecider } from './decider.js';
+import { queueVerification, verifiesEmail } from './email-verification/request.js';
 import { insertUser, nextUserId, toView } from './read-model.js';
 import { userStream } from './user.js';
 
@@ -28,7 +29,12 @@ export interface Candidate {
 }
 
 /** An account to create: without a password, one nobody knows until the user sets theirs by mail. */
-export type NewAccount = Omit<RegisterCommand, 'password'> & { password?: string; by?: ChangedBy };
+export type NewAccount = Omit<RegisterCommand, 'password'> & {
+  password?: string;
+  by?: ChangedBy;
+  /** Queue a verification mail with the account (the `email_verification` setting is on). */
+  verifyEmail?: boolean;
+};
 
 /**
  * Creates an account: policy, `vet` (if any), hash, then the event, reserved keys and credential
@@ -60,7 +66,9 @@ export async function createUser(
     command: { type: 'Register', id, login, email, displayName, roles, ...(cmd.by ? { by: cmd.by } : {}) },
     meta: metaFrom(cmd.context, id),
     project: async (tx, _events, next) => {
-      if (next.status === 'registered') await insertUser(tx, next, { passwordHash, chosen }, at);
+      if (next.status !== 'registered') return;
+      await insertUser(tx, next, { passwordHash, chosen }, at);
+      if (cmd.verifyEmail && email) await queueVerification(tx, login, metaFrom(cmd.context, id));
     },
   });
   if (state.status !== 'registered') throw new Error('registration left no active user');
@@ -77,7 +85,13 @@ export function registerHandler(app: Identity) {
     // The account commits before its session is asked for: a retry after a failed issue (sent
     // with its key) gets the same account rather than "already in use".
     const user = await step('create', () =>
-      createUser(app, cmd, ['subscriber'], (candidate) => vetRegistration(app, candidate, cmd.context), deadline),
+      createUser(
+        app,
+        { ...cmd, verifyEmail: verifiesEmail(app) },
+        ['subscriber'],
+        (candidate) => vetRegistration(app, candidate, cmd.context),
+        deadline,
+      ),
     );
     const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context }, undefined, { commandKey });
     if (!issued.ok) throw new DomainError(issued.error.code, issued.error.message, issued.error.details);

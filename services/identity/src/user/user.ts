@@ -3,6 +3,7 @@ import type {
   Role,
   UserDeleted,
   UserDisabled,
+  UserEmailVerified,
   UserEnabled,
   UserRegistered,
   UserRolesChanged,
@@ -17,7 +18,8 @@ export type UserEvent =
   | NewEvent<'user.roles_changed', UserRolesChanged>
   | NewEvent<'user.disabled', UserDisabled>
   | NewEvent<'user.enabled', UserEnabled>
-  | NewEvent<'user.deleted', UserDeleted>;
+  | NewEvent<'user.deleted', UserDeleted>
+  | NewEvent<'user.email_verified', UserEmailVerified>;
 
 export type UserState =
   | { status: 'absent' }
@@ -32,6 +34,8 @@ export type UserState =
       roles: Role[];
       /** Whether the user may sign in. */
       standing: UserStatus;
+      /** Whether the user proved their current address theirs. */
+      emailVerified: boolean;
       /** The stream's version: how many events made this state. */
       version: number;
     };
@@ -65,6 +69,11 @@ export interface Delete {
   by?: ChangedBy;
 }
 
-export type UserCommand = Register | Administer | Delete;
+/** The user presented the key or code mailed to their current address. */
+export interface VerifyEmail {
+  type: 'VerifyEmail';
+}
+
+export type UserCommand = Register | Administer | Delete | VerifyEmail;
 
 export const userStream = (id: number) => `user-${id}`;

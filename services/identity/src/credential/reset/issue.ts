@@ -60,7 +60,8 @@ export async function issueReset(app: Identity, job: ResetMailJob, now = Date.no
   return { to: user.user_email, content: composeMail(app.config, user, job.delivery, secret) };
 }
 
-async function withinMailLimit(app: Identity, userId: number, ip: string): Promise<boolean> {
+/** Whether the account may be mailed once more (per asking address, and in all); counts it if so. */
+export async function withinMailLimit(app: Identity, userId: number, ip: string): Promise<boolean> {
   try {
     await openGate(app.svc.store, mailThrottles(userId, ip));
     return true;

@@ -13,9 +13,20 @@ interface QueuedMail {
   attempts: number;
 }
 
-/** A reset request waiting for its mail. It holds no secret: the secret is made when the mail is. */
-export interface ResetMailJob extends QueuedMail {
+/**
+ * A reset request (or, `VerifyMailJob`, an email verification) waiting for its mail. It holds no
+ * secret: the secret is made when the mail is.
+ */
+export interface ResetMailJob extends AddressedMail {
   kind: 'reset';
+}
+
+export interface VerifyMailJob extends AddressedMail {
+  kind: 'verify_email';
+}
+
+/** A mail to whichever account a typed login names, if any. */
+interface AddressedMail extends QueuedMail {
   /** The canonical typed login; the worker, not the request, finds out whether it names anyone. */
   loginKey: string;
   delivery: ResetDelivery;
@@ -27,11 +38,11 @@ export interface NoticeMailJob extends QueuedMail {
   userId: number;
 }
 
-export type MailJob = ResetMailJob | NoticeMailJob;
+export type MailJob = ResetMailJob | VerifyMailJob | NoticeMailJob;
 
 /** What a request queues: a reset's typed login and delivery, or a notice's user. */
 export type QueuedJob =
-  | Pick<ResetMailJob, 'id' | 'loginKey' | 'delivery' | 'meta'>
+  | (Pick<ResetMailJob, 'id' | 'loginKey' | 'delivery' | 'meta'> & { kind?: 'reset' | 'verify_email' })
   | Pick<NoticeMailJob, 'id' | 'kind' | 'userId' | 'meta'>;
 
 /**
@@ -39,10 +50,10 @@ export type QueuedJob =
  * transaction of the change it tells of, so both commit or neither.
  */
 export async function enqueueMailJob(tx: Sql, job: QueuedJob): Promise<void> {
-  const notice = 'kind' in job;
+  const notice = 'userId' in job;
   await tx.execute('insert into reset_mail_jobs (id, kind, login_key, delivery, user_id, meta) values (?, ?, ?, ?, ?, ?::jsonb)', [
     job.id,
-    notice ? job.kind : 'reset',
+    job.kind ?? 'reset',
     notice ? null : job.loginKey,
     notice ? null : job.delivery,
     notice ? job.userId : null,
@@ -75,7 +86,8 @@ export async function claimMailJob(tx: Sql, leaseSeconds: number): Promise<MailJ
   if (!row) return undefined;
   const common = { id: row.id, meta: row.meta, requestedAt: row.requested_at, attempts: row.attempts };
   // The table's check constraint guarantees the fields of each kind.
-  if (row.kind === 'reset') return { ...common, kind: 'reset', loginKey: row.login_key!, delivery: row.delivery! };
+  if (row.kind === 'reset' || row.kind === 'verify_email')
+    return { ...common, kind: row.kind, loginKey: row.login_key!, delivery: row.delivery! };
   return { ...common, kind: row.kind, userId: row.user_id! };
 }
 

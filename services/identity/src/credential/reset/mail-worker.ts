@@ -2,6 +2,7 @@ import { type Logger, startBackgroundLoop } from '@headlesskey/platform';
 import type { Identity } from '../../identity.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { noticeMail } from '../../mail/notices/notice-mail.js';
+import { issueVerification } from '../../user/email-verification/issue.js';
 import { issueReset } from './issue.js';
 import { claimMailJob, completeMailJob, deferMailJob, type MailJob } from './jobs.js';
 
@@ -26,7 +27,7 @@ const LEASE_SECONDS = 60;
 const MAX_ATTEMPTS = 8;
 
 /**
- * Sends reset mails and security notices from the `reset_mail_jobs` queue, outside any request:
+ * Sends reset mails, email verifications and security notices from the `reset_mail_jobs` queue, outside any request:
  * SMTP latency or an SMTP outage never shows in an answer. Every replica runs one; leases keep them
  * off each other's jobs. A job is deleted only once its mail was accepted (or there was nothing to
  * send), so a crash at any point means a retry, never a lost request; a retried reset job mails a
@@ -54,7 +55,12 @@ async function handle({ app, mailer, logger }: MailWorkerOptions, job: MailJob):
     return completeMailJob(db, job.id);
   }
   try {
-    const mail = job.kind === 'reset' ? await issueReset(app, job) : await noticeMail(app, job);
+    const mail =
+      job.kind === 'reset'
+        ? await issueReset(app, job)
+        : job.kind === 'verify_email'
+          ? await issueVerification(app, job)
+          : await noticeMail(app, job);
     if (mail) await mailer.send(mail.to, mail.content);
     await completeMailJob(db, job.id);
   } catch (err) {

@@ -12,6 +12,10 @@ export const accountKey = (userId: number | undefined, typed: string): string =>
 export const otpKey = (userId: number | undefined, typed: string): string =>
   userId === undefined ? `otp-name:${identifierKey(typed)}` : `otp:${userId}`;
 
+/** Wrong email verification codes, per account (or typed name). */
+export const verifyKey = (userId: number | undefined, typed: string): string =>
+  userId === undefined ? `verify-name:${identifierKey(typed)}` : `verify:${userId}`;
+
 /** Reset mails sent to one account, so nobody can flood its mailbox. */
 export const mailKey = (userId: number): string => `mail:${userId}`;
 

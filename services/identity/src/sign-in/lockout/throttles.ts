@@ -4,7 +4,7 @@ import { invalidReset } from '../../credential/reset/invalid.js';
 import { identifierKey } from '../../user/canonical.js';
 import type { Limits } from './counter.js';
 import type { Throttle } from './gate.js';
-import { accountKey, fromClient, ipKey, mailKey, otpKey } from './keys.js';
+import { accountKey, fromClient, ipKey, mailKey, otpKey, verifyKey } from './keys.js';
 
 /**
  * Sign-in attempts have their own streams, apart from the user's: per account when the login
@@ -94,6 +94,16 @@ export function otpThrottle(userId: number | undefined, typed: string): Throttle
     limits: OTP_LIMITS,
     counts: 'before',
     refusal: () => invalidReset(),
+  };
+}
+
+/** Email verification codes: five wrong ones per account per hour, as reset codes. */
+export function verifyThrottle(userId: number | undefined, typed: string): Throttle {
+  return {
+    key: verifyKey(userId, typed),
+    limits: OTP_LIMITS,
+    counts: 'before',
+    refusal: () => new DomainError('headlesskey_invalid_verification'),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Static } from '@sinclair/typebox';
 import { enqueueMailJob } from '../../credential/reset/jobs.js';
 import type { Identity } from '../../identity.js';
 import { identifierKey } from '../canonical.js';
+import { verifiesEmail } from '../email-verification/request.js';
 import { createUser } from '../register.js';
 import { actorOf } from './actor.js';
 import { managedById } from './directory.js';
@@ -28,7 +29,15 @@ export function createUserHandler(app: Identity, queued: () => void) {
     const created = await step('create', () =>
       createUser(
         app,
-        { username: cmd.username, email: cmd.email, password: cmd.password, name: cmd.name, context: cmd.context, by: cmd.actor },
+        {
+          username: cmd.username,
+          email: cmd.email,
+          password: cmd.password,
+          name: cmd.name,
+          context: cmd.context,
+          by: cmd.actor,
+          verifyEmail: verifiesEmail(app),
+        },
         cmd.roles ?? ['subscriber'],
         undefined,
         deadline,

@@ -4,7 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import { confirmPassword } from '../../credential/confirm-password.js';
 import { findWithCredential } from '../../credential/read-model.js';
 import type { Identity } from '../../identity.js';
-import { accountKey, mailKey, otpKey } from '../../sign-in/lockout/keys.js';
+import { accountKey, mailKey, otpKey, verifyKey } from '../../sign-in/lockout/keys.js';
 import { userDecider } from '../decider.js';
 import { userStream } from '../user.js';
 import { actorOf } from './actor.js';
@@ -64,12 +64,12 @@ async function removeAccount(tx: Sql, userId: number, login: string): Promise<vo
   const keys = (await tx.execute<{ key: string }[]>('select key from user_identifiers where user_id = ?', [userId])).map((r) => r.key);
   await tx.execute('delete from reset_mail_jobs where user_id = ? or login_key = any(?::text[])', [userId, keys]);
   // The account's counters, from every address and from each: their keys name the address.
-  const own = [accountKey(userId, login), otpKey(userId, login), mailKey(userId)];
+  const own = [accountKey(userId, login), otpKey(userId, login), verifyKey(userId, login), mailKey(userId)];
   await tx.execute('delete from attempt_counters where key = any(?::text[]) or key like any(?::text[])', [
     own,
     own.map((key) => `${key}|%`),
   ]);
-  for (const table of ['user_identifiers', 'credentials', 'password_resets', 'known_devices', 'sso_links']) {
+  for (const table of ['user_identifiers', 'credentials', 'password_resets', 'email_verifications', 'known_devices', 'sso_links']) {
     await tx.execute(`delete from ${table} where user_id = ?`, [userId]);
   }
   await tx.execute('delete from users where id = ?', [userId]);

@@ -15,11 +15,12 @@ interface UserRow {
   display_name: string;
   roles: Role[];
   status: UserStatus;
+  email_verified: boolean;
   registered_at: Date;
   last_login_at: Date | null;
 }
 
-const COLUMNS = 'id, user_login, user_email, display_name, roles, status, registered_at, last_login_at';
+const COLUMNS = 'id, user_login, user_email, display_name, roles, status, email_verified, registered_at, last_login_at';
 
 /** `GET /users`: newest first, filtered by a prefix of a name, a role and a status, paged by id. */
 export function listUsersHandler(svc: WritingService) {
@@ -94,6 +95,7 @@ async function managed(svc: WritingService, rows: readonly UserRow[]): Promise<M
     display_name: r.display_name,
     roles: r.roles,
     status: r.status,
+    email_verified: r.email_verified,
     registered: new Date(r.registered_at).toISOString(),
     last_login: r.last_login_at ? new Date(r.last_login_at).toISOString() : null,
     live_sessions: live.get(r.id) ?? 0,

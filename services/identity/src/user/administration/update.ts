@@ -4,6 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Identity } from '../../identity.js';
 import { canonicalDisplayName, canonicalEmail, identifierKey } from '../canonical.js';
 import { userDecider } from '../decider.js';
+import { queueVerification, verifiesEmail } from '../email-verification/request.js';
 import { toView } from '../read-model.js';
 import { type UserEvent, type UserState, userStream } from '../user.js';
 import { actorOf } from './actor.js';
@@ -37,7 +38,13 @@ export function updateUserHandler(app: Identity) {
           by: cmd.actor,
         },
         meta: metaFrom(cmd.context, actorOf(cmd.actor)),
-        project: (tx, events, next) => applyChanges(tx, events, next as RegisteredUser),
+        project: async (tx, events, next) => {
+          await applyChanges(tx, events, next as RegisteredUser);
+          // A new address is proven anew.
+          const moved = events.some((e) => e.type === 'user.updated' && e.data.user_email !== undefined);
+          if (moved && verifiesEmail(app))
+            await queueVerification(tx, (next as RegisteredUser).login, metaFrom(cmd.context, actorOf(cmd.actor)));
+        },
       });
       if (state.status !== 'registered') throw new DomainError('headlesskey_not_found', 'No such user.');
       return state;
@@ -65,11 +72,12 @@ function displayNameOf(name: string): string {
 /** The read model after the change; a taken email or a lost last administrator refuses it all. */
 async function applyChanges(tx: Sql, events: readonly UserEvent[], user: RegisteredUser): Promise<void> {
   if (events.length === 0) return;
-  await tx.execute('update users set user_email = ?, display_name = ?, roles = ?::jsonb, status = ? where id = ?', [
+  await tx.execute('update users set user_email = ?, display_name = ?, roles = ?::jsonb, status = ?, email_verified = ? where id = ?', [
     user.email,
     user.displayName,
     JSON.stringify(user.roles),
     user.standing,
+    user.emailVerified,
     user.id,
   ]);
   if (events.some((e) => e.type === 'user.updated' && e.data.user_email !== undefined)) {
