@@ -62,7 +62,8 @@ describe('npm run admin -- users', () => {
     const refused = await users('disable', String(adminId));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('headlesskey_last_administrator');
-    expect((await users('set-roles', '12', 'root')).code).toBe(2);
+    expect((await users('set-roles', '12', 'Not a role')).code).toBe(2);
+    expect((await users('set-roles', String(adminId), 'root')).stderr).toContain('rest_invalid_param');
     expect((await users('disable', 'x')).stderr).toContain('usage: npm run admin -- users');
   });
 });

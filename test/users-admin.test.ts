@@ -206,6 +206,27 @@ describe('user administration', () => {
     expect(mailed.status).toBe(201);
   });
 
+  it('gives the roles an operator defines in custom_roles, and a route can be narrowed to one', async () => {
+    const builtIn = await call<WpError>(system, admin, 'PATCH', '/settings', { custom_roles: ['administrator'] });
+    expect(builtIn.status).toBe(400);
+    expect(builtIn.body.data.params).toHaveProperty('custom_roles');
+    const user = await create(['subscriber']);
+    const token = await logIn(user);
+    expect((await patch(admin, user.id, { roles: ['shop_manager'] })).body.code).toBe('rest_invalid_param');
+    expect((await call(system, admin, 'PATCH', '/settings', { custom_roles: ['shop_manager'] })).status).toBe(200);
+    expect((await patch(admin, user.id, { roles: ['shop_manager', 'subscriber'] })).status).toBe(200);
+    const fresh = (await refresh(system, token)).body.token;
+    expect(claimsOf(fresh).data.roles).toEqual(['shop_manager', 'subscriber']);
+    try {
+      expect((await call(system, admin, 'PATCH', '/settings', { access: { 'GET /me': ['shop_manager'] } })).status).toBe(200);
+      // Every gateway applies the setting within a moment.
+      await eventually(async () => ((await call(system, admin, 'GET', '/me')).status === 403 ? true : undefined));
+      expect((await call(system, fresh, 'GET', '/me')).status).toBe(200);
+    } finally {
+      await call(system, admin, 'PATCH', '/settings', { access: { 'GET /me': 'authenticated' } });
+    }
+  });
+
   it('never leaves no active administrator, even when two demote each other at once', async () => {
     const active = await call<Page>(system, admin, 'GET', '/users?role=administrator&status=active&per_page=100');
     const me = active.body.users.find((u) => u.user_login === ADMIN.username) as ManagedUser;

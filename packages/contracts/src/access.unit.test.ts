@@ -58,11 +58,12 @@ describe('the access setting', () => {
     expect(accessProblems(ROUTE_ACCESS)).toEqual({});
   });
 
-  it('takes route keys with their method only, and rules of known roles', () => {
+  it('takes route keys with their method only, and rules of role names (identity knows which roles exist)', () => {
     const valid = (access: unknown) => Value.Check(SettingsPatch, { access });
     expect(valid({ 'GET /me': ['editor'] })).toBe(true);
     expect(valid({ '/me': 'public' })).toBe(false);
-    expect(valid({ 'GET /me': ['root'] })).toBe(false);
+    expect(valid({ 'GET /me': ['shop_manager'] })).toBe(true);
+    expect(valid({ 'GET /me': ['Root!'] })).toBe(false);
     expect(valid({ 'GET /me': [] })).toBe(false);
     expect(valid({ 'GET /me': 'anyone' })).toBe(false);
   });

@@ -2,6 +2,7 @@ import { type Static, type TOptional, type TSchema, Type } from '@sinclair/typeb
 import { Value } from '@sinclair/typebox/value';
 import { AccessRule, accessProblems, ROUTE_ACCESS, ROUTE_KEY_PATTERN } from './access.js';
 import type { HookName } from './hooks.js';
+import { ROLES, Role } from './user.js';
 
 /**
  * How long a hook's subscriber is waited for, and what a timeout or a broken reply means: `open`
@@ -63,6 +64,8 @@ export const Settings = Type.Object({
   device_limit: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }),
   device_policy: Type.Union([Type.Literal('reject'), Type.Literal('evict_oldest')], { default: 'reject' }),
   log_retention_days: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
+  /** Roles beyond WordPress's five that users may be given and routes opened to (see `knownRoles`). */
+  custom_roles: Type.Array(Role, { maxItems: 32, uniqueItems: true, default: [] }),
   hooks: HookPolicies,
   /** Route key (`"GET /me"`) → who may call it; see `ROUTE_ACCESS`. A route not listed keeps its default. */
   access: Type.Record(Type.String({ pattern: ROUTE_KEY_PATTERN }), AccessRule, {
@@ -98,6 +101,10 @@ export type SettingsPatch = Static<typeof SettingsPatch>;
  */
 export const SETTING_RULES: { readonly [K in SettingName]?: (value: Settings[K]) => string | undefined } = Object.freeze({
   access: (entries: Settings['access']) => Object.values(accessProblems(entries))[0],
+  custom_roles: (roles: Settings['custom_roles']) => {
+    const builtIn = roles.find((role) => (ROLES as readonly string[]).includes(role));
+    return builtIn === undefined ? undefined : `custom_roles: ${builtIn} is a built-in role already.`;
+  },
 });
 
 /**

@@ -110,6 +110,7 @@ export const PATTERNS = Object.freeze({
     rule: 'must be an RFC 3339 date-time, such as 2026-01-31T12:00:00Z (a date alone means its midnight UTC).',
   },
   cursor: { pattern: '^[A-Za-z0-9_-]+$', rule: 'must be the next_cursor of an earlier page.' },
+  role: { pattern: '^[a-z][a-z0-9_]{0,31}$', rule: 'must be a role: 1 to 32 lower-case letters, digits or _, starting with a letter.' },
   perPage: { pattern: '^(?:[1-9][0-9]?|100)$', rule: 'must be a whole number from 1 to 100.' },
 });
 

@@ -1,9 +1,19 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Text } from './strings.js';
+import { PATTERNS, Text } from './strings.js';
 
+/** WordPress's roles, always known; an operator adds more with the `custom_roles` setting. */
 export const ROLES = ['administrator', 'editor', 'author', 'contributor', 'subscriber'] as const;
-export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
+/**
+ * A role's name, known or not: the shape is checked wherever a role is written, whether it is
+ * known (`knownRoles`) where a role is given to a user.
+ */
+export const Role = Type.String({ pattern: PATTERNS.role.pattern });
 export type Role = Static<typeof Role>;
+
+/** The roles a user may be given: the built-in ones and those of the `custom_roles` setting. */
+export function knownRoles(customRoles: readonly string[]): string[] {
+  return [...ROLES, ...customRoles.filter((role) => !(ROLES as readonly string[]).includes(role))];
+}
 
 /** The `user` object of every login answer, shaped as the WordPress plugin shapes it. */
 export const UserView = Type.Object({

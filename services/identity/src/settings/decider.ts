@@ -1,4 +1,4 @@
-import { SETTING_RULES, type SettingChange, type SettingName, Settings } from '@headlesskey/contracts';
+import { knownRoles, SETTING_RULES, type SettingChange, type SettingName, Settings } from '@headlesskey/contracts';
 import { type Decider, type Decision, firstViolation, refuse } from '@headlesskey/platform';
 import type { TSchema } from '@sinclair/typebox';
 import type { ChangeSettings, SettingsCommand, SettingsEvent, SettingsState } from './settings.js';
@@ -26,10 +26,29 @@ function change(command: ChangeSettings, state: SettingsState): Decision<Setting
     if (problem) problems[name] = problem;
     else changes.push(...changesOf(name, current[name], mergeValue(current[name], value)));
   }
+  if (Object.keys(problems).length === 0) {
+    const unknownRole = unknownAccessRole(command.patch, current);
+    if (unknownRole) problems.access = unknownRole;
+  }
   if (Object.keys(problems).length > 0) return refuse('rest_invalid_param', undefined, { params: problems });
   if (changes.length === 0) return [];
   const { user_id, user_login } = command.actor;
   return [{ type: 'settings.changed', data: { user_id, user_login, changes } }];
+}
+
+/**
+ * A route narrowed to a role nobody can be given would shut everyone out of it: every role of the
+ * `access` setting after the patch must be a known one (`knownRoles`, with `custom_roles` after it).
+ */
+function unknownAccessRole(patch: Readonly<Record<string, unknown>>, current: Readonly<Record<string, unknown>>): string | undefined {
+  const roles = (Object.hasOwn(patch, 'custom_roles') ? patch.custom_roles : current.custom_roles) as string[];
+  const access = mergeValue(current.access, patch.access ?? {}) as Record<string, unknown>;
+  const known = knownRoles(roles);
+  for (const [route, rule] of Object.entries(access)) {
+    const unknown = Array.isArray(rule) ? rule.find((role: string) => !known.includes(role)) : undefined;
+    if (unknown !== undefined) return `access[${route}]: ${unknown} is not a role here; the roles are ${known.join(', ')}.`;
+  }
+  return undefined;
 }
 
 function problemOf(name: string, value: unknown, current: Readonly<Record<string, unknown>>): string | undefined {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { identityCommands, isUserId, ROLES, type Role, USER_STATUSES } from '@headlesskey/contracts';
+import { identityCommands, isUserId, PATTERNS, type Role, USER_STATUSES } from '@headlesskey/contracts';
 import { type CommandClient, connectBus, createCommandClient, createLogger, readCommonConfig } from '@headlesskey/platform';
 import { type AdminCommand, type Output, UsageError } from '../command.js';
 
@@ -92,10 +92,11 @@ function userIdOf(text: string | undefined): number {
   return Number(text);
 }
 
+/** Role names of the right shape; whether each is a role here, identity says (custom roles included). */
 function rolesOf(names: readonly string[]): Role[] {
-  const unknown = names.find((name) => !(ROLES as readonly string[]).includes(name));
-  if (unknown !== undefined) throw new UsageError(`unknown role ${unknown}: one of ${ROLES.join(', ')}`);
-  return [...new Set(names)] as Role[];
+  const bad = names.find((name) => !new RegExp(PATTERNS.role.pattern).test(name));
+  if (bad !== undefined) throw new UsageError(`${bad} is no role name: ${PATTERNS.role.rule}`);
+  return [...new Set(names)];
 }
 
 /** A terminal's request: no address, the tool as its agent. */

@@ -9,6 +9,7 @@ import { verifiesEmail } from '../email-verification/request.js';
 import { createUser } from '../register.js';
 import { actorOf } from './actor.js';
 import { managedById } from './directory.js';
+import { assertKnownRoles } from './known-roles.js';
 
 type CreateUserCommand = Static<typeof identityCommands.createUser.request>;
 
@@ -26,6 +27,7 @@ export function createUserHandler(app: Identity, queued: () => void) {
         params: { password: 'password is required unless send_password_mail is true.' },
       });
     }
+    assertKnownRoles(svc.settings, cmd.roles);
     const created = await step('create', () =>
       createUser(
         app,

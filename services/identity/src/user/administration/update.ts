@@ -9,6 +9,7 @@ import { toView } from '../read-model.js';
 import { type UserEvent, type UserState, userStream } from '../user.js';
 import { actorOf } from './actor.js';
 import { managedById } from './directory.js';
+import { assertKnownRoles } from './known-roles.js';
 import { assertAdministratorRemains } from './last-administrator.js';
 
 type UpdateUserCommand = Static<typeof identityCommands.updateUser.request>;
@@ -23,6 +24,7 @@ type RegisteredUser = Extract<UserState, { status: 'registered' }>;
 export function updateUserHandler(app: Identity) {
   const { svc } = app;
   return async (cmd: UpdateUserCommand, { commandKey, step }: CommandMeta): Promise<ManagedUser> => {
+    assertKnownRoles(svc.settings, cmd.roles);
     const user = await step('change', async () => {
       const { state } = await handleCommand({
         store: svc.store,
