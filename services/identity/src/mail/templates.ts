@@ -12,49 +12,75 @@ interface Common {
 }
 
 const IGNORE = 'If you did not ask for this, ignore this message: your password stays as it is.';
+const NOT_YOU = 'If you did not sign up for this, ignore this message: nothing happens without it.';
+
+/** What a mail of one purpose says around its link or code; `site` is the site's name, escaped for HTML where it goes there. */
+interface Wording {
+  subject: (site: string) => string;
+  intro: (site: string, minutes: number) => string;
+  /** The link's words (link mails). */
+  action?: string;
+  /** Closing lines, after the link or code. */
+  closing: (minutes: number) => string[];
+}
+
+const RESET_LINK: Wording = {
+  subject: (site) => `[${site}] Reset your password`,
+  intro: (site, minutes) =>
+    `Someone asked to reset the password of your ${site} account. To choose a new one, open this link within ${minutes} minutes:`,
+  action: 'Reset my password',
+  closing: () => ['The link works once.', IGNORE],
+};
+const RESET_CODE: Wording = {
+  subject: (site) => `[${site}] Your password reset code`,
+  intro: (site) => `Your ${site} password reset code is:`,
+  closing: (minutes) => [`It is valid for ${minutes} minutes and works once. Never share it.`, IGNORE],
+};
+const VERIFY_LINK: Wording = {
+  subject: (site) => `[${site}] Confirm your email address`,
+  intro: (site, minutes) => `To confirm this address for your ${site} account, open this link within ${minutes} minutes:`,
+  action: 'Confirm my email address',
+  closing: () => [NOT_YOU],
+};
+const VERIFY_CODE: Wording = {
+  subject: (site) => `[${site}] Your email confirmation code`,
+  intro: (site) => `Your ${site} email confirmation code is:`,
+  closing: (minutes) => [`It is valid for ${minutes} minutes. Never share it.`, NOT_YOU],
+};
 
 /** The link mail: a one-time link to the reset page. */
-export function resetLinkMail({ siteName, displayName, minutes, url }: Common & { url: string }): MailContent {
-  const subject = `[${siteName}] Reset your password`;
-  const text = [
-    `Hello ${displayName},`,
-    '',
-    `Someone asked to reset the password of your ${siteName} account. To choose a new one, open this link within ${minutes} minutes:`,
-    '',
-    url,
-    '',
-    'The link works once.',
-    IGNORE,
-  ].join('\n');
+export const resetLinkMail = (parts: Common & { url: string }) => linkMail(RESET_LINK, parts);
+/** The code mail: six digits to type into the reset form. */
+export const resetCodeMail = (parts: Common & { code: string }) => codeMail(RESET_CODE, parts);
+/** The verification link mail: proves the address by opening a link. */
+export const verifyLinkMail = (parts: Common & { url: string }) => linkMail(VERIFY_LINK, parts);
+/** The verification code mail: six digits to type into the app. */
+export const verifyCodeMail = (parts: Common & { code: string }) => codeMail(VERIFY_CODE, parts);
+
+function linkMail(words: Wording, { siteName, displayName, minutes, url }: Common & { url: string }): MailContent {
+  const subject = words.subject(siteName);
+  const closing = words.closing(minutes);
+  const text = [`Hello ${displayName},`, '', words.intro(siteName, minutes), '', url, '', ...closing].join('\n');
   const html = mailPage(
     subject,
     `<p>Hello ${escapeHtml(displayName)},</p>
-<p>Someone asked to reset the password of your ${escapeHtml(siteName)} account. To choose a new one, open this link within ${minutes} minutes:</p>
-<p><a href="${escapeHtml(url)}">Reset my password</a></p>
-<p>The link works once.<br>${IGNORE}</p>`,
+<p>${words.intro(escapeHtml(siteName), minutes)}</p>
+<p><a href="${escapeHtml(url)}">${words.action ?? url}</a></p>
+<p>${closing.join('<br>')}</p>`,
   );
   return { subject, text, html };
 }
 
-/** The code mail: six digits to type into the reset form. */
-export function resetCodeMail({ siteName, displayName, minutes, code }: Common & { code: string }): MailContent {
-  const subject = `[${siteName}] Your password reset code`;
-  const text = [
-    `Hello ${displayName},`,
-    '',
-    `Your ${siteName} password reset code is:`,
-    '',
-    `    ${code}`,
-    '',
-    `It is valid for ${minutes} minutes and works once. Never share it.`,
-    IGNORE,
-  ].join('\n');
+function codeMail(words: Wording, { siteName, displayName, minutes, code }: Common & { code: string }): MailContent {
+  const subject = words.subject(siteName);
+  const closing = words.closing(minutes);
+  const text = [`Hello ${displayName},`, '', words.intro(siteName, minutes), '', `    ${code}`, '', ...closing].join('\n');
   const html = mailPage(
     subject,
     `<p>Hello ${escapeHtml(displayName)},</p>
-<p>Your ${escapeHtml(siteName)} password reset code is:</p>
+<p>${words.intro(escapeHtml(siteName), minutes)}</p>
 <p style="font-size:24px;font-weight:bold;letter-spacing:4px">${escapeHtml(code)}</p>
-<p>It is valid for ${minutes} minutes and works once. Never share it.<br>${IGNORE}</p>`,
+<p>${closing.join('<br>')}</p>`,
   );
   return { subject, text, html };
 }
@@ -71,51 +97,4 @@ ${body}
 /** Names and URLs come from users and configuration: none of them may become markup. */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
-
-const NOT_YOU = 'If you did not sign up for this, ignore this message: nothing happens without it.';
-
-/** The verification link mail: proves the address by opening a link. */
-export function verifyLinkMail({ siteName, displayName, minutes, url }: Common & { url: string }): MailContent {
-  const subject = `[${siteName}] Confirm your email address`;
-  const text = [
-    `Hello ${displayName},`,
-    '',
-    `To confirm this address for your ${siteName} account, open this link within ${minutes} minutes:`,
-    '',
-    url,
-    '',
-    NOT_YOU,
-  ].join('\n');
-  const html = mailPage(
-    subject,
-    `<p>Hello ${escapeHtml(displayName)},</p>
-<p>To confirm this address for your ${escapeHtml(siteName)} account, open this link within ${minutes} minutes:</p>
-<p><a href="${escapeHtml(url)}">Confirm my email address</a></p>
-<p>${NOT_YOU}</p>`,
-  );
-  return { subject, text, html };
-}
-
-/** The verification code mail: six digits to type into the app. */
-export function verifyCodeMail({ siteName, displayName, minutes, code }: Common & { code: string }): MailContent {
-  const subject = `[${siteName}] Your email confirmation code`;
-  const text = [
-    `Hello ${displayName},`,
-    '',
-    `Your ${siteName} email confirmation code is:`,
-    '',
-    `    ${code}`,
-    '',
-    `It is valid for ${minutes} minutes. Never share it.`,
-    NOT_YOU,
-  ].join('\n');
-  const html = mailPage(
-    subject,
-    `<p>Hello ${escapeHtml(displayName)},</p>
-<p>Your ${escapeHtml(siteName)} email confirmation code is:</p>
-<p style="font-size:24px;font-weight:bold;letter-spacing:4px">${escapeHtml(code)}</p>
-<p>It is valid for ${minutes} minutes. Never share it.<br>${NOT_YOU}</p>`,
-  );
-  return { subject, text, html };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resetUrl } from './reset-url.js';
-import { escapeHtml, resetCodeMail, resetLinkMail } from './templates.js';
+import { escapeHtml, resetCodeMail, resetLinkMail, verifyCodeMail, verifyLinkMail } from './templates.js';
 
 describe('reset mails', () => {
   it('puts the same link in the text and, escaped, in the HTML', () => {
@@ -22,6 +22,21 @@ describe('reset mails', () => {
 
   it('escapes the five HTML-special characters', () => {
     expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
+  });
+});
+
+describe('verification mails', () => {
+  it('say what they confirm, with the link or the code in both parts', () => {
+    const url = 'https://app.example.com/verify?login=ada&key=k1';
+    const link = verifyLinkMail({ siteName: 'Engine', displayName: 'Ada', minutes: 1440, url });
+    expect(link.subject).toBe('[Engine] Confirm your email address');
+    expect(link.text).toContain(url);
+    expect(link.html).toContain('href="https://app.example.com/verify?login=ada&amp;key=k1"');
+    expect(link.text).not.toContain('password');
+    const code = verifyCodeMail({ siteName: '<i>E</i>', displayName: 'Ada', minutes: 30, code: '004211' });
+    expect(code.subject).toBe('[<i>E</i>] Your email confirmation code');
+    expect(code.html).toContain('&lt;i&gt;E&lt;/i&gt;');
+    expect(code.text).toContain('    004211');
   });
 });
 
