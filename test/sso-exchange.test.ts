@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { type JWTHeaderParameters, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceDb } from './support/admin-api.js';
+import { call, serviceDb } from './support/admin-api.js';
 import {
   connect,
   type ExchangeReply,
@@ -94,6 +94,20 @@ describe('SSO exchange between two sites', () => {
     expectRefused(await exchangeHeaders(a, 'site-b', bOnA, onB.body.token), 'headlesskey_user_exists');
     await rejection(busA, 'site-b', 'headlesskey_user_exists');
     expect(await usersOf(a)).toBe(usersOnA);
+  });
+
+  it('opens no session for an account an administrator disabled, and does again once it is enabled', async () => {
+    const ada = await userOn(a);
+    const first = await exchangeBody(b, 'site-a', aOnB, ada.token);
+    expect(first.status).toBe(200);
+    const onB = first.body.user.ID;
+    expect((await call(b.system, b.admin, 'PATCH', `/users/${onB}`, { status: 'disabled' })).status).toBe(200);
+    expect((await validate(b.system, first.body.token)).status).toBe(401);
+    expectRefused(await exchangeBody(b, 'site-a', aOnB, await tokenOf(a, ada)), 'headlesskey_forbidden');
+    expect((await call(b.system, b.admin, 'PATCH', `/users/${onB}`, { status: 'active' })).status).toBe(200);
+    const again = await exchangeBody(b, 'site-a', aOnB, await tokenOf(a, ada));
+    expect(again.status).toBe(200);
+    expect(again.body.user.ID).toBe(onB);
   });
 
   it('never links by email to an account registered with a password: a squatter gets nothing', async () => {
