@@ -1,0 +1,1 @@
+export { HeadlessKeyError } from './errors.js';
