@@ -149,4 +149,14 @@ describe('the users a refresh signs for', () => {
     expect(login.status).toBe(403);
     expect(login.body.code).toBe('headlesskey_invalid_credentials');
   });
+
+  it("erases a user from identity's user.deleted alone, when identity's own word was lost: sessions end, the profile is erased", async () => {
+    const user = await registered();
+    await publishUserEvent(2, { user_id: user.id }, 'user.deleted');
+    await eventually(async () => ((await validate(system, user.token)).status === 401 ? true : undefined), 10_000, 'the session ended');
+    expect((await refresh(system, user.token)).status).toBe(401);
+    const erased = await projected(user.id);
+    expect(JSON.stringify(erased?.profile)).not.toContain(user.username);
+    expect(erased?.profile).toMatchObject({ ID: user.id, user_login: '[erased]', user_email: '[erased]' });
+  });
 });

@@ -1,6 +1,7 @@
 import { type EventEnvelope, UserView } from '@headlesskey/contracts';
 import { ack, checker, type Outcome, poison, type Sql, type WritingService } from '@headlesskey/platform';
 import { contextOf } from '../session/event-context.js';
+import { eraseUser, isErased } from './erase.js';
 import { endSessionsIfDisabled } from './standing.js';
 
 /** The profile a `user.registered` event states, or why it states none. */
@@ -35,9 +36,9 @@ function changeOf(event: EventEnvelope): { set: string; values: unknown[] } | un
  * Keeps the `users` table: the profile of every user identity registered, its roles and whether it
  * is disabled, so a refresh signs from this service's own store and validate knows the roles a user
  * holds now. Identity tells this service of each change before answering it (`syncUser`); these
- * events are the backstop when that word was lost, and a disable seen here ends the user's sessions
- * too. Identity's user events come once each and in order per user; one not newer (by stream
- * version) than the row changes nothing.
+ * events are the backstop when that word was lost: a disable seen here ends the user's sessions
+ * too, and a deletion erases the user here as `eraseUser` does. Identity's user events come once
+ * each and in order per user; one not newer (by stream version) than the row changes nothing.
  */
 export function usersProjector(svc: WritingService) {
   const db = svc.store.db;
@@ -46,7 +47,7 @@ export function usersProjector(svc: WritingService) {
     const later: EventEnvelope[] = [];
     const outcomes = events.map((event): Outcome => {
       if (event.type !== 'user.registered') {
-        if (changeOf(event)) later.push(event);
+        if (changeOf(event) || event.type === 'user.deleted') later.push(event);
         return ack;
       }
       const profile = profileOf(event);
@@ -70,7 +71,13 @@ export function usersProjector(svc: WritingService) {
 async function applyChange(svc: WritingService, db: Sql, event: EventEnvelope): Promise<void> {
   const change = changeOf(event);
   const userId = event.data.user_id;
-  if (!change || typeof userId !== 'number') return;
+  if (typeof userId !== 'number') return;
+  // Identity asks for the erasure before it answers a deletion; this is the backstop when it could not.
+  if (event.type === 'user.deleted') {
+    if (!(await isErased(svc, userId))) await eraseUser(svc, userId, contextOf(event));
+    return;
+  }
+  if (!change) return;
   await db.execute(`update users set ${change.set}, version = ? where id = ? and version < ?`, [
     ...change.values,
     event.version,
