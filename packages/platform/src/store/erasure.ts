@@ -1,5 +1,5 @@
 import { concernsUser, EventEnvelope, erasePersonal, type Names, type ServiceName } from '@headlesskey/contracts';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { checker } from '../bus/codec.js';
 import type { Sql } from './sql.js';
@@ -86,8 +86,16 @@ export async function eraseFromEventStream(
     if (msg.seq >= state.last_seq || msg.info.pending === 0) break;
   }
   await messages.close();
-  for (const seq of doomed) await jsm.streams.deleteMessage(stream, seq, true);
-  return doomed.length;
+  let erased = 0;
+  for (const seq of doomed) {
+    // Another pass for the same user (the command and the event's backstop) may have erased it first.
+    const gone = await jsm.streams.deleteMessage(stream, seq, true).catch((err: unknown) => {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return false;
+      throw err;
+    });
+    if (gone) erased++;
+  }
+  return erased;
 }
 
 /** Waits until the outbox holds nothing at or before `position`: the relay published all of it. */
