@@ -42,6 +42,21 @@ export function refusalOf(err: unknown): { status: number; headers: Record<strin
   };
 }
 
+type Refusal = ReturnType<typeof refusalOf>;
+
+/** The step both guards share: the claims put on `request.user`, or the refusal to answer with. */
+function userGuard(opts: VerifyOptions) {
+  const verify = bearerVerifier(opts);
+  return async (request: RequestLike & { user?: TokenClaims }): Promise<Refusal | undefined> => {
+    try {
+      request.user = await verify(request);
+      return undefined;
+    } catch (err) {
+      return refusalOf(err);
+    }
+  };
+}
+
 interface FastifyLikeReply {
   code(status: number): FastifyLikeReply;
   headers(values: Record<string, string>): FastifyLikeReply;
@@ -53,14 +68,10 @@ interface FastifyLikeReply {
  * token is answered 401 (503 when the server could not be asked) and goes no further.
  */
 export function fastifyGuard(opts: VerifyOptions) {
-  const verify = bearerVerifier(opts);
+  const guard = userGuard(opts);
   return async (request: RequestLike & { user?: TokenClaims }, reply: FastifyLikeReply) => {
-    try {
-      request.user = await verify(request);
-    } catch (err) {
-      const refusal = refusalOf(err);
-      return reply.code(refusal.status).headers(refusal.headers).send(refusal.body);
-    }
+    const refusal = await guard(request);
+    if (refusal) return reply.code(refusal.status).headers(refusal.headers).send(refusal.body);
   };
 }
 
@@ -72,17 +83,11 @@ interface ExpressLikeResponse {
 
 /** The same as Express middleware: `app.use(expressGuard({ issuer, audience, jwksUrl }))`. */
 export function expressGuard(opts: VerifyOptions) {
-  const verify = bearerVerifier(opts);
+  const guard = userGuard(opts);
   return (request: RequestLike & { user?: TokenClaims }, response: ExpressLikeResponse, next: (err?: unknown) => void) => {
-    verify(request).then(
-      (claims) => {
-        request.user = claims;
-        next();
-      },
-      (err: unknown) => {
-        const refusal = refusalOf(err);
-        response.status(refusal.status).set(refusal.headers).json(refusal.body);
-      },
-    );
+    void guard(request).then((refusal) => {
+      if (refusal) response.status(refusal.status).set(refusal.headers).json(refusal.body);
+      else next();
+    }, next);
   };
 }
