@@ -33,7 +33,7 @@ export {
 } from './outbound/guard.js';
 export { guardedFetch } from './outbound/guarded-fetch.js';
 export { checkUrl, type UrlVerdict } from './outbound/url-policy.js';
-export { type Cursor, decodeCursor, encodeCursor } from './paging/cursor.js';
+export { type Cursor, decodeCursor, decodeIdCursor, encodeCursor, encodeIdCursor } from './paging/cursor.js';
 export type { RateRule } from './rate-limit/gcra.js';
 export { MAX_RATE_WINDOW_MS, openRateLimiter, type RateLimiter } from './rate-limit/rate-limiter.js';
 export { openSettingsBucket, type SettingsBucket } from './settings/settings-bucket.js';

@@ -28,3 +28,21 @@ export function decodeCursor(text: string): Cursor | undefined {
   if (!Number.isFinite(Date.parse(at))) return undefined;
   return { at, id };
 }
+
+/** A keyset-paging position over a serial id (newest first: the last id a page showed). */
+export function encodeIdCursor(id: number): string {
+  return Buffer.from(JSON.stringify(['id', id])).toString('base64url');
+}
+
+/** The id, or undefined when the text is not an id cursor a service issued. */
+export function decodeIdCursor(text: string): number | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value[0] === 'id' && Number.isSafeInteger(value[1]) && value[1] > 0) {
+      return value[1] as number;
+    }
+  } catch {
+    // Not JSON: not ours.
+  }
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import { type identityCommands, type ManagedUser, type Role, tokensCommands, type UserStatus } from '@headlesskey/contracts';
-import { DomainError, type WritingService } from '@headlesskey/platform';
+import { DomainError, decodeIdCursor, encodeIdCursor, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import { accountKey, clientsOf } from '../../sign-in/lockout/keys.js';
 
@@ -25,8 +25,8 @@ const COLUMNS = 'id, user_login, user_email, display_name, roles, status, email_
 /** `GET /users`: newest first, filtered by a prefix of a name, a role and a status, paged by id. */
 export function listUsersHandler(svc: WritingService) {
   return async (query: UsersQuery) => {
-    const after = query.cursor === undefined ? undefined : decodeUsersCursor(query.cursor);
-    if (after === null) {
+    const after = query.cursor === undefined ? undefined : decodeIdCursor(query.cursor);
+    if (query.cursor !== undefined && after === undefined) {
       throw new DomainError('rest_invalid_param', undefined, { params: { cursor: 'cursor must be the next_cursor of an earlier page.' } });
     }
     const perPage = query.per_page === undefined ? DEFAULT_PER_PAGE : Number(query.per_page);
@@ -58,7 +58,7 @@ export function listUsersHandler(svc: WritingService) {
     const last = page.at(-1);
     return {
       users: await managed(svc, page),
-      next_cursor: rows.length > perPage && last ? encodeUsersCursor(last.id) : null,
+      next_cursor: rows.length > perPage && last ? encodeIdCursor(last.id) : null,
     };
   };
 }
@@ -100,22 +100,4 @@ async function managed(svc: WritingService, rows: readonly UserRow[]): Promise<M
     last_login: r.last_login_at ? new Date(r.last_login_at).toISOString() : null,
     live_sessions: live.get(r.id) ?? 0,
   }));
-}
-
-/** A page's position: the last user id it showed, opaque to clients. */
-function encodeUsersCursor(id: number): string {
-  return Buffer.from(JSON.stringify(['u', id])).toString('base64url');
-}
-
-/** The id, or null when the text is not a cursor this service issued. */
-function decodeUsersCursor(text: string): number | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value[0] === 'u' && Number.isSafeInteger(value[1]) && value[1] > 0) {
-      return value[1] as number;
-    }
-  } catch {
-    // Not JSON: not ours.
-  }
-  return null;
 }
