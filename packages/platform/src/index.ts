@@ -54,7 +54,7 @@ export {
   refuse,
 } from './store/decider.js';
 export { type DecidedCommand, type DeciderSpec, deciderSpec, type Given } from './store/decider-spec.js';
-export { eraseFromEventStore, eraseFromEventStream, type StoreErasure } from './store/erasure.js';
+export { aboutUser, eraseFromEventStore, eraseFromEventStream, type StoreErasure } from './store/erasure.js';
 export { metaFrom } from './store/event-meta.js';
 export {
   type AlsoWrite,

@@ -1,8 +1,18 @@
 import { concernsUser, EventEnvelope, erasePersonal, type Names, type ServiceName } from '@headlesskey/contracts';
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { checker } from '../bus/codec.js';
 import type { Sql } from './sql.js';
+
+/**
+ * `concernsUser` in SQL, over an event's `data` and (if kept) `meta` JSON expressions: the one
+ * spelling of "about the user, or done by them" for every table that keeps events or their copies.
+ */
+export function aboutUser(data: string, meta: string | undefined, userId: number): { sql: string; values: string[] } {
+  const id = String(userId);
+  const sql = `(${data}->>'user_id' = ? or ${data}->'by'->>'user_id' = ?${meta ? ` or ${meta}->>'actor' = ?` : ''})`;
+  return { sql, values: meta ? [id, id, id] : [id, id] };
+}
 
 /** Where the erasure of one user stands in a service's event store: for `eraseFromEventStream`. */
 export interface StoreErasure {
@@ -20,11 +30,10 @@ export interface StoreErasure {
  * events, made again from the erased ones.
  */
 export async function eraseFromEventStore(tx: Sql, userId: number): Promise<StoreErasure> {
-  const id = String(userId);
-  const about = `(data->>'user_id' = ? or data->'by'->>'user_id' = ? or meta->>'actor' = ?)`;
+  const events = aboutUser('data', 'meta', userId);
   const rows = await tx.execute<{ id: string; stream_id: string; data: unknown; meta: unknown }[]>(
-    `select id, stream_id, data, meta from events where ${about} for update`,
-    [id, id, id],
+    `select id, stream_id, data, meta from events where ${events.sql} for update`,
+    events.values,
   );
   for (const row of rows) {
     await tx.execute('update events set data = ?::jsonb, meta = ?::jsonb where id = ?', [
@@ -33,10 +42,10 @@ export async function eraseFromEventStore(tx: Sql, userId: number): Promise<Stor
       row.id,
     ]);
   }
+  const copies = aboutUser("payload->'data'", "payload->'meta'", userId);
   const pending = await tx.execute<{ position: string; payload: unknown }[]>(
-    `select position, payload from outbox where payload->'data'->>'user_id' = ? or payload->'data'->'by'->>'user_id' = ?
-       or payload->'meta'->>'actor' = ? for update`,
-    [id, id, id],
+    `select position, payload from outbox where ${copies.sql} for update`,
+    copies.values,
   );
   for (const row of pending) {
     await tx.execute('update outbox set payload = ?::jsonb where position = ?', [JSON.stringify(erasePersonal(row.payload)), row.position]);
@@ -89,13 +98,22 @@ export async function eraseFromEventStream(
   let erased = 0;
   for (const seq of doomed) {
     // Another pass for the same user (the command and the event's backstop) may have erased it first.
-    const gone = await jsm.streams.deleteMessage(stream, seq, true).catch((err: unknown) => {
-      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return false;
-      throw err;
+    // The server's refusal names this in more than one way ("no message found", "sequence N not
+    // found"): whether the message is still there is what decides.
+    const gone = await jsm.streams.deleteMessage(stream, seq, true).catch(async (err: unknown) => {
+      if (await stillThere(jsm, stream, seq)) throw err;
+      return false;
     });
     if (gone) erased++;
   }
   return erased;
+}
+
+async function stillThere(jsm: JetStreamManager, stream: string, seq: number): Promise<boolean> {
+  return jsm.streams.getMessage(stream, { seq }).then(
+    (msg) => msg !== null,
+    () => false,
+  );
 }
 
 /** Waits until the outbox holds nothing at or before `position`: the relay published all of it. */

@@ -1,5 +1,5 @@
 import { erasePersonal } from '@headlesskey/contracts';
-import type { Sql } from '@headlesskey/platform';
+import { aboutUser, type Sql } from '@headlesskey/platform';
 import type { ActivityEntry } from './entry.js';
 
 /** Which table readers see (`live`), and which one a rebuild is filling, if any. */
@@ -102,9 +102,10 @@ export async function eraseDeletedUsers(tx: Sql, tables: readonly string[], entr
  */
 export async function eraseUserEntries(tx: Sql, tables: readonly string[], userId: number): Promise<void> {
   for (const table of tables) {
+    const about = aboutUser('data', undefined, userId);
     const rows = await tx.execute<{ event_id: string; data: Record<string, unknown> }[]>(
-      `select event_id, data from ${table} where user_id = ? or data->'by'->>'user_id' = ?`,
-      [userId, String(userId)],
+      `select event_id, data from ${table} where user_id = ? or ${about.sql}`,
+      [userId, ...about.values],
     );
     for (const row of rows) {
       await tx.execute(

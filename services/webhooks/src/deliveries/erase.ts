@@ -1,5 +1,5 @@
 import { erasePersonal } from '@headlesskey/contracts';
-import type { Sql } from '@headlesskey/platform';
+import { aboutUser, type Sql } from '@headlesskey/platform';
 
 /**
  * Erases a deleted user from the delivery log (README, Erasure): the bodies of deliveries about
@@ -7,11 +7,8 @@ import type { Sql } from '@headlesskey/platform';
  * A pending one is then sent erased; what a receiver already got is theirs.
  */
 export async function eraseUserDeliveries(db: Sql, userId: number): Promise<void> {
-  const id = String(userId);
-  const rows = await db.execute<{ id: string; body: string }[]>(
-    `select id, body from deliveries where body::jsonb->'data'->>'user_id' = ? or body::jsonb->'data'->'by'->>'user_id' = ?`,
-    [id, id],
-  );
+  const about = aboutUser("(body::jsonb->'data')", undefined, userId);
+  const rows = await db.execute<{ id: string; body: string }[]>(`select id, body from deliveries where ${about.sql}`, about.values);
   for (const row of rows) {
     await db.execute('update deliveries set body = ? where id = ?', [JSON.stringify(erasePersonal(JSON.parse(row.body))), row.id]);
   }
