@@ -3,7 +3,7 @@ import { ADMIN_ENV, adminToken, call, type WpError } from './support/admin-api.j
 import type { Mailbox, ReceivedMail } from './support/mailbox.js';
 import { codeOf, withMailSystem } from './support/passwords.js';
 import type { TestSystem } from './support/system.js';
-import { newUser } from './support/users.js';
+import { eventually, newUser } from './support/users.js';
 
 const VERIFY_PAGE = 'https://app.example.test/verify';
 const isVerification = (mail: ReceivedMail) => / Confirm your email address$| Your email confirmation code$/.test(mail.subject);
@@ -69,6 +69,11 @@ describe('email verification', () => {
     expect((await verify(user.username, { token: verifyKeyOf(mail) })).status).toBe(200);
     expect((await login(user)).status).toBe(200);
     expect((await call<{ email_verified: boolean }>(system, admin, 'GET', `/users/${id}`)).body.email_verified).toBe(true);
+    const logged = await eventually(async () => {
+      const page = await call<{ entries: unknown[] }>(system, admin, 'GET', `/logs?user=${id}&event=user.email_verified`);
+      return page.body.entries.length === 1 ? true : undefined;
+    });
+    expect(logged).toBe(true);
     // Used once.
     expect((await verify(user.username, { token: verifyKeyOf(mail) })).body.code).toBe('headlesskey_invalid_verification');
   });
@@ -104,5 +109,13 @@ describe('email verification', () => {
     expect((await verify(moved, { token: verifyKeyOf(mail) })).status).toBe(200);
     expect((await login(user)).status).toBe(200);
     await setVerification('off');
+  });
+
+  it('an account an administrator makes without a password is mailed the link to choose one', async () => {
+    const user = newUser('ev');
+    const made = await call(system, admin, 'POST', '/users', { username: user.username, email: user.email, send_password_mail: true });
+    expect(made.status).toBe(201);
+    const mail = await mailbox.nth(user.email, 1, 10_000, (m) => / Reset your password$/.test(m.subject));
+    expect(mail.text).toContain('https://app.example.test/reset?');
   });
 });
