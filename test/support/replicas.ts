@@ -18,7 +18,9 @@ export const replaced = (
   timeoutMs = 10_000,
   opts: { ready?: boolean } = {},
 ) => {
-  const before = pids(system, service);
+  // Spawned after the first of the gone ones: a replacement, however soon after the kill it came.
+  const firstGone = Math.min(...gone.map((pid) => system.processes.findIndex((p) => p.child.pid === pid)));
+  const isFresh = (pid: number) => system.processes.findIndex((p) => p.child.pid === pid) > firstGone;
   const ready = (pid: number) =>
     system.processes
       .find((p) => p.child.pid === pid)
@@ -27,7 +29,7 @@ export const replaced = (
   return eventually(
     async () => {
       const now = pids(system, service);
-      const fresh = now.filter((pid) => !before.includes(pid));
+      const fresh = now.filter(isFresh);
       return now.length === count && now.every((pid) => !gone.includes(pid)) && (!opts.ready || fresh.every(ready)) ? now : undefined;
     },
     timeoutMs,
