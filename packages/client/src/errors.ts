@@ -1,3 +1,5 @@
+import type { ErrorCode } from './contract.js';
+
 /**
  * Every failure the client reports: the server's error code unchanged (docs/api.md, Errors), the
  * HTTP status (0 when no answer came), and the error's `data` as the server sent it.
@@ -5,7 +7,7 @@
 export class HeadlessKeyError extends Error {
   override readonly name = 'HeadlessKeyError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly status: number,
     message: string,
     readonly data: Readonly<Record<string, unknown>> = {},

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../contract.js';
 import { HeadlessKeyError, tokenError } from '../errors.js';
 import { type Algorithm, parseJws, signatureHolds } from './jws.js';
 import { type JwksOptions, jwksKeys, type KeySource, secretKey } from './keys.js';
@@ -114,7 +115,7 @@ async function askServer(token: string, apiUrl: string, get: typeof fetch): Prom
     throw new HeadlessKeyError('headlesskey_unavailable', 0, `the server could not be asked: ${(err as Error).message}`);
   }
   if (res.ok) return;
-  const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string; data?: Record<string, unknown> };
+  const body = (await res.json().catch(() => ({}))) as { code?: ErrorCode; message?: string; data?: Record<string, unknown> };
   throw new HeadlessKeyError(
     body.code ?? 'headlesskey_invalid_token',
     res.status,

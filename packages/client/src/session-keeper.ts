@@ -1,0 +1,185 @@
+import { HeadlessKeyError } from './errors.js';
+import type { Api } from './routes.js';
+import { parseSession, refreshDelay, type Session, sessionOf } from './session.js';
+import type { TokenStore } from './store.js';
+import { type Channel, type Lock, type TabMessage, tabChannel, tabLock } from './tabs.js';
+
+export type AuthEvent = TabMessage['kind'];
+export type AuthListener = (event: AuthEvent, session: Session | null) => void;
+
+export interface KeeperOptions {
+  api: Api;
+  store: TokenStore;
+  key: string;
+  refreshMargin: number;
+  autoRefresh: boolean;
+  now: () => number;
+  lock?: Lock;
+  /** Builds the channel to the other tabs; none when the client is told not to share. */
+  channel?: ((receive: (message: TabMessage) => void) => Channel) | false;
+}
+
+/** How long a refresh that failed for want of an answer waits before it tries again. */
+const RETRY_MS = 5_000;
+
+/**
+ * Keeps one session: in memory, in the store, and in step with the other tabs. Every change of
+ * the stored session happens under the tab lock, and a tab holding it reads the store again
+ * first, so N tabs whose token expires together rotate it once: the first rotates, the others
+ * find the new token stored and take it.
+ */
+export class SessionKeeper {
+  private session: Session | null = null;
+  private readonly listeners = new Set<AuthListener>();
+  private readonly lock: Lock;
+  private readonly channel: Channel;
+  private readonly id = Math.random().toString(36).slice(2);
+  private refreshing: Promise<Session | null> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  readonly ready: Promise<Session | null>;
+
+  constructor(private readonly opts: KeeperOptions) {
+    this.lock = opts.lock ?? tabLock(`headlesskey:${opts.key}`);
+    const receive = (message: TabMessage) => void this.heard(message);
+    this.channel =
+      opts.channel === false ? { post() {}, close() {} } : (opts.channel ?? ((r) => tabChannel(`headlesskey:${opts.key}`, r)))(receive);
+    this.ready = this.read().then((stored) => {
+      if (!this.session && stored) this.use(stored);
+      return this.session;
+    });
+  }
+
+  current(): Session | null {
+    return this.session;
+  }
+
+  onChange(listener: AuthListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** A session from a login, registration or exchange: stored, announced, kept fresh. */
+  async signIn(issued: Parameters<typeof sessionOf>[0]): Promise<Session> {
+    const next = sessionOf(issued, this.opts.now());
+    await this.lock(async () => {
+      await this.opts.store.set(this.opts.key, JSON.stringify(next));
+      this.settle(next, 'signed_in');
+    });
+    return next;
+  }
+
+  /** Forgets the session here and in every tab that shares it: a logout, or a session found ended. */
+  async end(kind: 'signed_out' | 'session_ended'): Promise<void> {
+    await this.lock(async () => {
+      await this.opts.store.remove(this.opts.key);
+      this.settle(null, kind);
+    });
+  }
+
+  /**
+   * A new token, once however many callers ask at once in this tab or in others. Resolves to the
+   * session it leaves (null when the server ended it: `session_ended`); a failure to reach the
+   * server rejects and keeps the session, to be tried again.
+   */
+  refresh(): Promise<Session | null> {
+    this.refreshing ??= this.ready
+      .then(() => {
+        const seen = this.session?.token;
+        return this.lock(() => this.rotate(seen));
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  /**
+   * The server refused `presented` as revoked: the session ended, unless another tab rotated the
+   * token meanwhile. Resolves to the session to retry with, or null.
+   */
+  reconcile(presented: string): Promise<Session | null> {
+    return this.lock(async () => {
+      const stored = await this.read();
+      if (stored && stored.token !== presented) {
+        this.settle(stored, stored.sessionId === this.session?.sessionId ? 'refreshed' : 'signed_in', false);
+        return stored;
+      }
+      await this.opts.store.remove(this.opts.key);
+      this.settle(null, 'session_ended');
+      return null;
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.channel.close();
+    this.listeners.clear();
+  }
+
+  private async rotate(seen: string | undefined): Promise<Session | null> {
+    const stored = await this.read();
+    if (!stored) {
+      if (this.session) this.settle(null, 'signed_out', false);
+      return null;
+    }
+    if (stored.token !== seen) {
+      // Another tab rotated (or signed in) while this one waited for the lock: take its token.
+      this.settle(stored, stored.sessionId === this.session?.sessionId ? 'refreshed' : 'signed_in', false);
+      return stored;
+    }
+    let reply: Awaited<ReturnType<Api['refresh']>>;
+    try {
+      reply = await this.opts.api.refresh(stored.token);
+    } catch (err) {
+      if (err instanceof HeadlessKeyError && err.status === 401) {
+        // Revoked, ended elsewhere, rotated by a tab this one cannot hear, or the refresh window closed.
+        await this.opts.store.remove(this.opts.key);
+        this.settle(null, 'session_ended');
+        return null;
+      }
+      this.schedule(RETRY_MS);
+      throw err;
+    }
+    const next = sessionOf(reply, this.opts.now());
+    await this.opts.store.set(this.opts.key, JSON.stringify(next));
+    this.settle(next, 'refreshed');
+    return next;
+  }
+
+  /** Another tab changed the stored session: read it and follow, as that tab did. */
+  private async heard(message: TabMessage): Promise<void> {
+    if (message.from === this.id || this.closed) return;
+    const stored = await this.read();
+    if (!stored) this.use(null, message.kind === 'session_ended' ? 'session_ended' : 'signed_out');
+    else this.use(stored, message.kind === 'signed_in' || stored.sessionId !== this.session?.sessionId ? 'signed_in' : 'refreshed');
+  }
+
+  /** The session after a change this tab made: kept, announced to the other tabs unless told not to. */
+  private settle(next: Session | null, kind: AuthEvent, announce = true): void {
+    this.use(next, kind);
+    if (announce) this.channel.post({ kind, from: this.id });
+  }
+
+  /** Takes `next` as the session, once: hearing of a change this tab already took is no change. */
+  private use(next: Session | null, kind?: AuthEvent): void {
+    if (next?.token === this.session?.token) return;
+    this.session = next;
+    clearTimeout(this.timer);
+    if (next) this.schedule(refreshDelay(next, this.opts.refreshMargin, this.opts.now()));
+    if (kind) for (const listener of [...this.listeners]) listener(kind, next);
+  }
+
+  private schedule(delay: number): void {
+    if (!this.opts.autoRefresh || this.closed || !this.session?.refreshable) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh().catch(() => undefined), delay);
+    // A pending refresh never keeps a Node process alive.
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  private async read(): Promise<Session | null> {
+    return parseSession(await this.opts.store.get(this.opts.key));
+  }
+}

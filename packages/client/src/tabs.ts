@@ -1,0 +1,52 @@
+/**
+ * What tabs of one origin share: a lock, so one of them at a time refreshes, and a channel, so
+ * the others hear what it did. Both are guarded: Node, edge runtimes and older browsers have
+ * neither, and then the client coordinates within its own page only.
+ */
+export type Lock = <T>(fn: () => Promise<T>) => Promise<T>;
+
+interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * The Web Lock `name` where there is one (every tab of the origin waits its turn), else a queue
+ * of this page's own. Either way, calls run one after the other.
+ */
+export function tabLock(name: string, locks: LockManagerLike | undefined = webLocks()): Lock {
+  if (locks) return (fn) => locks.request(name, fn);
+  let tail: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+function webLocks(): LockManagerLike | undefined {
+  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
+  return typeof nav?.locks?.request === 'function' ? nav.locks : undefined;
+}
+
+/** What one tab tells the others: which change, for which session, from which tab. */
+export interface TabMessage {
+  kind: 'signed_in' | 'refreshed' | 'signed_out' | 'session_ended';
+  from: string;
+}
+
+export interface Channel {
+  post(message: TabMessage): void;
+  close(): void;
+}
+
+/** A `BroadcastChannel` of the origin, or a channel that reaches nobody where there is none. */
+export function tabChannel(name: string, receive: (message: TabMessage) => void): Channel {
+  const Broadcast = (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel;
+  if (typeof Broadcast !== 'function') return { post() {}, close() {} };
+  const channel = new Broadcast(name);
+  channel.onmessage = (event: MessageEvent<TabMessage>) => receive(event.data);
+  return {
+    post: (message) => channel.postMessage(message),
+    close: () => channel.close(),
+  };
+}

@@ -1,0 +1,54 @@
+// Helpers of the unit tests, never part of the package (tsconfig leaves `*.unit.ts` out).
+import { vi } from 'vitest';
+import type { TokenReply, UserView } from './contract.js';
+import { HeadlessKeyError } from './errors.js';
+import type { Api } from './routes.js';
+import type { Channel, TabMessage } from './tabs.js';
+
+export const USER: UserView = { ID: 7, user_login: 'ada', user_email: 'ada@example.com', display_name: 'Ada', roles: ['subscriber'] };
+
+const b64url = (value: unknown) => btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+let serial = 0;
+/** An unsigned token of the shape the server issues: the client only reads its claims. */
+export const tokenFor = (claims: Record<string, unknown> = {}) =>
+  `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sid: 'sid-1', jti: `jti-${++serial}`, ...claims })}.sig`;
+
+export const reply = (over: Partial<TokenReply> = {}): TokenReply => ({
+  token: tokenFor(),
+  expiration: '2030-01-01T00:00:00+00:00',
+  expires_in: 3600,
+  refreshable: true,
+  jti: `jti-${serial}`,
+  user: USER,
+  ...over,
+});
+
+export const refused = (code: HeadlessKeyError['code'], status = 401) => new HeadlessKeyError(code, status, code, { status });
+
+/** An API whose refresh rotates like the server: each token once, a rotated one refused as revoked. */
+export function fakeApi(over: Partial<Api> = {}) {
+  const rotated = new Set<string>();
+  const refresh = vi.fn(async (token: string) => {
+    await Promise.resolve();
+    if (rotated.has(token)) throw refused('headlesskey_token_revoked');
+    rotated.add(token);
+    return reply();
+  });
+  return { refresh, ...over } as unknown as Api & { refresh: typeof refresh };
+}
+
+/** A BroadcastChannel stand-in: what one member posts, every other member hears, later. */
+export function fakeBroadcast() {
+  const members = new Set<(message: TabMessage) => void>();
+  return (receive: (message: TabMessage) => void): Channel => {
+    const deliver = (message: TabMessage) => queueMicrotask(() => receive(message));
+    members.add(deliver);
+    return {
+      post: (message) => {
+        for (const member of members) if (member !== deliver) member(message);
+      },
+      close: () => void members.delete(deliver),
+    };
+  };
+}
