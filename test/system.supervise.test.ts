@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { ServiceName } from '@headlesskey/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pids, replaced } from './support/replicas.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
-import { TOKENS_ENV, validate } from './support/tokens.js';
+import { type Issued, TOKENS_ENV, validate } from './support/tokens.js';
 import { eventually, registerAndLogin } from './support/users.js';
 
 const SERVICES: ServiceName[] = ['identity', 'tokens', 'audit', 'webhooks', 'gateway'];
@@ -65,7 +66,7 @@ describe('a supervised system', () => {
       process.kill(victim, 'SIGTERM');
     });
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
-    await replaced(system, 'tokens', [victim], 2, 10_000, { ready: true });
+    await replaced(system, 'tokens', [victim], 2, 30_000, { ready: true });
   });
 
   it('sends no request to a tokens replica once it is killed, and starts it again', async () => {
@@ -78,7 +79,37 @@ describe('a supervised system', () => {
     // Requests the killed replica had taken are lost with it; every later one is answered.
     expect(answers.filter((a) => a.startedAt >= goneAt && a.status !== 200)).toEqual([]);
     expect(answers.filter((a) => a.startedAt >= goneAt).length).toBeGreaterThan(0);
-    await replaced(system, 'tokens', [victim], 2, 10_000, { ready: true });
+    await replaced(system, 'tokens', [victim], 2, 30_000, { ready: true });
+  });
+
+  it('answers every write sent with a key while a tokens replica holding some stops answering, then dies', async () => {
+    const [victim] = pids(system, 'tokens') as [number];
+    const statuses: (number | string)[] = [];
+    let running = true;
+    const client = async () => {
+      let { token } = await registerAndLogin(system);
+      while (running) {
+        const reply = await system
+          .post<Issued>('/token/refresh', { token }, { 'idempotency-key': randomUUID() })
+          .catch((err: Error) => err);
+        statuses.push(reply instanceof Error ? reply.message : reply.status);
+        if (!(reply instanceof Error) && reply.status === 200) token = reply.body.token;
+      }
+    };
+    const clients = Promise.all(Array.from({ length: 4 }, client));
+    await eventually(async () => (statuses.length >= 20 ? true : undefined), 10_000, 'refreshes under way');
+    // Stopped, the replica still takes its share of the commands and answers none; then it dies.
+    // (A few: the gateway sends again at most a tenth of its commands, as a stopped replica needs.)
+    process.kill(victim, 'SIGSTOP');
+    const taken = statuses.length;
+    await eventually(async () => (statuses.length >= taken + 12 ? true : undefined), 15_000, 'refreshes past the stopped replica');
+    process.kill(victim, 'SIGKILL');
+    const killedAt = statuses.length;
+    await eventually(async () => (statuses.length >= killedAt + 12 ? true : undefined), 15_000, 'refreshes after the kill');
+    running = false;
+    await clients;
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    await replaced(system, 'tokens', [victim], 2, 30_000, { ready: true });
   });
 
   it('gives up on a crash loop: it stops everything and says why in one line', async () => {

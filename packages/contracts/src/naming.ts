@@ -30,6 +30,8 @@ export interface Names {
   hook(name: HookName): string;
   /** Core NATS broadcast to every tokens replica: reload the signing keys. */
   readonly keysChanged: string;
+  /** `hk.proc.<id>`: answered by one running process while it lives, so others can ask. */
+  process(id: string): string;
   /** `HK_EVENTS` */
   readonly eventStream: string;
   /** `hk_settings` */
@@ -65,6 +67,7 @@ export function names(instance: string): Names {
     deadLetter: (consumer) => `${instance}.dlq.${consumer}`,
     hook: (name) => `${instance}.hook.${name}`,
     keysChanged: `${instance}.keys.changed`,
+    process: (id) => `${instance}.proc.${id}`,
     eventStream: `${instance.toUpperCase()}_EVENTS`,
     settingsBucket,
     rateLimitBucket,

@@ -17,7 +17,7 @@ export { type CommandReplies, commandReplies } from './idempotency/command-repli
 export { derive, keyedHash, recordId, seal, unseal } from './idempotency/sealing.js';
 export { type BackgroundLoop, type BackgroundLoopOptions, type StepOutcome, startBackgroundLoop } from './lifecycle/background-loop.js';
 export { type RunningService, runService, type ServiceRuntime } from './lifecycle/run-service.js';
-export { openWritingService, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
+export { openWritingService, storeCommandServer, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { clientNetwork } from './net/client-network.js';
 export { readAllowPrivate } from './outbound/allow-private.js';

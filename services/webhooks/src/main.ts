@@ -1,13 +1,5 @@
-import { webhooksCommands as cmd, ping } from '@headlesskey/contracts';
-import {
-  commandReplies,
-  createCommandServer,
-  encodeJson,
-  ensureEventStream,
-  openStore,
-  runEventConsumer,
-  runService,
-} from '@headlesskey/platform';
+import { webhooksCommands as cmd } from '@headlesskey/contracts';
+import { encodeJson, ensureEventStream, openStore, runEventConsumer, runService, storeCommandServer } from '@headlesskey/platform';
 import { readWebhooksConfig } from './config.js';
 import { deliveryEnqueuer } from './deliveries/enqueue.js';
 import { deliveryLogHandlers } from './deliveries/log.js';
@@ -21,7 +13,8 @@ import { webhooksMigrations } from './schema/migrations.js';
  * commit), attempts them with signed POSTs from a worker that claims due rows, and answers the
  * admin API of endpoints and deliveries.
  */
-await runService('webhooks', async ({ config, nc, logger }) => {
+await runService('webhooks', async (runtime) => {
+  const { config, nc, logger } = runtime;
   const hooks = readWebhooksConfig();
   if (hooks.allowPrivate) logger.warn('HEADLESSKEY_OUTBOUND_ALLOW_PRIVATE is on: webhooks may reach internal addresses (development only)');
   const store = await openStore({
@@ -64,11 +57,7 @@ await runService('webhooks', async ({ config, nc, logger }) => {
   const endpoints = endpointHandlers(store, hooks);
   const log = deliveryLogHandlers(store, worker.wake);
   // Writes sent with an `Idempotency-Key` run once: a retry gets the recorded reply.
-  const server = createCommandServer(nc, config.names, 'webhooks', logger, commandReplies(store.db))
-    .on(ping('webhooks'), async () => {
-      await store.db.execute('select 1');
-      return { service: 'webhooks', store: true };
-    })
+  const server = storeCommandServer(runtime, 'webhooks', store)
     .on(cmd.createWebhook, endpoints.create)
     .on(cmd.listWebhooks, endpoints.list)
     .on(cmd.getWebhook, endpoints.get)

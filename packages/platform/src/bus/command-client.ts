@@ -18,8 +18,9 @@ import { createHedgePolicy, type HedgePolicy } from './hedge.js';
 export interface CommandClient {
   /**
    * Sends a command and waits for its reply. No answer in time (or nobody listening) is
-   * `headlesskey_unavailable`; it never throws for a refusal. A read-only command is sent again
-   * within the same deadline when its answer is late (see hedge.ts); any other is sent once.
+   * `headlesskey_unavailable`; it never throws for a refusal. A read-only command, or one sent
+   * with a `commandKey` (its service runs it once), is sent again within the same deadline when
+   * its answer is late (see hedge.ts); any other is sent once.
    */
   send<D extends CommandDef>(
     def: D,
@@ -68,7 +69,8 @@ export function createCommandClient(
             headers.set(ATTEMPT_HEADER, String(attempt));
             return nc.request(subject, data, { timeout: ms, headers });
           };
-          const msg = def.readOnly ? await hedged(request, subject, deadline, hedge) : await request(timeoutMs, 1);
+          const safeAgain = def.readOnly || options.commandKey !== undefined;
+          const msg = safeAgain ? await hedged(request, subject, deadline, hedge) : await request(timeoutMs, 1);
           bytes = msg.data;
         } catch (err) {
           if (UNAVAILABLE.some((kind) => err instanceof kind)) {

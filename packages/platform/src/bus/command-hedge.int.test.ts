@@ -3,11 +3,15 @@ import { connect, type Msg, type NatsConnection, type Subscription } from '@nats
 import { Type } from '@sinclair/typebox';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { backendUrls, uniqueInstance } from '../../../../test/support/instance.js';
+import { withTestStore } from '../../../../test/support/store.js';
 import { eventually } from '../../../../test/support/users.js';
+import { commandReplies } from '../idempotency/command-replies.js';
 import { createLogger } from '../logging/logger.js';
+import type { Store } from '../store/database.js';
 import { createCommandClient } from './command-client.js';
 import { type CommandServer, createCommandServer } from './command-server.js';
 import { createHedgePolicy } from './hedge.js';
+import { processLiveness } from './liveness.js';
 
 const request = Type.Object({ id: Type.Integer() });
 const reply = Type.Object({ id: Type.Integer() });
@@ -86,7 +90,50 @@ describe('a read-only command', () => {
 });
 
 describe('a command that writes', () => {
-  it('is sent once: a replica that dies with it leaves it unanswered until the deadline', async () => {
+  let store: Store;
+  const { names } = withTestStore((s) => {
+    store = s;
+  });
+
+  /** A replica that runs commands sent with a key once, in the shared store. */
+  async function replica(handle: (payload: { id: number }) => Promise<{ id: number }>) {
+    const nc = await bus();
+    const replies = commandReplies(store.db, { liveness: processLiveness(nc, names, 'tokens') });
+    const server = createCommandServer(nc, names, 'tokens', logger, replies).on(write, handle);
+    server.listen();
+    await nc.flush();
+    return { nc, server };
+  }
+
+  it('sent with a key, is sent again when its replica dies with it, and runs once on another', async () => {
+    let taken!: () => void;
+    const takenByFirst = new Promise<void>((resolve) => {
+      taken = resolve;
+    });
+    // The first replica takes the command and never answers: it is killed in it.
+    const dying = await replica(() => {
+      taken();
+      return new Promise<never>(() => {});
+    });
+    const runs: number[] = [];
+    const client = createCommandClient(await bus(), names, TIMEOUT_MS, createHedgePolicy({ initialDelayMs: 200 }));
+
+    const started = Date.now();
+    const answer = client.send(write, { id: 9 }, undefined, { commandKey: 'key-of-a-write' });
+    await takenByFirst;
+    const survivor = await replica(async ({ id }) => {
+      runs.push(id);
+      return { id };
+    });
+    servers.push(survivor.server);
+    await dying.nc.close();
+
+    expect(await answer).toEqual({ ok: true, data: { id: 9 } });
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+    expect(runs).toEqual([9]);
+  });
+
+  it('is sent once without a key: a replica that dies with it leaves it unanswered until the deadline', async () => {
     const names = uniqueInstance();
     const replica = await replicaDyingWithTheFirstCommand(names);
     const client = createCommandClient(await bus(), names, TIMEOUT_MS, createHedgePolicy({ initialDelayMs: 200 }));

@@ -1,8 +1,10 @@
 /**
- * When to send a read-only command again while its earlier attempts are still unanswered.
+ * When to send a command again while its earlier attempts are still unanswered: a read-only one,
+ * or one sent with a key (its service runs it once, and a repeat finding its first run's process
+ * gone runs it at once; see command-replies.ts).
  *
  * A replica killed outright loses the requests it had taken, and NATS says nothing of it: the
- * caller would wait its whole deadline for an answer that never comes. So a read-only command is
+ * caller would wait its whole deadline for an answer that never comes. So such a command is
  * sent again when its answer is late — later than its recent answers took, as TCP's
  * retransmission timeout (RFC 6298) judges it: the smoothed latency plus four times its smoothed
  * deviation — each further attempt after twice the wait of the one before, all within the one

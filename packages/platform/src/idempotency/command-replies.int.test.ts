@@ -93,6 +93,38 @@ describe('command replies', () => {
     expect(work.runs).toBe(1);
   });
 
+  it('takes over at once the claim of a process that has gone; a live one is waited for', async () => {
+    const gone = new Set<string>();
+    const process = (self: string) => commandReplies(store.db, { liveness: { self, gone: async (holder) => gone.has(holder) } });
+    let finish!: (reply: Reply<unknown>) => void;
+    // Process a takes the command and hangs in it.
+    const first = process('a').once(
+      'key-gone',
+      cmd('tokens.refresh'),
+      Date.now() + 3000,
+      () => new Promise((resolve) => (finish = resolve)),
+    );
+    await eventually(async () => (finish ? true : undefined));
+    const work = counted({ ok: true, data: { token: 'from b' } });
+    // While a runs, b waits for it, and runs nothing.
+    expect(await process('b').once('key-gone', cmd('tokens.refresh'), Date.now() + 300, work)).toMatchObject({ ok: false });
+    expect(work.runs).toBe(0);
+    // a has gone: b runs the command at once, well within a's claim.
+    gone.add('a');
+    const started = Date.now();
+    expect(await process('b').once('key-gone', cmd('tokens.refresh'), Date.now() + 3000, work)).toEqual({
+      ok: true,
+      data: { token: 'from b' },
+    });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(work.runs).toBe(1);
+    // Were a still to answer, its reply is not recorded over b's.
+    finish({ ok: true, data: { token: 'from a' } });
+    await first;
+    expect(await process('c').once('key-gone', cmd('tokens.refresh'), soon(), work)).toEqual({ ok: true, data: { token: 'from b' } });
+    expect(work.runs).toBe(1);
+  });
+
   it('an outage or a fault is not recorded: the repeat runs again; a refusal is', async () => {
     const replies = commandReplies(store.db);
     const down = counted({ ok: false, error: { code: 'headlesskey_unavailable' } });

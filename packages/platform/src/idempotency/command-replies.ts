@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Migration } from '@mikro-orm/migrations';
 import type { Reply } from '../bus/codec.js';
+import { type Liveness, UNKNOWN_LIVENESS } from '../bus/liveness.js';
 import type { Sql } from '../store/sql.js';
 import { derive, recordId, seal, unseal } from './sealing.js';
 
@@ -16,7 +17,7 @@ export const COMMAND_REPLY_TTL_MS = 24 * 3600_000;
  * A claim holds until its command's deadline and this much more; one with no reply by then belongs
  * to a process that died in the command (a live one has long answered, or been given up on), and
  * the next repeat runs the command again (what the dead one committed before it died is not known
- * here). Kept short, so a killed replica's keyed requests are not refused for long.
+ * here). A repeat that learns the holder has gone (`Liveness`) takes the claim over at once.
  */
 export const CLAIM_MARGIN_MS = 5000;
 /** How long a repeat waits for the first to finish when its sender gave no deadline. */
@@ -37,13 +38,21 @@ export class CommandRepliesMigration extends Migration {
   }
 }
 
+/** Names the process holding a claim, so a repeat can ask whether it still runs. */
+export class CommandRepliesHolderMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table command_replies add column claimed_by text');
+  }
+}
+
 export interface CommandReplies {
   /**
    * Runs `work` once for `key`: a repeat of the command while the first runs waits for its reply
    * (or answers unavailable at its deadline), and a repeat after it gets the recorded reply. Only
    * final replies are recorded: a command that failed for an outage or a fault runs again. The
    * record is the key's for this command and payload: a request that sends two commands, or one
-   * command twice with other payloads, gets each its own.
+   * command twice with other payloads, gets each its own. A repeat that finds the first one's
+   * process gone (killed in the command) runs the command itself.
    */
   once(key: string, command: Command, deadline: number | undefined, work: () => Promise<Reply<unknown>>): Promise<Reply<unknown>>;
 }
@@ -56,11 +65,17 @@ export interface Command {
 
 const UNAVAILABLE = { ok: false, error: { code: 'headlesskey_unavailable' } } as const;
 
+export interface CommandRepliesOptions {
+  /** Who this process is, and whether a claim's holder still runs; without it, claims only expire. */
+  liveness?: Liveness;
+  now?: () => number;
+}
+
 /**
  * Replies kept in the service's own database, sealed with a key derived from the command's key:
  * the table alone (a backup, a reader of the database) never shows the tokens a login answered.
  */
-export function commandReplies(db: Sql, now: () => number = Date.now): CommandReplies {
+export function commandReplies(db: Sql, { liveness = UNKNOWN_LIVENESS, now = Date.now }: CommandRepliesOptions = {}): CommandReplies {
   let sweptAt = 0;
   return {
     async once(key, command, deadline, work) {
@@ -74,9 +89,13 @@ export function commandReplies(db: Sql, now: () => number = Date.now): CommandRe
       }
       const until = deadline ?? now() + DEFAULT_WAIT_MS;
       for (;;) {
-        if (await claim(db, id, until - now() + CLAIM_MARGIN_MS)) break;
-        const recorded = await recordedReply(db, id, secret);
-        if (recorded) return recorded;
+        if (await claim(db, id, until - now() + CLAIM_MARGIN_MS, liveness.self)) break;
+        const record = await recorded(db, id, secret);
+        if (record?.reply) return record.reply;
+        if (record?.holder && (await liveness.gone(record.holder))) {
+          await release(db, id, record.holder);
+          continue;
+        }
         if (now() >= until) return UNAVAILABLE;
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
@@ -84,11 +103,17 @@ export function commandReplies(db: Sql, now: () => number = Date.now): CommandRe
       try {
         reply = await work();
       } catch (err) {
-        await release(db, id);
+        await release(db, id, liveness.self);
         throw err;
       }
-      if (isFinal(reply)) await db.execute('update command_replies set reply = ? where id = ?', [seal(secret, JSON.stringify(reply)), id]);
-      else await release(db, id);
+      // A claim taken over meanwhile is the new holder's to answer.
+      if (isFinal(reply)) {
+        await db.execute('update command_replies set reply = ? where id = ? and claimed_by is not distinct from ?', [
+          seal(secret, JSON.stringify(reply)),
+          id,
+          liveness.self || null,
+        ]);
+      } else await release(db, id, liveness.self);
       return reply;
     },
   };
@@ -104,30 +129,39 @@ function saltOf({ name, payload }: Command): string {
 }
 
 /** Takes the key for this process for `holdMs`; false when another holds it or has answered it. */
-async function claim(db: Sql, id: string, holdMs: number): Promise<boolean> {
+async function claim(db: Sql, id: string, holdMs: number, holder: string): Promise<boolean> {
   await db.execute(
     `delete from command_replies where id = ? and (created_at < now() - ?::double precision * interval '1 millisecond'
        or (reply is null and claimed_until < now()))`,
     [id, COMMAND_REPLY_TTL_MS],
   );
   const rows = await db.execute<unknown[]>(
-    `insert into command_replies (id, claimed_until) values (?, now() + ?::double precision * interval '1 millisecond')
+    `insert into command_replies (id, claimed_until, claimed_by) values (?, now() + ?::double precision * interval '1 millisecond', ?)
      on conflict (id) do nothing returning id`,
-    [id, Math.max(0, holdMs)],
+    [id, Math.max(0, holdMs), holder || null],
   );
   return rows.length === 1;
 }
 
-async function recordedReply(db: Sql, id: string, secret: Buffer): Promise<Reply<unknown> | undefined> {
-  const rows = await db.execute<{ reply: string | null }[]>('select reply from command_replies where id = ?', [id]);
-  const sealed = rows[0]?.reply;
-  if (!sealed) return undefined;
-  const text = unseal(secret, sealed);
-  return text === undefined ? UNAVAILABLE : (JSON.parse(text) as Reply<unknown>);
+/** The key's record: its reply once there is one, else who holds its claim. */
+async function recorded(db: Sql, id: string, secret: Buffer): Promise<{ reply?: Reply<unknown>; holder?: string } | undefined> {
+  const rows = await db.execute<{ reply: string | null; claimed_by: string | null }[]>(
+    'select reply, claimed_by from command_replies where id = ?',
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  if (!row.reply) return { holder: row.claimed_by ?? undefined };
+  const text = unseal(secret, row.reply);
+  return { reply: text === undefined ? UNAVAILABLE : (JSON.parse(text) as Reply<unknown>) };
 }
 
-function release(db: Sql, id: string): Promise<unknown> {
-  return db.execute('delete from command_replies where id = ? and reply is null', [id]);
+/** Gives up the claim of `holder` ('' for one named by no process), unless it has been answered. */
+function release(db: Sql, id: string, holder: string): Promise<unknown> {
+  return db.execute('delete from command_replies where id = ? and reply is null and claimed_by is not distinct from ?', [
+    id,
+    holder || null,
+  ]);
 }
 
 /** A reply that is the command's outcome, not a failure to reach one. */

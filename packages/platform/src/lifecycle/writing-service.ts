@@ -4,6 +4,7 @@ import type { EntitySchema } from '@mikro-orm/postgresql';
 import { type CommandClient, createCommandClient } from '../bus/command-client.js';
 import { type CommandServer, createCommandServer } from '../bus/command-server.js';
 import { ensureEventStream } from '../bus/event-stream.js';
+import { processLiveness } from '../bus/liveness.js';
 import { createHookCaller, type HookCaller } from '../hooks/hook-caller.js';
 import { commandReplies } from '../idempotency/command-replies.js';
 import { type SettingsReader, watchSettings } from '../settings/settings-reader.js';
@@ -37,6 +38,18 @@ export interface WritingServiceOptions {
 }
 
 /**
+ * The command server of a service with a store: `ping` answered (bus and store), and commands sent
+ * with a key run once, taken over at once by a repeat when the process running them dies.
+ */
+export function storeCommandServer({ config, nc, logger }: ServiceRuntime, service: CommandService, store: Store): CommandServer {
+  const liveness = processLiveness(nc, config.names, service);
+  return createCommandServer(nc, config.names, service, logger, commandReplies(store.db, { liveness })).on(ping(service), async () => {
+    await store.db.execute('select 1');
+    return { service, store: true };
+  });
+}
+
+/**
  * The parts every event-sourced service runs: its own store with migrations applied, the event
  * stream, live settings, the outbox relay and a command server. Closing stops them in reverse.
  */
@@ -59,11 +72,7 @@ export async function openWritingService(
   const settings = await watchSettings(nc, config, logger);
   const unobserve = observeOutbox(store.db);
   const relay = startOutboxRelay({ nc, databaseUrl: databaseUrl(config.databaseUrl, database), logger });
-  const server = createCommandServer(nc, config.names, service, logger, commandReplies(store.db));
-  server.on(ping(service), async () => {
-    await store.db.execute('select 1');
-    return { service, store: true };
-  });
+  const server = storeCommandServer(rt, service, store);
   return {
     store,
     scope: { service, names: config.names },

@@ -3,7 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { type EntitySchema, MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { CommandRepliesMigration } from '../idempotency/command-replies.js';
+import { CommandRepliesHolderMigration, CommandRepliesMigration } from '../idempotency/command-replies.js';
 import { EventStoreMigration } from './event-store-migration.js';
 import { OutboxMessage, StoredEvent } from './event-store-schema.js';
 import { SnapshotsMigration } from './snapshots.js';
@@ -67,6 +67,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
         { name: '0000_event_store', class: EventStoreMigration },
         { name: '0000_event_store_snapshots', class: SnapshotsMigration },
         { name: '0000_command_replies', class: CommandRepliesMigration },
+        { name: '0001_command_replies_holder', class: CommandRepliesHolderMigration },
         ...opts.migrations,
       ],
     },
