@@ -41,7 +41,7 @@ export class SessionKeeper {
 
   constructor(private readonly opts: KeeperOptions) {
     this.lock = opts.lock ?? tabLock(`headlesskey:${opts.key}`);
-    const receive = (message: TabMessage) => void this.heard(message);
+    const receive = (message: TabMessage) => this.heard(message);
     this.channel =
       opts.channel === false ? { post() {}, close() {} } : (opts.channel ?? ((r) => tabChannel(`headlesskey:${opts.key}`, r)))(receive);
     this.ready = this.read().then((stored) => {
@@ -119,6 +119,8 @@ export class SessionKeeper {
   }
 
   private async rotate(seen: string | undefined): Promise<Session | null> {
+    // Another tab rotated while this one waited, and its message came first.
+    if (this.session && this.session.token !== seen) return this.session;
     const stored = await this.read();
     if (!stored) {
       if (this.session) this.settle(null, 'signed_out', false);
@@ -148,18 +150,25 @@ export class SessionKeeper {
     return next;
   }
 
-  /** Another tab changed the stored session: read it and follow, as that tab did. */
-  private async heard(message: TabMessage): Promise<void> {
+  /**
+   * Another tab changed the session: follow it when it is about this tab's session, or is a
+   * sign-in. A message older than what this tab holds (they may cross) changes nothing.
+   */
+  private heard(message: TabMessage): void {
     if (message.from === this.id || this.closed) return;
-    const stored = await this.read();
-    if (!stored) this.use(null, message.kind === 'session_ended' ? 'session_ended' : 'signed_out');
-    else this.use(stored, message.kind === 'signed_in' || stored.sessionId !== this.session?.sessionId ? 'signed_in' : 'refreshed');
+    const mine = this.session;
+    const aboutMine = mine !== null && message.sessionId === mine.sessionId;
+    const next = message.session;
+    if (next && message.kind === 'signed_in') this.use(next, 'signed_in');
+    else if (next && aboutMine && next.issuedAt >= mine.issuedAt) this.use(next, 'refreshed');
+    else if (!next && aboutMine) this.use(null, message.kind);
   }
 
   /** The session after a change this tab made: kept, announced to the other tabs unless told not to. */
   private settle(next: Session | null, kind: AuthEvent, announce = true): void {
+    const sessionId = (next ?? this.session)?.sessionId;
     this.use(next, kind);
-    if (announce) this.channel.post({ kind, from: this.id });
+    if (announce) this.channel.post({ kind, from: this.id, sessionId, session: next });
   }
 
   /** Takes `next` as the session, once: hearing of a change this tab already took is no change. */

@@ -1,3 +1,5 @@
+import type { Session } from './session.js';
+
 /**
  * What tabs of one origin share: a lock, so one of them at a time refreshes, and a channel, so
  * the others hear what it did. Both are guarded: Node, edge runtimes and older browsers have
@@ -28,10 +30,17 @@ function webLocks(): LockManagerLike | undefined {
   return typeof nav?.locks?.request === 'function' ? nav.locks : undefined;
 }
 
-/** What one tab tells the others: which change, for which session, from which tab. */
+/**
+ * What one tab tells the others: which change, to which session (`sessionId`), from which tab, and
+ * the session it left. The session travels in the message because another tab's view of
+ * `localStorage` may not show the write yet when the message arrives (Chromium syncs storage
+ * between processes on its own schedule).
+ */
 export interface TabMessage {
   kind: 'signed_in' | 'refreshed' | 'signed_out' | 'session_ended';
   from: string;
+  sessionId: string | undefined;
+  session: Session | null;
 }
 
 export interface Channel {

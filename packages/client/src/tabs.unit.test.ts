@@ -36,7 +36,7 @@ describe('tabChannel', () => {
     const heard: string[] = [];
     const a = tabChannel('hk-test', (m) => heard.push(`a:${m.kind}`));
     const b = tabChannel('hk-test', (m) => heard.push(`b:${m.kind}`));
-    a.post({ kind: 'refreshed', from: 'a' });
+    a.post({ kind: 'refreshed', from: 'a', sessionId: 's', session: null });
     await new Promise((r) => setTimeout(r, 20));
     expect(heard).toEqual(['b:refreshed']);
     a.close();
