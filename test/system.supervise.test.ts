@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { ServiceName } from '@headlesskey/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pids, replaced } from './support/replicas.js';
@@ -125,6 +126,49 @@ describe('a supervised system', () => {
     const reason = await system.gaveUp;
     expect(reason).toMatch(/^audit was killed by SIGKILL: 5 crashes within 60 s; stopping HeadlessKey$/);
     await eventually(async () => (system.processes.every((p) => p.exit !== undefined) ? true : undefined), 15_000, 'every process to exit');
+  });
+});
+
+/** Processes of the instance waiting as spares, by their environment. */
+function sparesOf(system: TestSystem, service: ServiceName): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return (
+          environ.includes(`HEADLESSKEY_INSTANCE=${system.instance}`) &&
+          environ.includes('HEADLESSKEY_SPARE=1') &&
+          cmdline.includes(`services/${service}/dist/main.js`)
+        );
+      } catch {
+        return false; // gone meanwhile, or not ours to read
+      }
+    })
+    .map(Number);
+}
+
+describe('a supervised system with spares', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem({ env: { ...TOKENS_ENV, HEADLESSKEY_SPARES: '1' } });
+  });
+  afterAll(() => system?.stop());
+
+  it('replaces a killed replica with the spare already loaded, readies another, and stops them all', async () => {
+    const [spare] = await eventually(async () => {
+      const found = sparesOf(system, 'identity');
+      return found.length === 1 ? found : undefined;
+    });
+    const victims = pids(system, 'identity');
+    for (const pid of victims) process.kill(pid, 'SIGKILL');
+
+    expect(await replaced(system, 'identity', victims, 1, 30_000, { ready: true })).toEqual([spare]);
+    expect((await registerAndLogin(system)).token).toBeTruthy();
+    const next = await eventually(async () => sparesOf(system, 'identity').find((pid) => pid !== spare), 30_000, 'another spare');
+    await system.stop();
+    expect(sparesOf(system, 'identity')).not.toContain(next);
   });
 });
 

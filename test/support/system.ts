@@ -36,7 +36,8 @@ export const NO_RATE_LIMITS = { HEADLESSKEY_RATE_LIMIT: '0', HEADLESSKEY_SSO_RAT
 
 /**
  * The whole system for one test file: its own instance on the shared NATS and PostgreSQL, a free
- * port, cheap password hashing (bcrypt cost 4) and no rate limits, unless `opts.env` says otherwise.
+ * port, cheap password hashing (bcrypt cost 4), no rate limits and no spare processes (dozens of
+ * systems run at once), unless `opts.env` says otherwise.
  */
 export async function startTestSystem(opts: TestSystemOptions = {}): Promise<TestSystem> {
   const names = uniqueInstance();
@@ -50,7 +51,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
       port: opts.port ?? (await freePort()),
       natsUrl,
       databaseUrl,
-      env: { HEADLESSKEY_BCRYPT_COST: '4', ...NO_RATE_LIMITS, ...opts.env },
+      env: { HEADLESSKEY_BCRYPT_COST: '4', HEADLESSKEY_SPARES: '0', ...NO_RATE_LIMITS, ...opts.env },
     });
   } catch (err) {
     // Services that got far enough may have created databases and a stream.

@@ -6,10 +6,13 @@
  *   SIGKILLed, the channel closes and the service stops as on SIGTERM: nothing is orphaned.
  * - The gateway answers `/readyz` with the run token the supervisor put in its environment, so
  *   the supervisor can tell its own gateway from another process that holds the port.
+ * - A spare (spares.ts) loads the modules every service needs, then waits here, before the
+ *   service's own code runs, until the supervisor hands it a replica's environment.
  */
 import diagnostics from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RUN_TOKEN_ENV, RUN_TOKEN_HEADER } from './run-token.js';
+import { SPARE_ENV, type SpareStart } from './spare-protocol.js';
 
 const stop = () => process.kill(process.pid, 'SIGTERM');
 // The channel must not keep a service alive that is done draining.
@@ -25,4 +28,14 @@ if (token) {
     const { request, response } = message as { request: IncomingMessage; response: ServerResponse };
     if (request.url === '/readyz') response.setHeader(RUN_TOKEN_HEADER, token);
   });
+}
+
+if (process.env[SPARE_ENV]) {
+  // Most of a service's start is loading these (an ORM, telemetry, drivers): done while idle.
+  await import('@headlesskey/platform');
+  process.channel?.ref();
+  const start = await new Promise<SpareStart>((resolve) => process.once('message', (message) => resolve(message as SpareStart)));
+  process.channel?.unref();
+  delete process.env[SPARE_ENV];
+  Object.assign(process.env, start.env);
 }

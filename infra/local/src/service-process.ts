@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { exitOf, type ProcessExit, tailOutput } from './child.js';
+import { SPARE_ENV, type SpareStart } from './spare-protocol.js';
 
 /** The processes `npm start` runs: `ServiceName` of `@headlesskey/contracts`. */
 export type ServiceName = 'identity' | 'tokens' | 'audit' | 'webhooks' | 'gateway';
@@ -34,6 +35,38 @@ export function spawnService(
   env: Record<string, string>,
   stdio: Stdio,
 ): ServiceProcess {
+  return asReplica(launch(root, service, env, stdio), service, replica);
+}
+
+/** A process of a service that has loaded its modules and waits to be made a replica. */
+export interface Spare {
+  readonly service: ServiceName;
+  readonly child: ChildProcess;
+  readonly exited: Promise<ProcessExit>;
+  /** Hands it the replica's environment: from now on it runs as that replica. */
+  start(replica: number, env: Record<string, string>): ServiceProcess;
+}
+
+export function spawnSpare(root: string, service: ServiceName, env: Record<string, string>, stdio: Stdio): Spare {
+  const launched = launch(root, service, { ...env, [SPARE_ENV]: '1' }, stdio);
+  return {
+    service,
+    child: launched.child,
+    exited: launched.exited,
+    start(replica, replicaEnv) {
+      launched.child.send({ env: replicaEnv } satisfies SpareStart);
+      return asReplica(launched, service, replica);
+    },
+  };
+}
+
+interface Launched {
+  child: ChildProcess;
+  exited: Promise<ProcessExit>;
+  output(): string;
+}
+
+function launch(root: string, service: ServiceName, env: Record<string, string>, stdio: Stdio): Launched {
   const child = spawn(process.execPath, ['--import', GUARD, serviceEntry(root, service)], {
     cwd: root,
     env,
@@ -45,7 +78,10 @@ export function spawnService(
     detached: true,
   });
   const tail = stdio === 'pipe' ? tailOutput(child) : undefined;
-  const exited = exitOf(child);
+  return { child, exited: exitOf(child), output: () => tail?.text() ?? '' };
+}
+
+function asReplica({ child, exited, output }: Launched, service: ServiceName, replica: number): ServiceProcess {
   let exit: ProcessExit | undefined;
   void exited.then((result) => {
     exit = result;
@@ -58,6 +94,6 @@ export function spawnService(
     get exit() {
       return exit;
     },
-    output: () => tail?.text() ?? '',
+    output,
   };
 }

@@ -22,6 +22,11 @@ export interface SystemSettings {
   apiUrl: string;
   natsUrl: string;
   databaseUrl: string;
+  /**
+   * `HEADLESSKEY_SPARES` (1, the default, or 0): keep a process of each service loaded and waiting,
+   * to replace a crashed replica in a fraction of a start (spares.ts).
+   */
+  spares: boolean;
   /** The complete environment of every service process. */
   env: Record<string, string>;
 }
@@ -57,6 +62,7 @@ export function systemSettings(opts: SettingsOptions, inherited: Env = process.e
     apiUrl: `${url}/wp-json/${namespace}/${version}`,
     natsUrl: common.natsUrl,
     databaseUrl: common.databaseUrl,
+    spares: int(merged, 'HEADLESSKEY_SPARES', 1, 0, 1) === 1,
     env: {
       ...definedOnly(merged),
       HEADLESSKEY_INSTANCE: common.instance,

@@ -9,8 +9,9 @@ import { replicaCounts } from './replicas.js';
 import { REPO_ROOT } from './repo.js';
 import { DEFAULT_RESTART_POLICY, type RestartPolicy } from './restart-policy.js';
 import { newRunToken, RUN_TOKEN_ENV } from './run-token.js';
-import { type ServiceName, type ServiceProcess, type Stdio, serviceEntry, spawnService } from './service-process.js';
+import { type ServiceName, type ServiceProcess, type Stdio, serviceEntry, spawnService, spawnSpare } from './service-process.js';
 import { type SettingsOptions, systemSettings } from './settings.js';
+import { SparePool } from './spares.js';
 
 export interface StartSystemOptions extends SettingsOptions {
   /** Replicas per service, over `HEADLESSKEY_REPLICAS*`; 1 each by default. The gateway runs once. */
@@ -67,23 +68,30 @@ export async function startSystem(opts: StartSystemOptions = {}): Promise<Runnin
   const runToken = newRunToken();
   const env = { ...settings.env, [RUN_TOKEN_ENV]: runToken };
   const stdio = opts.stdio ?? 'pipe';
-  const { group, gaveUp, failure } = supervise(replicas, opts, (service, replica) =>
-    spawnService(
-      REPO_ROOT,
-      service,
-      replica,
-      { ...env, ...metricsEnv(metricsBasePort, service, replica), ...opts.serviceEnv?.[service] },
-      stdio,
-    ),
-  );
+  const envOf = (service: ServiceName, replica: number) => ({
+    ...env,
+    ...metricsEnv(metricsBasePort, service, replica),
+    ...opts.serviceEnv?.[service],
+  });
+  const spares = settings.spares ? new SparePool((service) => spawnSpare(REPO_ROOT, service, envOf(service, 0), stdio)) : undefined;
+  const { group, gaveUp, failure } = supervise(replicas, opts, (service, replica) => {
+    const replicaEnv = envOf(service, replica);
+    return spares?.take(service, replica, replicaEnv) ?? spawnService(REPO_ROOT, service, replica, replicaEnv, stdio);
+  });
+  const stop = async () => {
+    await group.stop();
+    await spares?.stop();
+  };
+  void gaveUp.then(() => spares?.stop());
   const ready = () => waitUntilReady({ url: settings.url, runToken, timeoutMs: opts.readyTimeoutMs ?? READY_TIMEOUT_MS, failure });
   for (const service of START_ORDER) group.launch(service);
   try {
     await ready();
   } catch (err) {
-    await group.stop();
+    await stop();
     throw err;
   }
+  spares?.warm(START_ORDER);
   return {
     url: settings.url,
     apiUrl: settings.apiUrl,
@@ -105,7 +113,7 @@ export async function startSystem(opts: StartSystemOptions = {}): Promise<Runnin
       group.launch(service);
       await ready();
     },
-    stop: () => group.stop(),
+    stop,
   };
 }
 
