@@ -2,7 +2,7 @@ import { HeadlessKeyError } from './errors.js';
 import type { Api } from './routes.js';
 import { parseSession, refreshDelay, type Session, sessionOf } from './session.js';
 import type { TokenStore } from './store.js';
-import { type Channel, type Lock, type TabMessage, tabChannel, tabLock } from './tabs.js';
+import { type Channel, type Lock, type RotationMarks, rotationMarks, type TabMessage, tabChannel, tabLock } from './tabs.js';
 
 export type AuthEvent = TabMessage['kind'];
 export type AuthListener = (event: AuthEvent, session: Session | null) => void;
@@ -15,18 +15,23 @@ export interface KeeperOptions {
   autoRefresh: boolean;
   now: () => number;
   lock?: Lock;
+  marks?: RotationMarks;
   /** Builds the channel to the other tabs; none when the client is told not to share. */
   channel?: ((receive: (message: TabMessage) => void) => Channel) | false;
 }
 
 /** How long a refresh that failed for want of an answer waits before it tries again. */
 const RETRY_MS = 5_000;
+/** How long a tab that finds its token rotated by another waits for that tab's news, looking every POLL_MS. */
+const WAIT_MS = 3_000;
+const POLL_MS = 50;
 
 /**
  * Keeps one session: in memory, in the store, and in step with the other tabs. Every change of
  * the stored session happens under the tab lock, and a tab holding it reads the store again
  * first, so N tabs whose token expires together rotate it once: the first rotates, the others
- * find the new token stored and take it.
+ * find the new token stored and take it. A token whose rotation mark another tab holds is never
+ * presented again, even before this tab hears of the new one.
  */
 export class SessionKeeper {
   private session: Session | null = null;
@@ -36,11 +41,14 @@ export class SessionKeeper {
   private readonly id = Math.random().toString(36).slice(2);
   private refreshing: Promise<Session | null> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly marks: RotationMarks;
+  private wake: (() => void) | undefined;
   private closed = false;
   readonly ready: Promise<Session | null>;
 
   constructor(private readonly opts: KeeperOptions) {
     this.lock = opts.lock ?? tabLock(`headlesskey:${opts.key}`);
+    this.marks = opts.marks ?? rotationMarks(`headlesskey:${opts.key}:rotated:`);
     const receive = (message: TabMessage) => this.heard(message);
     this.channel =
       opts.channel === false ? { post() {}, close() {} } : (opts.channel ?? ((r) => tabChannel(`headlesskey:${opts.key}`, r)))(receive);
@@ -96,15 +104,14 @@ export class SessionKeeper {
 
   /**
    * The server refused `presented` as revoked: the session ended, unless another tab rotated the
-   * token meanwhile. Resolves to the session to retry with, or null.
+   * token meanwhile. Resolves to the session to retry with, or null. When another tab rotated it
+   * but its news is late, the session is kept and resolved unchanged: nothing to retry with.
    */
   reconcile(presented: string): Promise<Session | null> {
     return this.lock(async () => {
       const stored = await this.read();
-      if (stored && stored.token !== presented) {
-        this.settle(stored, stored.sessionId === this.session?.sessionId ? 'refreshed' : 'signed_in', false);
-        return stored;
-      }
+      if (stored && stored.token !== presented) return this.adopt(stored);
+      if (stored && (await this.marks.marked(presented))) return (await this.replaced(presented)) ?? this.session;
       await this.opts.store.remove(this.opts.key);
       this.settle(null, 'session_ended');
       return null;
@@ -126,10 +133,18 @@ export class SessionKeeper {
       if (this.session) this.settle(null, 'signed_out', false);
       return null;
     }
-    if (stored.token !== seen) {
-      // Another tab rotated (or signed in) while this one waited for the lock: take its token.
-      this.settle(stored, stored.sessionId === this.session?.sessionId ? 'refreshed' : 'signed_in', false);
-      return stored;
+    // Another tab rotated (or signed in) while this one waited for the lock: take its token.
+    if (stored.token !== seen) return this.adopt(stored);
+    if (await this.marks.marked(stored.token)) {
+      // Rotated by another tab whose news is late. Presenting it again would be reuse, which ends
+      // the session: fail as an unreachable server does instead, keeping the session, and try again.
+      const next = await this.replaced(stored.token);
+      if (next !== undefined) return next;
+      this.schedule(RETRY_MS);
+      throw new HeadlessKeyError('headlesskey_unavailable', 0, 'Another tab rotated the token; its news has not arrived yet.', {
+        status: 0,
+        reason: 'rotated_elsewhere',
+      });
     }
     let reply: Awaited<ReturnType<Api['refresh']>>;
     try {
@@ -145,9 +160,35 @@ export class SessionKeeper {
       throw err;
     }
     const next = sessionOf(reply, this.opts.now());
+    // Taken before the refresh lock is released: the next tab granted it learns the token is spent.
+    await this.marks.mark(stored.token);
     await this.opts.store.set(this.opts.key, JSON.stringify(next));
     this.settle(next, 'refreshed');
     return next;
+  }
+
+  /**
+   * The session that replaced `token`, which another tab rotated: heard from the channel or read
+   * from the store within WAIT_MS, or undefined when neither came.
+   */
+  private async replaced(token: string): Promise<Session | null | undefined> {
+    for (let waited = 0; waited <= WAIT_MS; waited += POLL_MS) {
+      if (this.session?.token !== token) return this.session;
+      const stored = await this.read();
+      if (stored && stored.token !== token) return this.adopt(stored);
+      // A message heard meanwhile ends the nap at once.
+      await new Promise<void>((wake) => {
+        this.wake = wake;
+        setTimeout(wake, POLL_MS);
+      });
+    }
+    return undefined;
+  }
+
+  /** A session another tab stored: taken without telling the others, who heard of it from that tab. */
+  private adopt(stored: Session): Session {
+    this.settle(stored, stored.sessionId === this.session?.sessionId ? 'refreshed' : 'signed_in', false);
+    return stored;
   }
 
   /**
@@ -175,6 +216,7 @@ export class SessionKeeper {
   private use(next: Session | null, kind?: AuthEvent): void {
     if (next?.token === this.session?.token) return;
     this.session = next;
+    this.wake?.();
     clearTimeout(this.timer);
     if (next) this.schedule(refreshDelay(next, this.opts.refreshMargin, this.opts.now()));
     if (kind) for (const listener of [...this.listeners]) listener(kind, next);

@@ -3,7 +3,7 @@ import { vi } from 'vitest';
 import type { TokenReply, UserView } from './contract.js';
 import { HeadlessKeyError } from './errors.js';
 import type { Api } from './routes.js';
-import type { Channel, TabMessage } from './tabs.js';
+import type { Channel, LockManagerLike, TabMessage } from './tabs.js';
 
 export const USER: UserView = { ID: 7, user_login: 'ada', user_email: 'ada@example.com', display_name: 'Ada', roles: ['subscriber'] };
 
@@ -50,5 +50,47 @@ export function fakeBroadcast() {
       },
       close: () => void members.delete(deliver),
     };
+  };
+}
+
+/** A BroadcastChannel stand-in whose messages wait for `deliver()`: news of another tab that is late. */
+export function lateBroadcast() {
+  const members = new Set<(message: TabMessage) => void>();
+  const pending: (() => void)[] = [];
+  const connect = (receive: (message: TabMessage) => void): Channel => {
+    members.add(receive);
+    return {
+      post: (message) => {
+        for (const member of members) if (member !== receive) pending.push(() => member(message));
+      },
+      close: () => void members.delete(receive),
+    };
+  };
+  const deliver = () => {
+    for (const send of pending.splice(0)) send();
+  };
+  return { connect, deliver };
+}
+
+/** A `navigator.locks` stand-in shared by the tabs of a test: exclusive locks, granted in the order asked. */
+export function fakeLocks(): LockManagerLike {
+  const held = new Set<string>();
+  const waiting = new Map<string, (() => void)[]>();
+  return {
+    async request(name, options, callback) {
+      if (held.has(name)) {
+        if (options.ifAvailable) return callback(null);
+        await new Promise<void>((granted) => waiting.set(name, [...(waiting.get(name) ?? []), granted]));
+      }
+      held.add(name);
+      try {
+        return await callback({ name });
+      } finally {
+        const next = waiting.get(name)?.shift();
+        if (next) next();
+        else held.delete(name);
+      }
+    },
+    query: async () => ({ held: [...held].map((name) => ({ name })) }),
   };
 }
