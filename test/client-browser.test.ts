@@ -106,6 +106,11 @@ describe('@headlesskey/client in Chromium tabs', () => {
       for (const page of pages)
         expect(await page.evaluate(() => window.tab.client.validate().then((r: { valid: boolean }) => r.valid))).toBe(true);
       expect(bus.events.some((e) => e.type === 'token.reuse_detected' && e.data.session_id === sid)).toBe(false);
+      // The spent token's mark is held (by the tab that rotated it), for any tab granted the lock after it to see.
+      const held = await pages[0]!.evaluate(() =>
+        (globalThis as any).navigator.locks.query().then((s: { held: { name: string }[] }) => s.held.map((lock) => lock.name)),
+      );
+      expect(held).toContain(`headlesskey:together-${count}:rotated:${jti}`);
     }, 90_000);
   }
 
