@@ -152,23 +152,30 @@ function sparesOf(system: TestSystem, service: ServiceName): number[] {
 describe('a supervised system with spares', () => {
   let system: TestSystem;
   beforeAll(async () => {
-    system = await startTestSystem({ env: { ...TOKENS_ENV, HEADLESSKEY_SPARES: '1' } });
+    system = await startTestSystem({ env: { ...TOKENS_ENV, HEADLESSKEY_SPARES: '1' }, services: { identity: 2 } });
   });
   afterAll(() => system?.stop());
 
-  it('replaces a killed replica with the spare already loaded, readies another, and stops them all', async () => {
-    const [spare] = await eventually(async () => {
+  it('replaces replicas killed together with spares already loaded, readies others, and stops them all', async () => {
+    const spares = await eventually(async () => {
       const found = sparesOf(system, 'identity');
-      return found.length === 1 ? found : undefined;
+      return found.length === 2 ? found.sort() : undefined;
     });
     const victims = pids(system, 'identity');
     for (const pid of victims) process.kill(pid, 'SIGKILL');
 
-    expect(await replaced(system, 'identity', victims, 1, 30_000, { ready: true })).toEqual([spare]);
+    expect((await replaced(system, 'identity', victims, 2, 30_000, { ready: true })).sort()).toEqual(spares);
     expect((await registerAndLogin(system)).token).toBeTruthy();
-    const next = await eventually(async () => sparesOf(system, 'identity').find((pid) => pid !== spare), 30_000, 'another spare');
+    const next = await eventually(
+      async () => {
+        const found = sparesOf(system, 'identity').filter((pid) => !spares.includes(pid));
+        return found.length === 2 ? found : undefined;
+      },
+      30_000,
+      'two more spares',
+    );
     await system.stop();
-    expect(sparesOf(system, 'identity')).not.toContain(next);
+    expect(sparesOf(system, 'identity').filter((pid) => next.includes(pid))).toEqual([]);
   });
 });
 

@@ -6,29 +6,34 @@ const WARM_AFTER_MS = 2_000;
 const STOP_GRACE_MS = 5_000;
 
 /**
- * One warm spare per service: a process that has loaded the modules every service needs and waits
- * (service-guard.ts). A crashed replica is replaced by the spare, which only has to connect and
- * open its store — most of a start, about a second on an idle machine and several on a busy one,
- * is loading modules. A spare that died while waiting is not used, nor started again until taken.
+ * A warm spare per replica: a process that has loaded the modules every service needs and waits
+ * (service-guard.ts). A crashed replica is replaced by a spare, which only has to connect and open
+ * its store — most of a start, about a second on an idle machine and several on a busy one, is
+ * loading modules — and replicas killed together are all replaced so, none of them loading while
+ * another starts. A spare that died while waiting is not used, nor started again until taken.
  */
 export class SparePool {
-  readonly #spares = new Map<ServiceName, Spare>();
+  readonly #spares = new Map<ServiceName, Spare[]>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #stopped = false;
 
-  constructor(private readonly spawnSpare: (service: ServiceName) => Spare) {}
+  constructor(
+    private readonly counts: Record<ServiceName, number>,
+    private readonly spawnSpare: (service: ServiceName) => Spare,
+  ) {}
 
-  /** Starts a spare of each service that has none. */
+  /** Starts spares of each service until it has one per replica. */
   warm(services: readonly ServiceName[]): void {
     for (const service of services) {
-      if (!this.#stopped && !this.#spares.has(service)) this.#spares.set(service, this.spawnSpare(service));
+      const spares = this.#spares.get(service) ?? [];
+      while (!this.#stopped && spares.length < this.counts[service]) spares.push(this.spawnSpare(service));
+      this.#spares.set(service, spares);
     }
   }
 
-  /** The service's spare made `replica`, or undefined when none is ready; another is warmed after. */
+  /** A spare of the service made `replica`, or undefined when none is ready; another is warmed after. */
   take(service: ServiceName, replica: number, env: Record<string, string>): ServiceProcess | undefined {
-    const spare = this.#spares.get(service);
-    this.#spares.delete(service);
+    const spare = this.#spares.get(service)?.shift();
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       this.warm([service]);
@@ -41,7 +46,7 @@ export class SparePool {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const timer of this.#timers) clearTimeout(timer);
-    const spares = [...this.#spares.values()];
+    const spares = [...this.#spares.values()].flat();
     this.#spares.clear();
     await Promise.all(spares.map((spare) => terminate(spare.child, spare.exited, STOP_GRACE_MS)));
   }

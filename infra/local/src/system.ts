@@ -73,7 +73,9 @@ export async function startSystem(opts: StartSystemOptions = {}): Promise<Runnin
     ...metricsEnv(metricsBasePort, service, replica),
     ...opts.serviceEnv?.[service],
   });
-  const spares = settings.spares ? new SparePool((service) => spawnSpare(REPO_ROOT, service, envOf(service, 0), stdio)) : undefined;
+  const spares = settings.spares
+    ? new SparePool(replicas, (service) => spawnSpare(REPO_ROOT, service, envOf(service, 0), stdio))
+    : undefined;
   const { group, gaveUp, failure } = supervise(replicas, opts, (service, replica) => {
     const replicaEnv = envOf(service, replica);
     return spares?.take(service, replica, replicaEnv) ?? spawnService(REPO_ROOT, service, replica, replicaEnv, stdio);
