@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { post, type Target } from './client.js';
+import { type Answer, post, type Target } from './client.js';
 import type { Account, Ledger, Operation, Session } from './ledger.js';
 import { type Backing, query } from './stores.js';
 
@@ -83,8 +83,24 @@ async function checkSession(session: Session, target: Target, problems: string[]
   return found;
 }
 
+/**
+ * A key whose first try was cut off by an outage may stay claimed until the claim goes stale (the
+ * gateway could not let it go while NATS was away): a client asks again after `409 in flight`, as
+ * the README says, for as long as a claim can last (three command timeouts) and a little more.
+ */
+const IN_FLIGHT_PATIENCE_MS = 20_000;
+
+async function retryInFlight(send: () => Promise<Answer>): Promise<Answer> {
+  const until = Date.now() + IN_FLIGHT_PATIENCE_MS;
+  for (;;) {
+    const answer = await send();
+    if (answer.status !== 409 || answer.body.code !== 'headlesskey_idempotency_key_in_flight' || Date.now() > until) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 async function settle(operation: Operation, target: Target, backing: Backing, problems: string[]): Promise<Settled> {
-  const retry = (path: string, body: unknown) => post(target, path, body, operation.key);
+  const retry = (path: string, body: unknown) => retryInFlight(() => post(target, path, body, operation.key));
   const what = `${operation.op} ${operation.key} (${operation.phase})`;
   if (operation.op === 'register') {
     const account = operation.account as Account;
@@ -140,7 +156,7 @@ async function settleRefresh(
     session.unsure = false;
     return 'not happened';
   }
-  const again = await post(target, '/token/refresh', { token }, operation.key);
+  const again = await retryInFlight(() => post(target, '/token/refresh', { token }, operation.key));
   if (again.status === 200) {
     Object.assign(session, { token: again.body.token as string, rotated: [...session.rotated, token], unsure: false });
     return 'returned by retry';

@@ -92,27 +92,48 @@ function replay(reply: FastifyReply, claim: Claim, sealed: string): FastifyReply
  * as sent). Only final answers are kept: a 5xx (the service unreachable, its answer too late) or
  * a 429 (try later) lets the key go, so a retry runs again — and the command's key makes the
  * service answer that retry with what it did the first time, instead of doing it twice.
+ *
+ * When the bucket cannot be reached (NATS away), the write is tried again in the background for
+ * a third of `staleAfterMs`: a claim left behind would answer every retry `409 in flight` until it
+ * goes stale, and within that time no other request can have taken the key over.
  */
-export function finishIdempotent(store: AnswerStore) {
+export function finishIdempotent(store: AnswerStore, staleAfterMs: number) {
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     const claim = claims.get(request);
     if (!claim) return payload;
     claims.delete(request);
     if (claim.unrecorded) return payload;
     const final = reply.statusCode < 500 && reply.statusCode !== 429 && typeof payload === 'string';
+    const record = final
+      ? () => {
+          const answer: StoredAnswer = { status: reply.statusCode, contentType: String(reply.getHeader('content-type')), body: payload };
+          return store.finish(claim.id, claim.fingerprint, seal(claim.secret, JSON.stringify(answer)));
+        }
+      : () => store.forget(claim.id);
     try {
-      if (final) {
-        const answer: StoredAnswer = { status: reply.statusCode, contentType: String(reply.getHeader('content-type')), body: payload };
-        await store.finish(claim.id, claim.fingerprint, seal(claim.secret, JSON.stringify(answer)));
-      } else {
-        await store.forget(claim.id);
-      }
+      await record();
     } catch (err) {
-      // Unrecorded, the claim goes stale and a later retry runs again, met by the command's key.
-      request.log.warn({ err }, 'idempotency bucket unavailable; answer not kept');
+      request.log.warn({ err }, 'idempotency bucket unavailable; trying again in the background');
+      void untilItLands(record, Date.now() + staleAfterMs / 3).catch((last: unknown) => {
+        // Unrecorded, the claim goes stale and a later retry runs again, met by the command's key.
+        request.log.warn({ err: last }, 'idempotency bucket unavailable; answer not kept');
+      });
     }
     return payload;
   };
+}
+
+const RETRY_EVERY_MS = 250;
+
+async function untilItLands(work: () => Promise<void>, until: number): Promise<void> {
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS).unref());
+    try {
+      return await work();
+    } catch (err) {
+      if (Date.now() >= until) throw err;
+    }
+  }
 }
 
 /** The route's command client for this request: its commands carry the request's key, if any. */

@@ -167,7 +167,7 @@ function toFastifyRoute(route: ApiRoute, { bus, settings, limits, answers }: Rou
   options.preValidation = [...(route.body ? [noBodyIsEmpty] : []), accessGuard(route, bus, settings)];
   const onSend = [
     ...(carriesCredential(route) ? [noStore] : []),
-    ...(route.idempotent && answers ? [finishIdempotent(answers.store)] : []),
+    ...(route.idempotent && answers ? [finishIdempotent(answers.store, answers.staleAfterMs)] : []),
   ];
   if (onSend.length > 0) options.onSend = onSend;
   if (route.idempotent && answers) options.preHandler = idempotencyGuard(answers.store, routeKey(route), answers.staleAfterMs);
