@@ -75,3 +75,57 @@ describe('webhook dispatcher killed mid-retry', () => {
     }
   });
 });
+
+/**
+ * A dispatcher killed while its attempts hang leaves leases holding its endpoint's slots; the
+ * process that replaces it gives them back at once (their holder is gone from NATS), instead of
+ * leaving the endpoint stalled until the leases run out (the attempt timeout and 5 s more).
+ */
+describe('webhook dispatcher killed mid-attempt', () => {
+  const TIMEOUT_MS = 20_000;
+  let system: TestSystem;
+  let admin: string;
+  let nc: NatsConnection;
+  let hooks: Receiver;
+
+  beforeAll(async () => {
+    system = await startTestSystem({
+      env: {
+        ...ADMIN_ENV,
+        HEADLESSKEY_WEBHOOK_ALLOW_PRIVATE: 'true',
+        HEADLESSKEY_WEBHOOK_POLL_MS: '50',
+        HEADLESSKEY_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
+        HEADLESSKEY_WEBHOOK_ENDPOINT_CONCURRENCY: '1',
+      },
+    });
+    admin = await adminToken(system);
+    nc = await rawBus();
+    hooks = await startReceiver(() => 'hang');
+  });
+  afterAll(async () => {
+    hooks?.release();
+    await Promise.allSettled([nc?.close(), hooks?.close()]);
+    await system?.stop();
+  });
+
+  it('frees the endpoint at once: the held delivery is sent again, the next one follows', async () => {
+    await createEndpoint(system, admin, `${hooks.url}/in`, { events: ['auth.login.failed'] });
+    const held = failedLogin();
+    await publishEvent(nc, system.names, held);
+    await eventually(async () => (hooks.inFlight() === 1 ? true : undefined), 15_000, 'the attempt to hang');
+
+    const [victim] = system.processes.filter((p) => p.service === 'webhooks' && p.exit === undefined);
+    const killedAt = Date.now();
+    victim?.child.kill('SIGKILL');
+    // Gone before the next event is published: one handed to a dying consumer waits out its ack_wait.
+    await victim?.exited;
+    hooks.respond(() => ({ status: 204 }));
+    const next = failedLogin();
+    await publishEvent(nc, system.names, next);
+
+    await eventually(async () => (hooks.acceptedIds().includes(next.id) ? true : undefined), TIMEOUT_MS, 'the next event delivered');
+    // Its lease would have held the only slot for TIMEOUT_MS and 5 s more.
+    expect(Date.now() - killedAt).toBeLessThan(TIMEOUT_MS / 2);
+    expect(hooks.acceptedIds()).toContain(held.id);
+  });
+});

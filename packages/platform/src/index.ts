@@ -9,6 +9,7 @@ export { DomainError } from './bus/domain-error.js';
 export { ack, type Outcome, poison, type RunningConsumer, retry, runEventConsumer } from './bus/event-consumer.js';
 export { ensureEventStream } from './bus/event-stream.js';
 export type { BucketPlace } from './bus/kv.js';
+export { type Liveness, processLiveness } from './bus/liveness.js';
 export * from './config/common.js';
 export * from './config/env.js';
 export { createHookCaller, type HookCaller, type HookOutcome, hookPolicy, MAX_HOOK_REPLY_BYTES } from './hooks/hook-caller.js';

@@ -1,5 +1,13 @@
 import { webhooksCommands as cmd } from '@headlesskey/contracts';
-import { encodeJson, ensureEventStream, openStore, runEventConsumer, runService, storeCommandServer } from '@headlesskey/platform';
+import {
+  encodeJson,
+  ensureEventStream,
+  openStore,
+  processLiveness,
+  runEventConsumer,
+  runService,
+  storeCommandServer,
+} from '@headlesskey/platform';
 import { readWebhooksConfig } from './config.js';
 import { deliveryEnqueuer } from './deliveries/enqueue.js';
 import { deliveryLogHandlers } from './deliveries/log.js';
@@ -26,10 +34,13 @@ await runService('webhooks', async (runtime) => {
   });
   await ensureEventStream(nc, config.names, config.streamReplicas);
   const deadLetters = config.names.deadLetter(`${config.names.consumer('webhooks')}_deliveries`);
+  // Answers for this process before it takes any lease or command.
+  const liveness = processLiveness(nc, config.names, 'webhooks');
   const worker = startDeliveryWorker({
     store,
     config: hooks,
     logger,
+    liveness,
     onDead: (delivery, error) => {
       logger.warn({ delivery: delivery.id, endpoint: delivery.endpointId, error }, 'webhook delivery dead-lettered');
       nc.publish(
@@ -57,7 +68,7 @@ await runService('webhooks', async (runtime) => {
   const endpoints = endpointHandlers(store, hooks);
   const log = deliveryLogHandlers(store, worker.wake);
   // Writes sent with an `Idempotency-Key` run once: a retry gets the recorded reply.
-  const server = storeCommandServer(runtime, 'webhooks', store)
+  const server = storeCommandServer(runtime, 'webhooks', store, liveness)
     .on(cmd.createWebhook, endpoints.create)
     .on(cmd.listWebhooks, endpoints.list)
     .on(cmd.getWebhook, endpoints.get)

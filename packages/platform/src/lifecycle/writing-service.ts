@@ -41,8 +41,12 @@ export interface WritingServiceOptions {
  * The command server of a service with a store: `ping` answered (bus and store), and commands sent
  * with a key run once, taken over at once by a repeat when the process running them dies.
  */
-export function storeCommandServer({ config, nc, logger }: ServiceRuntime, service: CommandService, store: Store): CommandServer {
-  const liveness = processLiveness(nc, config.names, service);
+export function storeCommandServer(
+  { config, nc, logger }: ServiceRuntime,
+  service: CommandService,
+  store: Store,
+  liveness = processLiveness(nc, config.names, service),
+): CommandServer {
   return createCommandServer(nc, config.names, service, logger, commandReplies(store.db, { liveness })).on(ping(service), async () => {
     await store.db.execute('select 1');
     return { service, store: true };

@@ -40,6 +40,7 @@ export async function claimForEndpoint(
   max: number,
   perEndpoint: number,
   leaseMs: number,
+  holder: string,
 ): Promise<ClaimedDelivery[]> {
   const rows = await store.db.execute<
     {
@@ -56,7 +57,7 @@ export async function claimForEndpoint(
       previous_secret_expires_at: string | null;
       now: string;
     }[]
-  >('select * from claim_deliveries(?, ?, ?, ?)', [endpointId, max, perEndpoint, leaseMs]);
+  >('select * from claim_deliveries(?, ?, ?, ?, ?)', [endpointId, max, perEndpoint, leaseMs, holder]);
   return rows.map((row) => ({
     id: row.id,
     endpointId,
@@ -86,4 +87,26 @@ export async function msUntilNextDue(store: Store, maxMs: number): Promise<numbe
   );
   const ms = row?.ms === null || row?.ms === undefined ? maxMs : Number(row.ms);
   return Math.max(1, Math.min(maxMs, Math.ceil(ms)));
+}
+
+/** Processes other than `self` holding leases in force. */
+export async function leaseHolders(store: Store, self: string): Promise<string[]> {
+  const rows = await store.db.execute<{ claimed_by: string }[]>(
+    `select distinct claimed_by from deliveries
+     where status = 'pending' and claimed_by is not null and claimed_by <> ? and locked_until > now()`,
+    [self],
+  );
+  return rows.map((row) => row.claimed_by);
+}
+
+/**
+ * Ends the leases of a process that has gone: its deliveries are due again, and are sent again
+ * under the same `webhook-id` (one may have reached its endpoint before the process died).
+ */
+export async function releaseLeases(store: Store, holder: string): Promise<number> {
+  const rows = await store.db.execute<unknown[]>(
+    `update deliveries set locked_until = now() where status = 'pending' and claimed_by = ? and locked_until > now() returning id`,
+    [holder],
+  );
+  return rows.length;
 }

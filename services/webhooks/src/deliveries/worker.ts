@@ -1,7 +1,7 @@
-import { type Logger, type Resolver, type Store, startBackgroundLoop, throughDatabaseOutages } from '@headlesskey/platform';
+import { type Liveness, type Logger, type Resolver, type Store, startBackgroundLoop, throughDatabaseOutages } from '@headlesskey/platform';
 import type { WebhooksConfig } from '../config.js';
 import { webhookHeaders } from '../signing/sign.js';
-import { type ClaimedDelivery, claimForEndpoint, dueEndpoints, msUntilNextDue } from './claim.js';
+import { type ClaimedDelivery, claimForEndpoint, dueEndpoints, leaseHolders, msUntilNextDue, releaseLeases } from './claim.js';
 import { countAttempt } from './metrics.js';
 import { nextStep } from './outcome.js';
 import { recordAttempt } from './record.js';
@@ -13,6 +13,8 @@ export interface WorkerOptions {
   logger: Logger;
   /** Called once a delivery has used its last attempt (or its endpoint is gone). */
   onDead(delivery: ClaimedDelivery, error: string): void;
+  /** Names this worker's leases, and tells whether another's holder still runs. */
+  liveness: Liveness;
   resolve?: Resolver;
 }
 
@@ -28,6 +30,8 @@ const LEASE_MARGIN_MS = 5_000;
 const ENDPOINTS_PER_ROUND = 100;
 /** How long past its lease an attempt's outcome is still tried: a re-claim makes the write miss. */
 const RECORD_GRACE_MS = 30_000;
+/** How often leases held by other processes are checked for a holder that has gone. */
+const REAP_EVERY_MS = 1_000;
 
 /**
  * Attempts due deliveries, with at most `concurrency` in flight in this replica and at most
@@ -71,14 +75,27 @@ export function startDeliveryWorker(opts: WorkerOptions): DeliveryWorker {
     inFlight.add(running);
   };
 
+  // A worker killed mid-attempt leaves leases that hold its endpoints' slots until they run out.
+  let reapedAt = 0;
+  const reap = async () => {
+    if (Date.now() - reapedAt < REAP_EVERY_MS) return;
+    reapedAt = Date.now();
+    for (const holder of await leaseHolders(store, opts.liveness.self)) {
+      if (!(await opts.liveness.gone(holder))) continue;
+      const released = await releaseLeases(store, holder);
+      if (released > 0) logger.warn({ holder, released }, 'leases of a delivery worker that has gone released');
+    }
+  };
+
   /** Claims what it can; answers how many attempts it started. */
   const round = async (): Promise<number> => {
+    await reap();
     let free = config.concurrency - inFlight.size;
     let started = 0;
     if (free <= 0) return 0;
     for (const endpointId of await dueEndpoints(store, ENDPOINTS_PER_ROUND)) {
       if (free <= 0 || loop.stopping) break;
-      const claimed = await claimForEndpoint(store, endpointId, free, config.endpointConcurrency, leaseMs);
+      const claimed = await claimForEndpoint(store, endpointId, free, config.endpointConcurrency, leaseMs, opts.liveness.self);
       for (const delivery of claimed) track(delivery);
       free -= claimed.length;
       started += claimed.length;

@@ -1,5 +1,5 @@
 import { Migration } from '@headlesskey/platform';
-import { ClaimFunctionMigration } from './claim-function.js';
+import { ClaimFunctionMigration, LeaseHolderMigration } from './claim-function.js';
 
 /**
  * Endpoints, and one delivery row per endpoint and event: created when the event is consumed,
@@ -58,4 +58,5 @@ export class WebhooksMigration extends Migration {
 export const webhooksMigrations = [
   { name: '0001_webhooks', class: WebhooksMigration },
   { name: '0002_claim_function', class: ClaimFunctionMigration },
+  { name: '0003_lease_holder', class: LeaseHolderMigration },
 ];
