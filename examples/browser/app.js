@@ -22,7 +22,8 @@ async function render() {
     const { sessions } = await client.sessions();
     $('sessions').replaceChildren(...sessions.map(row));
   } catch (err) {
-    status(`${err.code}: ${err.message}`);
+    // A session found ended is announced (onAuthStateChange below); other failures are shown.
+    if (client.session) status(`${err.code}: ${err.message}`);
   }
 }
 
@@ -49,15 +50,16 @@ $('login').onsubmit = async (event) => {
   try {
     await client.login({ username: form.get('username'), password: form.get('password') });
   } catch (err) {
-    status(`${err.code}: ${err.message}`);
+    // A session found ended is announced (onAuthStateChange below); other failures are shown.
+    if (client.session) status(`${err.code}: ${err.message}`);
   }
 };
 $('logout').onclick = () => client.logout().catch((err) => status(`${err.code}: ${err.message}`));
 
 // Sign-ins, refreshes and sign-outs of this tab and of the others.
-client.onAuthStateChange((event) => {
+client.onAuthStateChange(async (event) => {
+  await render();
   if (event === 'session_ended') status('Your session was ended elsewhere.');
-  void render();
 });
 await client.getSession();
 await render();
