@@ -12,7 +12,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RUN_TOKEN_ENV, RUN_TOKEN_HEADER } from './run-token.js';
-import { SPARE_ENV, type SpareStart } from './spare-protocol.js';
+import { SPARE_ENV, type SpareLoaded, type SpareStart } from './spare-protocol.js';
 
 const stop = () => process.kill(process.pid, 'SIGTERM');
 // The channel must not keep a service alive that is done draining.
@@ -31,10 +31,13 @@ if (token) {
 }
 
 if (process.env[SPARE_ENV]) {
+  process.channel?.ref();
+  // Listening before loading: the supervisor may make a spare a replica while it still loads.
+  const started = new Promise<SpareStart>((resolve) => process.once('message', (message) => resolve(message as SpareStart)));
   // Most of a service's start is loading these (an ORM, telemetry, drivers): done while idle.
   await import('@headlesskey/platform');
-  process.channel?.ref();
-  const start = await new Promise<SpareStart>((resolve) => process.once('message', (message) => resolve(message as SpareStart)));
+  process.send?.({ loaded: true } satisfies SpareLoaded);
+  const start = await started;
   process.channel?.unref();
   delete process.env[SPARE_ENV];
   Object.assign(process.env, start.env);

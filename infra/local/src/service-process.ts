@@ -43,16 +43,23 @@ export interface Spare {
   readonly service: ServiceName;
   readonly child: ChildProcess;
   readonly exited: Promise<ProcessExit>;
+  /** Resolves once it has loaded its modules, or has exited. */
+  readonly loaded: Promise<void>;
   /** Hands it the replica's environment: from now on it runs as that replica. */
   start(replica: number, env: Record<string, string>): ServiceProcess;
 }
 
 export function spawnSpare(root: string, service: ServiceName, env: Record<string, string>, stdio: Stdio): Spare {
   const launched = launch(root, service, { ...env, [SPARE_ENV]: '1' }, stdio);
+  const loaded = new Promise<void>((resolve) => {
+    launched.child.once('message', () => resolve());
+    void launched.exited.then(() => resolve());
+  });
   return {
     service,
     child: launched.child,
     exited: launched.exited,
+    loaded,
     start(replica, replicaEnv) {
       launched.child.send({ env: replicaEnv } satisfies SpareStart);
       return asReplica(launched, service, replica);

@@ -5,3 +5,8 @@ export const SPARE_ENV = 'HEADLESSKEY_SPARE';
 export interface SpareStart {
   env: Record<string, string>;
 }
+
+/** What a spare tells the supervisor once it has loaded its modules. */
+export interface SpareLoaded {
+  loaded: true;
+}

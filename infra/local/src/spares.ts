@@ -1,20 +1,26 @@
 import { isRunning, terminate } from './child.js';
 import type { ServiceName, ServiceProcess, Spare } from './service-process.js';
 
-/** A new spare is started this long after one was taken: not while the replacement is starting. */
-const WARM_AFTER_MS = 2_000;
+/**
+ * A new spare is started this long after one was taken: loading one costs a core for a second or
+ * more, which must not slow the replacement's start (on a busy machine, several seconds).
+ */
+const WARM_AFTER_MS = 10_000;
 const STOP_GRACE_MS = 5_000;
 
 /**
  * A warm spare per replica: a process that has loaded the modules every service needs and waits
  * (service-guard.ts). A crashed replica is replaced by a spare, which only has to connect and open
  * its store — most of a start, about a second on an idle machine and several on a busy one, is
- * loading modules — and replicas killed together are all replaced so, none of them loading while
- * another starts. A spare that died while waiting is not used, nor started again until taken.
+ * loading modules — and replicas killed together are all replaced so. Spares load one at a time,
+ * so that loading them never takes more than a core from the services. A spare that died while
+ * waiting is not used, nor started again until taken.
  */
 export class SparePool {
   readonly #spares = new Map<ServiceName, Spare[]>();
+  readonly #wanted: ServiceName[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
+  #pumping = false;
   #stopped = false;
 
   constructor(
@@ -22,16 +28,16 @@ export class SparePool {
     private readonly spawnSpare: (service: ServiceName) => Spare,
   ) {}
 
-  /** Starts spares of each service until it has one per replica. */
+  /** Loads spares of each service, one after another, until it has one per replica. */
   warm(services: readonly ServiceName[]): void {
     for (const service of services) {
-      const spares = this.#spares.get(service) ?? [];
-      while (!this.#stopped && spares.length < this.counts[service]) spares.push(this.spawnSpare(service));
-      this.#spares.set(service, spares);
+      const have = (this.#spares.get(service)?.length ?? 0) + this.#wanted.filter((s) => s === service).length;
+      for (let i = have; i < this.counts[service]; i++) this.#wanted.push(service);
     }
+    void this.#pump();
   }
 
-  /** A spare of the service made `replica`, or undefined when none is ready; another is warmed after. */
+  /** A spare of the service made `replica`, or undefined when none is there; another is warmed after. */
   take(service: ServiceName, replica: number, env: Record<string, string>): ServiceProcess | undefined {
     const spare = this.#spares.get(service)?.shift();
     const timer = setTimeout(() => {
@@ -49,5 +55,19 @@ export class SparePool {
     const spares = [...this.#spares.values()].flat();
     this.#spares.clear();
     await Promise.all(spares.map((spare) => terminate(spare.child, spare.exited, STOP_GRACE_MS)));
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      for (let service = this.#wanted.shift(); service && !this.#stopped; service = this.#wanted.shift()) {
+        const spare = this.spawnSpare(service);
+        this.#spares.set(service, [...(this.#spares.get(service) ?? []), spare]);
+        await spare.loaded;
+      }
+    } finally {
+      this.#pumping = false;
+    }
   }
 }
