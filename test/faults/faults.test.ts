@@ -201,6 +201,8 @@ describe('faults under load', () => {
         readyTimeoutMs: 90_000,
       });
       const running = system;
+      // The faults meet the system as it runs once started, not while it still loads its spares.
+      await running.sparesLoaded();
       target.apiUrl = running.apiUrl;
       const phase = async (name: string, inject: () => Promise<Injected>) => faults.push(await underLoad(load, ledger, name, inject));
       const kill = (service: ServiceName, how: 'one' | 'all') => async (): Promise<Injected> => {
@@ -323,6 +325,7 @@ describe('faults under load', () => {
         env: { ...SYSTEM_ENV, HEADLESSKEY_STREAM_REPLICAS: '3' },
         readyTimeoutMs: 90_000,
       });
+      await clusterSystem.sparesLoaded();
       target.apiUrl = clusterSystem.apiUrl;
       const since = await subscribe(target, backing, clusterReceiver);
       const nodes = cluster;

@@ -70,6 +70,7 @@ export async function startTestSystem(opts: TestSystemOptions = {}): Promise<Tes
     restarts: system.restarts,
     kill: system.kill,
     restart: system.restart,
+    sparesLoaded: system.sparesLoaded,
     names,
     get: (path, headers) => send('GET', `${system.apiUrl}${path}`, undefined, headers),
     post: (path, body, headers) => send('POST', `${system.apiUrl}${path}`, body, headers),

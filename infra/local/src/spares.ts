@@ -20,7 +20,7 @@ export class SparePool {
   readonly #spares = new Map<ServiceName, Spare[]>();
   readonly #wanted: ServiceName[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
-  #pumping = false;
+  #pumping: Promise<void> | undefined;
   #stopped = false;
 
   constructor(
@@ -57,17 +57,21 @@ export class SparePool {
     await Promise.all(spares.map((spare) => terminate(spare.child, spare.exited, STOP_GRACE_MS)));
   }
 
-  async #pump(): Promise<void> {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
+  /** Resolves once every spare wanted so far has loaded. */
+  async loaded(): Promise<void> {
+    while (this.#pumping) await this.#pumping;
+  }
+
+  #pump(): Promise<void> {
+    this.#pumping ??= (async () => {
       for (let service = this.#wanted.shift(); service && !this.#stopped; service = this.#wanted.shift()) {
         const spare = this.spawnSpare(service);
         this.#spares.set(service, [...(this.#spares.get(service) ?? []), spare]);
         await spare.loaded;
       }
-    } finally {
-      this.#pumping = false;
-    }
+    })().finally(() => {
+      this.#pumping = undefined;
+    });
+    return this.#pumping;
   }
 }

@@ -53,6 +53,14 @@ describe('spares', () => {
     spawned[1]?.load();
     await settled();
     expect(spawned.map((s) => s.spare.service)).toEqual(['identity', 'identity', 'tokens']);
+    let loaded = false;
+    const all = pool.loaded().then(() => {
+      loaded = true;
+    });
+    await settled();
+    expect(loaded).toBe(false);
+    spawned[2]?.load();
+    await all;
     await pool.stop();
   });
 });

@@ -45,6 +45,11 @@ export interface RunningSystem {
    * once). A stop on purpose: the service stays down until `restart`.
    */
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Resolves once the spares started so far have loaded (at once without spares): a system as it
+   * runs a few seconds after its start, not while it is still loading them.
+   */
+  sparesLoaded(): Promise<void>;
   /** Stops what is left of a service (SIGTERM), starts its replicas afresh and waits for `/readyz` 200. */
   restart(service: ServiceName): Promise<void>;
   /** SIGTERM to the gateway, then to the rest; SIGKILL to whatever is left after 10 s. Idempotent. */
@@ -110,6 +115,7 @@ export async function startSystem(opts: StartSystemOptions = {}): Promise<Runnin
       for (const p of targets) p.child.kill(signal);
       if (!pause) await Promise.all(targets.map((p) => p.exited));
     },
+    sparesLoaded: async () => spares?.loaded(),
     async restart(service) {
       await group.terminate(service);
       group.launch(service);
