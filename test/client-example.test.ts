@@ -33,16 +33,21 @@ describe('the browser example', () => {
   });
 
   const status = (tab: Page) => tab.locator('#status');
+  /** A new user, registered, signed in through the page's form in a new tab. */
+  const signedIn = async (prefix: string) => {
+    const user = newUser(prefix);
+    expect((await system.post('/register', user)).status).toBe(201);
+    const tab = await browser.context.newPage();
+    await tab.goto(page);
+    await tab.getByPlaceholder('username or email').fill(user.username);
+    await tab.getByPlaceholder('password').fill(user.password);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => tab.locator('#me').textContent(), { timeout: 15_000 }).toContain(user.email);
+    return { user, tab };
+  };
 
   it('signs in, shows /me and the sessions, stays signed in across a reload and a second tab, and signs both out', async () => {
-    const user = newUser('example');
-    expect((await system.post('/register', user)).status).toBe(201);
-    const first = await browser.context.newPage();
-    await first.goto(page);
-    await first.getByPlaceholder('username or email').fill(user.username);
-    await first.getByPlaceholder('password').fill(user.password);
-    await first.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => first.locator('#me').textContent(), { timeout: 15_000 }).toContain(user.email);
+    const { user, tab: first } = await signedIn('example');
     // The registration's session and this browser's.
     await expect.poll(() => first.locator('#sessions tr').allTextContents()).toEqual([expect.any(String), expect.any(String)]);
     expect((await first.locator('#sessions').textContent()) ?? '').toContain('(this browser)');
@@ -60,14 +65,7 @@ describe('the browser example', () => {
   }, 60_000);
 
   it('says so when the session was ended elsewhere', async () => {
-    const user = newUser('ended');
-    expect((await system.post('/register', user)).status).toBe(201);
-    const tab = await browser.context.newPage();
-    await tab.goto(page);
-    await tab.getByPlaceholder('username or email').fill(user.username);
-    await tab.getByPlaceholder('password').fill(user.password);
-    await tab.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => tab.locator('#me').textContent(), { timeout: 15_000 }).toContain(user.email);
+    const { tab } = await signedIn('ended');
     const token = await tab.evaluate(() => JSON.parse(localStorage.getItem('headlesskey.session') ?? '{}').token as string);
     expect((await revoke(system, token)).status).toBe(200);
 

@@ -1,22 +1,10 @@
-import type { ErrorCode } from '../contract.js';
+import type { Claims, ErrorCode } from '../contract.js';
 import { HeadlessKeyError, tokenError } from '../errors.js';
 import { type Algorithm, parseJws, signatureHolds } from './jws.js';
 import { type JwksOptions, jwksKeys, type KeySource, secretKey } from './keys.js';
 
 /** The claims of a HeadlessKey token (docs/api.md, Tokens), and any a `token.claims` hook added. */
-export interface TokenClaims {
-  iss: string;
-  aud: string | string[];
-  iat: number;
-  nbf: number;
-  exp: number;
-  jti: string;
-  sub: string;
-  /** The session (device) the token belongs to. */
-  sid: string;
-  data: { ID: number; user_login: string; roles: string[] };
-  [claim: string]: unknown;
-}
+export type TokenClaims = Claims;
 
 export interface VerifyOptions {
   /** The server's `iss` (`HEADLESSKEY_JWT_ISSUER`). */
