@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { coalesceCommands } from './commands/coalesce.js';
 import type { GatewayConfig } from './config.js';
 import { registerClosing } from './plugins/closing.js';
+import { registerConsole } from './plugins/console.js';
 import { registerContentTypes } from './plugins/content-types.js';
 import { registerCors } from './plugins/cors.js';
 import { clientError, frameworkError, registerErrorHandling } from './plugins/errors.js';
@@ -76,6 +77,7 @@ export function buildApp({ config, bus, settings, limiter, answers, logger }: Bu
   registerCors(app, config.cors);
   registerClosing(app);
   registerOpenApi(app, config);
+  registerConsole(app, config.console, `/wp-json/${config.namespace}/${config.version}`);
   const limits = limiter ? { limiter, rules: config.rateLimits } : undefined;
   // A request sends at most a few commands in a row: a claim held past three of their timeouts
   // belongs to a gateway that stopped in it.

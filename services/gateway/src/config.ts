@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { bool, DEFAULT_COMMAND_TIMEOUT_MS, int, list, MAX_RATE_WINDOW_MS, pattern, type RateRule, str } from '@headlesskey/platform';
 
 type Env = Record<string, string | undefined>;
@@ -19,6 +20,16 @@ export interface GatewayConfig {
   commandTimeoutMs: number;
   cors: CorsConfig;
   rateLimits: RateLimits;
+  console: ConsoleConfig;
+}
+
+/** The admin console's single-page app (packages/console), served from its build. */
+export interface ConsoleConfig {
+  enabled: boolean;
+  /** Where it is served, with both slashes: `/admin/`. */
+  path: string;
+  /** Its built files (`index.html`, `assets/`). */
+  dir: string;
 }
 
 /**
@@ -59,6 +70,19 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     commandTimeoutMs: int(env, 'HEADLESSKEY_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 100, 120_000),
     cors: readCorsConfig(env),
     rateLimits: readRateLimits(env),
+    console: readConsoleConfig(env),
+  };
+}
+
+/** Segments of letters, digits, - and _, between slashes; never the REST base or the gateway's own routes. */
+const CONSOLE_PATH = /^\/(?!wp-json\/|docs\/|healthz\/|readyz\/|metrics\/)([A-Za-z0-9_-]{1,64}\/){1,4}$/;
+
+function readConsoleConfig(env: Env): ConsoleConfig {
+  return {
+    enabled: bool(env, 'HEADLESSKEY_CONSOLE', true),
+    path: pattern(env, 'HEADLESSKEY_CONSOLE_PATH', '/admin/', CONSOLE_PATH, 'a path such as /admin/, with both slashes'),
+    // The workspace's build, beside this package's `dist/`.
+    dir: str(env, 'HEADLESSKEY_CONSOLE_DIR', fileURLToPath(new URL('../../../packages/console/dist', import.meta.url))),
   };
 }
 

@@ -15,6 +15,7 @@ describe('readGatewayConfig', () => {
       commandTimeoutMs: 5000,
       cors: { enabled: true, origins: 'any' },
       rateLimits: { public: { max: 20, windowMs: 60_000 }, sso: { max: 600, windowMs: 60_000 } },
+      console: { enabled: true, path: '/admin/', dir: expect.stringMatching(/packages\/console\/dist$/) },
     });
   });
 
@@ -33,6 +34,9 @@ describe('readGatewayConfig', () => {
       HEADLESSKEY_RATE_LIMIT: '0',
       HEADLESSKEY_SSO_RATE_LIMIT: '50',
       HEADLESSKEY_RATE_LIMIT_WINDOW: '3600',
+      HEADLESSKEY_CONSOLE: 'false',
+      HEADLESSKEY_CONSOLE_PATH: '/ops/console/',
+      HEADLESSKEY_CONSOLE_DIR: '/srv/console',
     });
     expect(config).toEqual({
       port: 9000,
@@ -45,6 +49,7 @@ describe('readGatewayConfig', () => {
       commandTimeoutMs: 250,
       cors: { enabled: false, origins: ['https://app.example.com', 'http://localhost:3000'] },
       rateLimits: { public: undefined, sso: { max: 50, windowMs: 3600_000 } },
+      console: { enabled: false, path: '/ops/console/', dir: '/srv/console' },
     });
   });
 
@@ -60,6 +65,10 @@ describe('readGatewayConfig', () => {
     ['HEADLESSKEY_TRUSTED_PROXIES', '10.0.0.0/8/1'],
     ['HEADLESSKEY_TRUSTED_PROXIES', '::1/129'],
     ['HEADLESSKEY_CORS', 'sometimes'],
+    ['HEADLESSKEY_CONSOLE_PATH', 'admin'],
+    ['HEADLESSKEY_CONSOLE_PATH', '/admin'],
+    ['HEADLESSKEY_CONSOLE_PATH', '/wp-json/'],
+    ['HEADLESSKEY_CONSOLE_PATH', '/a/../b/'],
     ['HEADLESSKEY_RATE_LIMIT', '-1'],
     ['HEADLESSKEY_RATE_LIMIT_WINDOW', '0'],
     ['HEADLESSKEY_RATE_LIMIT_WINDOW', '3601'],

@@ -1,0 +1,3 @@
+export function SettingsScreen() {
+  return <h1>General settings</h1>;
+}

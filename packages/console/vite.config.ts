@@ -1,0 +1,17 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// A relative base: the gateway serves the console under any path (HEADLESSKEY_CONSOLE_PATH) and
+// names the assets' place in the index it serves. No module-preload polyfill: every browser the
+// console targets has modulepreload, and the CSP allows no inline script.
+export default defineConfig({
+  base: './',
+  plugins: [react()],
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+  },
+});

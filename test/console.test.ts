@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, ADMIN_ENV, bearer } from './support/admin-api.js';
+import { openBrowser } from './support/browser.js';
+import { startTestSystem, type TestSystem } from './support/system.js';
+import { newUser } from './support/users.js';
+
+/** Only with HEADLESSKEY_SCREENSHOTS=1: the images in docs/ are tracked, and CI must not rewrite them. */
+const SCREENSHOTS = process.env.HEADLESSKEY_SCREENSHOTS === '1';
+const shoot = async (page: Page, name: string) => {
+  if (SCREENSHOTS) await page.screenshot({ path: resolve(import.meta.dirname, `../docs/console-${name}.png`) });
+};
+
+/** The admin console in real Chromium against the whole system, as an operator uses it. */
+describe('admin console', () => {
+  let system: TestSystem;
+  let browser: Awaited<ReturnType<typeof openBrowser>>;
+  let page: Page;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ env: ADMIN_ENV });
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  /** Opens the console, signs in with the keyboard, and answers the token `/token` gave the page. */
+  const signIn = async (username: string, password: string): Promise<string> => {
+    page = await browser.context.newPage();
+    await page.goto(`${system.url}/admin/`);
+    await page.getByLabel('Username or email').fill(username);
+    await page.getByLabel('Password').fill(password);
+    const answer = page.waitForResponse((res) => res.url().endsWith('/token') && res.request().method() === 'POST');
+    await page.getByLabel('Password').press('Enter');
+    return ((await (await answer).json()) as { token: string }).token;
+  };
+  const validate = (token: string) => system.post<{ code?: string }>('/token/validate', undefined, bearer(token));
+
+  it('serves the console with a strict CSP, and runs under it', async () => {
+    const res = await system.request<string>('GET', '/admin/');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    page = await browser.context.newPage();
+    const violations: string[] = [];
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text());
+    });
+    await page.goto(`${system.url}/admin/settings`);
+    await expect.poll(() => page.getByRole('heading', { name: 'HeadlessKey console' }).isVisible()).toBe(true);
+    // By keyboard alone: the first Tab reaches the first field.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('username');
+    await shoot(page, 'sign-in');
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a non-administrator clearly and revokes their token', async () => {
+    const user = newUser('console');
+    expect((await system.post('/register', user)).status).toBe(201);
+    const token = await signIn(user.username, user.password);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not an administrator');
+    await expect.poll(async () => (await validate(token)).body.code).toBe('headlesskey_token_revoked');
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('shows a wrong password as the API says it', async () => {
+    await signIn(ADMIN.username, 'not the password at all');
+    await expect.poll(() => page.getByRole('alert').isVisible()).toBe(true);
+    expect(await page.getByRole('alert').textContent()).not.toBe('');
+    await page.close();
+  });
+
+  it('signs an administrator in, and out again with the token revoked', async () => {
+    const token = await signIn(ADMIN.username, ADMIN.password);
+    await expect.poll(() => page.getByRole('heading', { name: 'General settings' }).isVisible()).toBe(true);
+    expect(new URL(page.url()).pathname).toBe('/admin/settings');
+    // Memory only: nothing of the session is in the origin's storage.
+    expect(await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length }))).toEqual({ local: 0, session: 0 });
+    expect((await validate(token)).status).toBe(200);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByLabel('Username or email').isVisible()).toBe(true);
+    await expect.poll(async () => (await validate(token)).body.code).toBe('headlesskey_token_revoked');
+    await page.close();
+  });
+});
