@@ -50,6 +50,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = Object.freeze(
   'DELETE /users/{id}/sessions': ADMIN,
   'POST /users/{id}/unlock': ADMIN,
   'POST /keys/rotate': ADMIN,
+  'GET /keys': ADMIN,
+  'POST /keys/import': ADMIN,
   'GET /logs': ADMIN,
   'GET /settings': ADMIN,
   'PATCH /settings': ADMIN,

@@ -1,6 +1,7 @@
 import { ssoCommands, tokensCommands } from '@headlesskey/contracts';
 import { openWritingService, runEventConsumer, runService, startBackgroundLoop } from '@headlesskey/platform';
 import { readTokensConfig } from './config.js';
+import { importKeyHandler, listKeysHandler } from './keys/admin-handlers.js';
 import { jwksHandler, rotateKeyHandler } from './keys/handlers.js';
 import { Keyring } from './keys/keyring.js';
 import { tokensMigrations } from './schema/migrations.js';
@@ -52,6 +53,8 @@ await runService('tokens', async (rt) => {
     .on(tokensCommands.eraseUser, eraseUserHandler(svc))
     .on(tokensCommands.jwks, jwksHandler(keyring))
     .on(tokensCommands.rotateKey, rotateKeyHandler(svc, keyring))
+    .on(tokensCommands.listKeys, listKeysHandler(svc, keyring))
+    .on(tokensCommands.importKey, importKeyHandler(svc, keyring))
     .on(ssoCommands.createSite, sites.create)
     .on(ssoCommands.listSites, sites.list)
     .on(ssoCommands.getSite, sites.get)

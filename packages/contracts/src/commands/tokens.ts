@@ -1,5 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { ERROR_CODES } from '../errors.js';
+import { ImportAlgorithm, ImportKeyBody } from '../http/bodies.js';
 import { IssuedToken, TokenReply, ValidateReply } from '../http/replies.js';
 import { PATTERNS, Text, UserId } from '../strings.js';
 import { RequestContext, UserStatus, UserView } from '../user.js';
@@ -140,6 +141,51 @@ export const rotateKey = defineCommand(
   'rotateKey',
   Type.Object({ context: RequestContext }),
   Type.Object({ kid: Type.String(), alg: Type.String(), retired: Type.Array(Type.String()) }),
+);
+
+/** The signing algorithms. */
+export const SigningAlgorithm = Type.Union([Type.Literal('HS256'), Type.Literal('RS256'), Type.Literal('ES256')]);
+
+/**
+ * Where a key comes from: `environment` (HEADLESSKEY_SECRET_KEY or HEADLESSKEY_PRIVATE_KEY, never
+ * rotated here), `generated` by this service, or `imported` by an administrator.
+ */
+export const KeySource = Type.Union([Type.Literal('environment'), Type.Literal('generated'), Type.Literal('imported')]);
+
+/**
+ * `active` signs new tokens of its algorithm; `next` is published and signs from the next rotation;
+ * `verifying_only` signs nothing and verifies until `verify_until`; `retired` verifies nothing.
+ */
+export const KeyState = Type.Union([Type.Literal('active'), Type.Literal('next'), Type.Literal('verifying_only'), Type.Literal('retired')]);
+
+/** What an administrator sees of a signing key: never its secret or private part. */
+export const KeyView = Type.Object({
+  kid: Type.String(),
+  alg: SigningAlgorithm,
+  source: KeySource,
+  state: KeyState,
+  /** RFC 3339; null for a key of the environment, which is as old as the process. */
+  created: Type.Union([Type.String(), Type.Null()]),
+  verify_until: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const listKeys = defineCommand(
+  'tokens',
+  'listKeys',
+  Type.Object({}),
+  Type.Object({ algorithm: SigningAlgorithm, keys: Type.Array(KeyView) }),
+  READ_ONLY,
+);
+
+export const importKey = defineCommand(
+  'tokens',
+  'importKey',
+  Type.Object({
+    ...ImportKeyBody.properties,
+    activate: Type.Boolean(),
+    context: RequestContext,
+  }),
+  Type.Object({ kid: Type.String(), alg: ImportAlgorithm, state: KeyState, retired: Type.Array(Type.String()) }),
 );
 
 /**

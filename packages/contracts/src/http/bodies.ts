@@ -93,3 +93,25 @@ export const VerifyEmailBody = Type.Object({
   otp: Type.Optional(Type.String({ pattern: PATTERNS.otp.pattern })),
 });
 export type VerifyEmailBody = Static<typeof VerifyEmailBody>;
+
+/** The algorithms a PEM private key may be imported for. */
+export const ImportAlgorithm = Type.Union([Type.Literal('RS256'), Type.Literal('ES256')]);
+
+/** A PEM key is far below this; anything this long is not a key worth parsing. */
+export const PRIVATE_KEY_MAX = 16_383;
+
+/** `POST /keys/import`: a PEM private key, kept as generated keys are and never echoed. */
+export const ImportKeyBody = Type.Object({
+  algorithm: ImportAlgorithm,
+  private_key: Text({
+    minLength: 1,
+    maxLength: PRIVATE_KEY_MAX,
+    description: 'An unencrypted PEM private key: PKCS#8, PKCS#1 (RSA, 2048 bits or more) or SEC1 (EC P-256).',
+  }),
+  activate: Type.Optional(
+    Type.Boolean({
+      description: 'Sign with it now (the current key verifies only). Otherwise it is published and signs from the next rotation.',
+    }),
+  ),
+});
+export type ImportKeyBody = Static<typeof ImportKeyBody>;

@@ -67,6 +67,6 @@ function asymmetric(kid: string, alg: Algorithm, privateKey: KeyObject): KeyMate
 }
 
 /** A kid that names a configured key without revealing anything a signed token does not. */
-function derivedKid(bytes: Uint8Array): string {
+export function derivedKid(bytes: Uint8Array): string {
   return createHash('sha256').update('headlesskey-kid:').update(bytes).digest('base64url').slice(0, 16);
 }

@@ -3,8 +3,11 @@ import { DomainError, type Store } from '@headlesskey/platform';
 import { type Algorithm, fromStored, generateMaterial, type KeyMaterial, type StoredMaterial } from './key-material.js';
 
 interface Entry extends KeyMaterial {
+  /** Kept in the store (generated or imported), not given in the environment. */
   generated: boolean;
   retired: boolean;
+  /** Published and verifying, signing from the next rotation. */
+  staged: boolean;
   /** Epoch seconds after which a retired key verifies nothing. */
   verifyUntil?: number;
 }
@@ -14,6 +17,7 @@ interface KeyRow {
   alg: Algorithm;
   material: StoredMaterial;
   retired: boolean;
+  staged: boolean;
   verify_until: number | null;
 }
 
@@ -54,15 +58,16 @@ export class Keyring {
 
   private async load(): Promise<void> {
     const rows = await this.store.db.execute<KeyRow[]>(
-      `select kid, alg, material, retired_at is not null as retired, extract(epoch from verify_until)::float8 as verify_until
+      `select kid, alg, material, retired_at is not null as retired, staged, extract(epoch from verify_until)::float8 as verify_until
          from signing_keys where verify_until is null or verify_until > now()`,
     );
-    const next = new Map<string, Entry>(this.configured.map((k) => [k.kid, { ...k, generated: false, retired: false }]));
+    const next = new Map<string, Entry>(this.configured.map((k) => [k.kid, { ...k, generated: false, retired: false, staged: false }]));
     for (const r of rows) {
       next.set(r.kid, {
         ...fromStored(r.kid, r.alg, r.material),
         generated: true,
         retired: r.retired,
+        staged: r.staged,
         verifyUntil: r.verify_until ?? undefined,
       });
     }
@@ -98,6 +103,11 @@ export class Keyring {
     return entry;
   }
 
+  /** The kid and algorithm of each key given in the environment: never its material. */
+  environmentKeys(): { kid: string; alg: Algorithm }[] {
+    return this.configured.map(({ kid, alg }) => ({ kid, alg }));
+  }
+
   /** Public keys for `/.well-known/jwks.json`: no HMAC secret, no private part. */
   publicKeys(): JsonWebKey[] {
     const now = Date.now() / 1000;
@@ -107,36 +117,69 @@ export class Keyring {
   }
 
   /**
-   * Replaces the generated key of `alg`. The old one stops signing now and keeps verifying for
-   * `overlapSeconds`, until the last token it signed (and its refresh window) is over.
+   * Replaces the live key of `alg` with its staged (imported) key, or else a new generated one.
+   * The old one stops signing now and keeps verifying for `overlapSeconds`, until the last token it
+   * signed (and its refresh window) is over.
    */
   async rotate(alg: Algorithm, overlapSeconds: number): Promise<{ kid: string; retired: string[] }> {
-    if (this.configured.some((k) => k.alg === alg)) {
-      throw new DomainError('headlesskey_forbidden', `The ${alg} key comes from the environment; replace it there to rotate it.`);
-    }
+    this.refuseConfigured(alg, 'rotate it');
     const retired = await this.store.db.transaction(async (tx) => {
-      const rows = await tx.execute<{ kid: string }[]>(
-        `update signing_keys set retired_at = now(), verify_until = now() + make_interval(secs => ?)
-         where alg = ? and origin = 'generated' and retired_at is null returning kid`,
-        [overlapSeconds, alg],
+      const kids = await retireLive(tx, alg, overlapSeconds);
+      const promoted = await tx.execute<{ kid: string }[]>(
+        `update signing_keys set staged = false where kid = (
+           select kid from signing_keys where alg = ? and staged and retired_at is null order by created_at desc limit 1
+         ) returning kid`,
+        [alg],
       );
-      const { kid, stored } = generateMaterial(alg);
-      await tx.execute("insert into signing_keys (kid, alg, material, origin) values (?, ?, ?::jsonb, 'generated')", [
-        kid,
-        alg,
-        JSON.stringify(stored),
-      ]);
-      return rows.map((r) => r.kid);
+      if (promoted.length === 0) {
+        const { kid, stored } = generateMaterial(alg);
+        await insertKey(tx, { kid, alg, stored, origin: 'generated', staged: false });
+      }
+      return kids;
     });
+    return { kid: await this.liveAfterChange(alg), retired };
+  }
+
+  /**
+   * Keeps an administrator's key of `alg`. Activated, it signs now and the live key verifies for
+   * `overlapSeconds`; otherwise it is published now and signs from the next rotation (a later
+   * import staged for the same algorithm takes the place of an earlier one).
+   */
+  async import(key: { kid: string; alg: Algorithm; stored: StoredMaterial }, activate: boolean, overlapSeconds: number) {
+    this.refuseConfigured(key.alg, 'use another');
+    const retired = await this.store.db.transaction(async (tx) => {
+      const known = await tx.execute<{ kid: string }[]>('select kid from signing_keys where kid = ?', [key.kid]);
+      if (known.length > 0) {
+        throw new DomainError('rest_invalid_param', undefined, {
+          params: { private_key: `private_key is already kept as key ${key.kid}.` },
+        });
+      }
+      const kids = activate ? await retireLive(tx, key.alg, overlapSeconds) : await retireStaged(tx, key.alg);
+      await insertKey(tx, { ...key, origin: 'imported', staged: !activate });
+      return kids;
+    });
+    this.announce();
+    await this.reload();
+    return { retired, state: activate ? ('active' as const) : ('next' as const) };
+  }
+
+  private refuseConfigured(alg: Algorithm, doing: string): void {
+    if (this.configured.some((k) => k.alg === alg)) {
+      throw new DomainError('headlesskey_forbidden', `The ${alg} key comes from the environment; replace it there to ${doing}.`);
+    }
+  }
+
+  /** Tells every replica, reloads, and answers the key that signs `alg` now. */
+  private async liveAfterChange(alg: Algorithm): Promise<string> {
     this.announce();
     await this.reload();
     const live = this.liveGenerated(alg);
     if (!live) throw new Error('rotation left no live key');
-    return { kid: live.kid, retired };
+    return live.kid;
   }
 
   private liveGenerated(alg: Algorithm): Entry | undefined {
-    return [...this.entries.values()].find((e) => e.generated && !e.retired && e.alg === alg);
+    return [...this.entries.values()].find((e) => e.generated && !e.retired && !e.staged && e.alg === alg);
   }
 
   private async insertGenerated(alg: Algorithm): Promise<void> {
@@ -148,4 +191,38 @@ export class Keyring {
     );
     this.announce();
   }
+}
+
+type Tx = Parameters<Parameters<Store['db']['transaction']>[0]>[0];
+
+/** The live key of `alg` signs no more and verifies for `overlapSeconds`; answers its kid. */
+async function retireLive(tx: Tx, alg: Algorithm, overlapSeconds: number): Promise<string[]> {
+  const rows = await tx.execute<{ kid: string }[]>(
+    `update signing_keys set retired_at = now(), verify_until = now() + make_interval(secs => ?)
+     where alg = ? and origin <> 'configured' and retired_at is null and not staged returning kid`,
+    [overlapSeconds, alg],
+  );
+  return rows.map((r) => r.kid);
+}
+
+/** A staged key replaced before it ever signed: it verifies nothing from now. */
+async function retireStaged(tx: Tx, alg: Algorithm): Promise<string[]> {
+  const rows = await tx.execute<{ kid: string }[]>(
+    'update signing_keys set retired_at = now(), verify_until = now() where alg = ? and staged and retired_at is null returning kid',
+    [alg],
+  );
+  return rows.map((r) => r.kid);
+}
+
+async function insertKey(
+  tx: Tx,
+  key: { kid: string; alg: Algorithm; stored: StoredMaterial; origin: 'generated' | 'imported'; staged: boolean },
+): Promise<void> {
+  await tx.execute('insert into signing_keys (kid, alg, material, origin, staged) values (?, ?, ?::jsonb, ?, ?)', [
+    key.kid,
+    key.alg,
+    JSON.stringify(key.stored),
+    key.origin,
+    key.staged,
+  ]);
 }

@@ -100,6 +100,24 @@ export class UserStandingMigration extends Migration {
   }
 }
 
+/**
+ * Keys an administrator imports: kept as generated keys are, with their origin, and `staged` until
+ * the next rotation makes them sign. One live key per algorithm, whatever its origin.
+ */
+export class ImportedKeysMigration extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table signing_keys drop constraint signing_keys_origin_check');
+    this.addSql(
+      "alter table signing_keys add constraint signing_keys_origin_check check (origin in ('generated', 'configured', 'imported'))",
+    );
+    this.addSql('alter table signing_keys add column staged boolean not null default false');
+    this.addSql('drop index one_live_generated_key');
+    this.addSql(
+      "create unique index one_live_key on signing_keys (alg) where origin <> 'configured' and retired_at is null and not staged",
+    );
+  }
+}
+
 export const tokensMigrations = [
   { name: '0001_keys_and_sessions', class: KeysAndSessionsMigration },
   { name: '0002_session_opened_at', class: SessionOpenedAtMigration },
@@ -107,4 +125,5 @@ export const tokensMigrations = [
   { name: '0004_users', class: UsersMigration },
   { name: '0005_named_devices', class: NamedDevicesMigration },
   { name: '0006_user_standing', class: UserStandingMigration },
+  { name: '0007_imported_keys', class: ImportedKeysMigration },
 ];
