@@ -4,6 +4,7 @@ import { ANY_ERROR, operationOf } from '../openapi/operation.js';
 import { exportRoutes } from './account-export.js';
 import { emailVerificationRoutes } from './email-verification.js';
 import { healthRoutes } from './health.js';
+import { keyRoutes } from './keys.js';
 import { logRoutes } from './logs.js';
 import { namespaceIndex } from './namespace-index.js';
 import { passwordRoutes } from './password-routes.js';
@@ -22,6 +23,7 @@ export const API_ROUTES: readonly RouteGroup[] = [
   tokenRoutes,
   registrationRoutes,
   sessionRoutes,
+  keyRoutes,
   exportRoutes,
   passwordRoutes,
   emailVerificationRoutes,

@@ -45,6 +45,10 @@ export interface ApiRoute<B extends TObject = TObject, P extends TObject = TObje
    * instead of doing the write again (see `idempotencyGuard`).
    */
   idempotent?: boolean;
+  /** Bytes of body it takes, when not the gateway's limit: a route whose fields may be longer. */
+  bodyLimit?: number;
+  /** Its answers are never cached, though no field of theirs is a token or a secret. */
+  noStore?: boolean;
   body?: B;
   /**
    * Rules beyond the body's schema (pure, from the contract), by field. When the schema refuses the
@@ -150,6 +154,7 @@ function toFastifyRoute(route: ApiRoute, { bus, settings, limits, answers }: Rou
     method: route.method,
     url: route.url,
     schema,
+    ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
     // A route with rules sees its refused body, to name the rules' problems along with the schema's.
     attachValidation: route.rules !== undefined,
     handler: async (request, reply) => {
@@ -166,7 +171,7 @@ function toFastifyRoute(route: ApiRoute, { bus, settings, limits, answers }: Rou
   };
   options.preValidation = [...(route.body ? [noBodyIsEmpty] : []), accessGuard(route, bus, settings)];
   const onSend = [
-    ...(carriesCredential(route) ? [noStore] : []),
+    ...(carriesCredential(route) || route.noStore ? [noStore] : []),
     ...(route.idempotent && answers ? [finishIdempotent(answers.store, answers.staleAfterMs)] : []),
   ];
   if (onSend.length > 0) options.onSend = onSend;

@@ -86,14 +86,5 @@ export const sessionRoutes: RouteGroup = {
       handle: ({ params, request, bus }) =>
         bus.send(tokensCommands.endUserSessions, { user_id: Number(params.id), reason: 'admin', context: request.requestContext }),
     }),
-    defineRoute({
-      method: 'POST',
-      url: '/keys/rotate',
-      idempotent: true,
-      summary: 'Rotate the signing key',
-      description: 'Old public keys stay in the JWKS until the last token they signed expires.',
-      response: tokensCommands.rotateKey.reply,
-      handle: ({ request, bus }) => bus.send(tokensCommands.rotateKey, { context: request.requestContext }),
-    }),
   ],
 };
