@@ -181,6 +181,19 @@ describe('signing keys for administrators', () => {
     expect(states).toMatchObject({ [reply.body.kid]: 'active', [live.kid]: 'verifying_only' });
   });
 
+  it('answers a retry with the same Idempotency-Key as the first time, keeping the key once', async () => {
+    const body = { algorithm: 'ES256', private_key: ec('prime256v1').privateKey };
+    sent.push(body.private_key);
+    const headers = { ...bearer(admin), 'idempotency-key': `import-${freshDevice()}` };
+    const first = await system.post<Imported>('/keys/import', body, headers);
+    const again = await system.post<Imported>('/keys/import', body, headers);
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect((await list()).body.keys.filter((k) => k.kid === first.body.kid)).toHaveLength(1);
+  });
+
   it('never lets a key it was sent into an answer, a log, an event or the activity log', async () => {
     const markers = sent.map(markerOf).filter((m) => m.length >= 40);
     expect(markers.length).toBeGreaterThan(8);

@@ -137,4 +137,20 @@ describe('signing keys and algorithms', () => {
     expect(reply.body.code).toBe('headlesskey_forbidden');
     expect(headerOf(await token()).kid).toBe(headerOf(held.RS256!).kid);
   });
+
+  it('refuses to import a key of the algorithm the environment gives, and lists that key as from the environment', async () => {
+    const admin = await loggedIn(
+      login(system, { username: TOKENS_ENV.HEADLESSKEY_ADMIN_LOGIN!, password: TOKENS_ENV.HEADLESSKEY_ADMIN_PASSWORD! }),
+    );
+    const auth = { authorization: `Bearer ${admin.token}` };
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const reply = await system.post<{ code: string }>('/keys/import', { algorithm: 'RS256', private_key: other, activate: true }, auth);
+    expect(reply.status).toBe(403);
+    expect(reply.body.code).toBe('headlesskey_forbidden');
+    const keys = (await system.get<{ keys: { kid: string; source: string; alg: string }[] }>('/keys', auth)).body.keys;
+    expect(keys.filter((k) => k.alg === 'RS256')).toEqual([
+      expect.objectContaining({ kid: headerOf(held.RS256!).kid, source: 'environment' }),
+    ]);
+    expect(headerOf(await token()).kid).toBe(headerOf(held.RS256!).kid);
+  });
 });
