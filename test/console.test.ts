@@ -75,6 +75,45 @@ describe('admin console', () => {
     await page.close();
   });
 
+  it('changes a setting through the form, in force through the API', async () => {
+    await signIn(ADMIN.username, ADMIN.password);
+    const ttl = page.getByLabel('Token lifetime (s)');
+    await expect.poll(() => ttl.inputValue()).toBe('3600');
+    // Defaults and meanings come from the contract.
+    expect(await page.locator('#setting-token_ttl-help').textContent()).toContain('Default: 3600.');
+    await shoot(page, 'settings');
+    await ttl.fill('900');
+    const saved = page.waitForResponse((res) => res.url().endsWith('/settings') && res.request().method() === 'PATCH');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    expect((await saved).status()).toBe(200);
+    await expect.poll(() => page.getByText('These are the values in force.').isVisible()).toBe(true);
+    const admin = (await system.post<{ token: string }>('/token', { username: ADMIN.username, password: ADMIN.password })).body.token;
+    expect((await system.get<{ token_ttl: number }>('/settings', bearer(admin))).body.token_ttl).toBe(900);
+    await expect
+      .poll(
+        async () =>
+          (await system.post<{ expires_in: number }>('/token', { username: ADMIN.username, password: ADMIN.password })).body.expires_in,
+      )
+      .toBe(900);
+    await page.close();
+  });
+
+  it('shows a refused value next to its field and changes nothing', async () => {
+    await signIn(ADMIN.username, ADMIN.password);
+    const ttl = page.getByLabel('Token lifetime (s)');
+    await expect.poll(() => ttl.inputValue()).toBe('900');
+    await ttl.fill('30');
+    await page.getByLabel('Failures per account and address').fill('7');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.locator('#setting-token_ttl-error').textContent()).toContain('token_ttl');
+    expect(await ttl.getAttribute('aria-invalid')).toBe('true');
+    await shoot(page, 'settings-error');
+    const admin = (await system.post<{ token: string }>('/token', { username: ADMIN.username, password: ADMIN.password })).body.token;
+    const settings = (await system.get<{ token_ttl: number; max_attempts: number }>('/settings', bearer(admin))).body;
+    expect({ token_ttl: settings.token_ttl, max_attempts: settings.max_attempts }).toEqual({ token_ttl: 900, max_attempts: 5 });
+    await page.close();
+  });
+
   it('signs an administrator in, and out again with the token revoked', async () => {
     const token = await signIn(ADMIN.username, ADMIN.password);
     await expect.poll(() => page.getByRole('heading', { name: 'General settings' }).isVisible()).toBe(true);

@@ -1,3 +1,4 @@
+import { Settings } from '@headlesskey/contracts';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -7,6 +8,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: './',
   plugins: [react()],
+  // The settings' schemas (defaults, ranges, choices) from the contract, their one owner, as JSON:
+  // the browser gets the data without TypeBox.
+  define: { __SETTINGS_SCHEMA__: JSON.stringify(Settings.properties) },
   build: {
     target: 'es2022',
     outDir: 'dist',
