@@ -114,6 +114,22 @@ describe('admin console', () => {
     await page.close();
   });
 
+  it('refreshes the token before it expires, through the SDK', async () => {
+    const admin = (await system.post<{ token: string }>('/token', { username: ADMIN.username, password: ADMIN.password })).body.token;
+    expect((await system.request('PATCH', `${new URL(system.apiUrl).pathname}/settings`, { token_ttl: 60 }, bearer(admin))).status).toBe(
+      200,
+    );
+    const first = await signIn(ADMIN.username, ADMIN.password);
+    // The SDK rotates a 60 s token before it expires, and after a tenth of its life at the earliest.
+    const res = await page.waitForResponse((r) => r.url().endsWith('/token/refresh'), { timeout: 55_000 });
+    const next = { status: res.status(), token: ((await res.json()) as { token: string }).token };
+    expect(next.status).toBe(200);
+    expect(next.token).not.toBe(first);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(async () => (await validate(next.token)).body.code).toBe('headlesskey_token_revoked');
+    await page.close();
+  });
+
   it('signs an administrator in, and out again with the token revoked', async () => {
     const token = await signIn(ADMIN.username, ADMIN.password);
     await expect.poll(() => page.getByRole('heading', { name: 'General settings' }).isVisible()).toBe(true);
