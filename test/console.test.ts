@@ -107,6 +107,8 @@ describe('admin console', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.locator('#setting-token_ttl-error').textContent()).toContain('token_ttl');
     expect(await ttl.getAttribute('aria-invalid')).toBe('true');
+    // The keyboard is taken to the field at fault.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('setting-token_ttl');
     await shoot(page, 'settings-error');
     const admin = (await system.post<{ token: string }>('/token', { username: ADMIN.username, password: ADMIN.password })).body.token;
     const settings = (await system.get<{ token_ttl: number; max_attempts: number }>('/settings', bearer(admin))).body;

@@ -1,16 +1,17 @@
 import type { ReactNode } from 'react';
-import { Link } from 'wouter';
+import { Link, useRoute } from 'wouter';
 import { useAuth } from './auth.js';
 
 /** The frame of every screen once signed in: who is signed in, the screens, and signing out. */
 export function Shell({ children }: { children: ReactNode }) {
   const { user, signOut } = useAuth();
+  const [onSettings] = useRoute('/settings');
   return (
     <>
       <header className="shell">
         <span className="brand">HeadlessKey</span>
         <nav aria-label="Screens">
-          <Link href="/settings" className={(active: boolean) => (active ? 'active' : '')}>
+          <Link href="/settings" className={onSettings ? 'active' : ''} aria-current={onSettings ? 'page' : undefined}>
             Settings
           </Link>
         </nav>

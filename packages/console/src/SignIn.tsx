@@ -13,7 +13,7 @@ function refusal(err: unknown): string {
 }
 
 export function SignIn() {
-  const { signIn } = useAuth();
+  const { signIn, ended } = useAuth();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const errorRef = useRef<HTMLParagraphElement>(null);
@@ -39,6 +39,7 @@ export function SignIn() {
   return (
     <main className="signin">
       <h1>HeadlessKey console</h1>
+      {ended && !error && <p role="status">{ended}</p>}
       <form onSubmit={submit} aria-describedby={error ? 'signin-error' : undefined}>
         <label htmlFor="username">Username or email</label>
         <input id="username" name="username" autoComplete="username" required />

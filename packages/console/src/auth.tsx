@@ -12,6 +12,8 @@ interface Auth {
   client: HeadlessKeyClient;
   session: Session | null;
   user: UserView | null;
+  /** Why the last session ended when the person did not sign out (revoked, expired elsewhere). */
+  ended: string | null;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
 }
@@ -35,11 +37,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
   const [session, setSession] = useState<Session | null>(null);
   const [user, setUser] = useState<UserView | null>(null);
+  const [ended, setEnded] = useState<string | null>(null);
   useEffect(
     () =>
-      client.onAuthStateChange((_event, next) => {
+      client.onAuthStateChange((event, next) => {
         setSession(next);
         if (!next) setUser(null);
+        if (event === 'session_ended') setEnded('Your session ended on the server. Sign in again.');
+        if (event === 'signed_in') setEnded(null);
       }),
     [client],
   );
@@ -48,6 +53,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       client,
       session,
       user,
+      ended,
       async signIn(username, password) {
         const reply = await client.login({ username, password });
         if (!reply.user.roles.includes(ADMIN_ROLE)) {
@@ -58,7 +64,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       },
       signOut: () => client.logout(),
     }),
-    [client, session, user],
+    [client, session, user, ended],
   );
   return <AuthContext.Provider value={auth}>{children}</AuthContext.Provider>;
 }

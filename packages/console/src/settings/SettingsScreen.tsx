@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Field } from './Field.js';
 import { type Draft, problemsBySetting, type SettingsValues, toDraft, toPatch } from './form.js';
 import { HooksField } from './HooksField.js';
@@ -20,6 +20,11 @@ function SettingsForm({ loaded }: { loaded: SettingsValues }) {
   // After a save, the form shows the values the API answered, not the ones typed.
   useEffect(() => setDraft(toDraft(loaded)), [loaded]);
   const patch = toPatch(loaded, draft);
+  const formRef = useRef<HTMLFormElement>(null);
+  // A refused save takes the keyboard to the first field at fault.
+  useEffect(() => {
+    if (save.error) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [save.error]);
   const dirty = Object.keys(patch).length > 0;
   useUnsavedWarning(dirty);
 
@@ -42,7 +47,7 @@ function SettingsForm({ loaded }: { loaded: SettingsValues }) {
 
   return (
     // The API owns the rules: the browser's own checks would only repeat them, less exactly.
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} noValidate ref={formRef}>
       <h1>General settings</h1>
       {GROUPS.map((group) => (
         <fieldset key={group.title} className="group">
