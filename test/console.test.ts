@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_ENV, bearer } from './support/admin-api.js';
@@ -36,6 +37,13 @@ describe('admin console', () => {
     const answer = page.waitForResponse((res) => res.url().endsWith('/token') && res.request().method() === 'POST');
     await page.getByLabel('Password').press('Enter');
     return ((await (await answer).json()) as { token: string }).token;
+  };
+  /** axe-core's serious and critical findings on the page as it is now. */
+  const accessibilityProblems = async () => {
+    const { violations, passes } = await new AxeBuilder({ page }).analyze();
+    // A scan that checked nothing (axe kept out of the page) would pass vacuously.
+    expect(passes.length).toBeGreaterThan(5);
+    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
   };
   const validate = (token: string) => system.post<{ code?: string }>('/token/validate', undefined, bearer(token));
 
@@ -113,6 +121,22 @@ describe('admin console', () => {
     const admin = (await system.post<{ token: string }>('/token', { username: ADMIN.username, password: ADMIN.password })).body.token;
     const settings = (await system.get<{ token_ttl: number; max_attempts: number }>('/settings', bearer(admin))).body;
     expect({ token_ttl: settings.token_ttl, max_attempts: settings.max_attempts }).toEqual({ token_ttl: 900, max_attempts: 5 });
+    await page.close();
+  });
+
+  it('passes an accessibility scan on every screen', async () => {
+    page = await browser.context.newPage();
+    await page.goto(`${system.url}/admin/`);
+    await page.getByLabel('Username or email').waitFor();
+    expect(await accessibilityProblems()).toEqual([]);
+    await page.close();
+    await signIn(ADMIN.username, ADMIN.password);
+    await page.getByLabel('Token lifetime (s)').waitFor();
+    expect(await accessibilityProblems()).toEqual([]);
+    await page.getByLabel('Token lifetime (s)').fill('1');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('#setting-token_ttl-error').waitFor();
+    expect(await accessibilityProblems()).toEqual([]);
     await page.close();
   });
 
