@@ -124,6 +124,22 @@ describe('admin console', () => {
     await page.close();
   });
 
+  it('asks before unsaved changes are left behind', async () => {
+    await signIn(ADMIN.username, ADMIN.password);
+    await page.getByLabel('Lockout (s)').fill('1200');
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => dialogs).toEqual(['confirm']);
+    // Dismissed: still signed in, the change still there.
+    expect(await page.getByLabel('Lockout (s)').inputValue()).toBe('1200');
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(() => dialogs).toEqual(['confirm', 'beforeunload']);
+  });
+
   it('passes an accessibility scan on every screen', async () => {
     page = await browser.context.newPage();
     await page.goto(`${system.url}/admin/`);

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, useRoute } from 'wouter';
 import { useAuth } from './auth.js';
+import { confirmLeave } from './leave-guard.js';
 
 /** The frame of every screen once signed in: who is signed in, the screens, and signing out. */
 export function Shell({ children }: { children: ReactNode }) {
@@ -16,7 +17,12 @@ export function Shell({ children }: { children: ReactNode }) {
           </Link>
         </nav>
         <span className="who">{user?.user_login}</span>
-        <button type="button" onClick={() => void signOut()}>
+        <button
+          type="button"
+          onClick={() => {
+            if (confirmLeave()) void signOut();
+          }}
+        >
           Sign out
         </button>
       </header>

@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { setUnsaved } from '../leave-guard.js';
 import { Field } from './Field.js';
 import { type Draft, problemsBySetting, type SettingsValues, toDraft, toPatch } from './form.js';
 import { HooksField } from './HooksField.js';
@@ -26,7 +27,10 @@ function SettingsForm({ loaded }: { loaded: SettingsValues }) {
     if (save.error) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [save.error]);
   const dirty = Object.keys(patch).length > 0;
-  useUnsavedWarning(dirty);
+  useEffect(() => {
+    setUnsaved(dirty);
+    return () => setUnsaved(false);
+  }, [dirty]);
 
   const problems = save.error instanceof ApiError && save.error.code === 'rest_invalid_param' ? problemsBySetting(save.error.params) : {};
   const general =
@@ -78,14 +82,4 @@ function SettingsForm({ loaded }: { loaded: SettingsValues }) {
       </div>
     </form>
   );
-}
-
-/** Leaving the page (a reload, another address) with unsaved changes asks first. */
-function useUnsavedWarning(dirty: boolean) {
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
 }
