@@ -42,7 +42,7 @@ describe('npm start and its processes', () => {
   };
 
   it('runs the replicas it is asked for, and stops every process of the tree on SIGTERM to npm', async () => {
-    const { child, exited } = await running('npm', { HEADLESSKEY_REPLICAS_TOKENS: '2' });
+    const { child, exited } = await running('npm', { HEADLESSKEY_REPLICAS_TOKENS: '2', HEADLESSKEY_SPARES: '0' });
     const services = tree.map(commandOf).filter((command) => command.includes('/dist/main.js'));
     expect(services.filter((command) => command.includes('services/tokens/')).length).toBe(2);
     // The supervisor and six services at least, whatever npm runs in between.
@@ -52,8 +52,17 @@ describe('npm start and its processes', () => {
     await allGone(tree);
   });
 
-  it('stops every process and exits 0 on SIGHUP, as when its terminal closes', async () => {
+  it('stops every process, its spares too, and exits 0 on SIGHUP, as when its terminal closes', async () => {
     const { child, exited } = await running('node');
+    // Five services, and a spare of each once they have loaded.
+    tree = await eventually(
+      async () => {
+        const now = descendants(child.pid as number);
+        return now.length === 10 ? now : undefined;
+      },
+      30_000,
+      'the spares',
+    );
     child.kill('SIGHUP');
     expect(await exited).toEqual([0, null]);
     await allGone(tree);
@@ -61,7 +70,7 @@ describe('npm start and its processes', () => {
 
   it('starts a killed service again and says so, and stops the services when the supervisor is killed outright', async () => {
     const metricsBase = await freeMetricsBase();
-    const { child, exited, stderr } = await running('node', { HEADLESSKEY_METRICS_PORT: String(metricsBase) });
+    const { child, exited, stderr } = await running('node', { HEADLESSKEY_METRICS_PORT: String(metricsBase), HEADLESSKEY_SPARES: '0' });
     expect(tree).toHaveLength(5);
     const [identity] = tree.filter((pid) => commandOf(pid).includes('services/identity/dist/main.js'));
     process.kill(identity as number, 'SIGKILL');

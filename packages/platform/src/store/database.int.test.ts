@@ -58,6 +58,7 @@ describe('openStore', () => {
       '0000_event_store',
       '0000_event_store_snapshots',
       '0000_command_replies',
+      '0001_command_replies_holder',
       '0001_read_model',
     ]);
     const tables = await query<{ table_name: string }>(
@@ -79,6 +80,7 @@ describe('openStore', () => {
       '0000_event_store',
       '0000_event_store_snapshots',
       '0000_command_replies',
+      '0001_command_replies_holder',
       '0001_read_model',
     ]);
     expect(await query(database, 'select id from read_model')).toEqual([{ id: 'kept' }]);
@@ -139,6 +141,7 @@ describe('openStore', () => {
       '0000_event_store',
       '0000_event_store_snapshots',
       '0000_command_replies',
+      '0001_command_replies_holder',
       '0001_read_model',
     ]);
   });
@@ -147,7 +150,7 @@ describe('openStore', () => {
     const database = names.database('tokens');
     const opened = await Promise.allSettled([open(database), open(database), open(database)]);
     expect(opened.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    expect(await query(database, 'select count(*)::int as n from schema_migrations')).toEqual([{ n: 4 }]);
+    expect(await query(database, 'select count(*)::int as n from schema_migrations')).toEqual([{ n: 5 }]);
   });
 });
 
