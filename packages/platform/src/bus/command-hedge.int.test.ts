@@ -98,7 +98,7 @@ describe('a command that writes', () => {
   /** A replica that runs commands sent with a key once, in the shared store. */
   async function replica(handle: (payload: { id: number }) => Promise<{ id: number }>) {
     const nc = await bus();
-    const replies = commandReplies(store.db, { liveness: processLiveness(nc, names, 'tokens') });
+    const replies = commandReplies(store.db, processLiveness(nc, names, 'tokens'));
     const server = createCommandServer(nc, names, 'tokens', logger, replies).on(write, handle);
     server.listen();
     await nc.flush();

@@ -14,12 +14,6 @@ export interface Liveness {
   gone(holder: string): Promise<boolean>;
 }
 
-/** Knows of no process: work held by one is only given up when its time runs out. */
-export const UNKNOWN_LIVENESS: Liveness = {
-  self: '',
-  gone: async () => false,
-};
-
 const ASK_TIMEOUT_MS = 250;
 
 /**
@@ -36,7 +30,7 @@ export function processLiveness(nc: NatsConnection, names: Names, service: strin
   return {
     self,
     async gone(holder) {
-      if (!holder || holder === self) return false;
+      if (holder === self) return false;
       try {
         await nc.request(names.process(holder), undefined, { timeout: ASK_TIMEOUT_MS });
         return false;

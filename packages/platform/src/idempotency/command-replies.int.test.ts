@@ -11,6 +11,8 @@ describe('command replies', () => {
     store = s;
   });
   const soon = () => Date.now() + 2000;
+  /** A process that holds its claims, and sees every other holder as still running. */
+  const ALIVE = { self: 'this-process', gone: async () => false };
   /** A command with a request context that differs on every send, as a retry's does. */
   const cmd = (name: string, payload: Record<string, unknown> = { token: 't' }) => ({
     name,
@@ -29,7 +31,7 @@ describe('command replies', () => {
   }
 
   it('runs a command once per key: a repeat gets the recorded reply, sealed at rest', async () => {
-    const replies = commandReplies(store.db);
+    const replies = commandReplies(store.db, ALIVE);
     const work = counted({ ok: true, data: { token: 'secret-token-1' } });
     const first = await replies.once('key-1', cmd('tokens.refresh'), soon(), work);
     const again = await replies.once('key-1', cmd('tokens.refresh'), soon(), work);
@@ -45,7 +47,7 @@ describe('command replies', () => {
   });
 
   it('a repeat while the first runs waits for its reply', async () => {
-    const replies = commandReplies(store.db);
+    const replies = commandReplies(store.db, ALIVE);
     const work = counted({ ok: true, data: { n: 1 } }, 300);
     const [a, b] = await Promise.all([
       replies.once('key-3', cmd('identity.register'), soon(), work),
@@ -56,7 +58,7 @@ describe('command replies', () => {
   });
 
   it('a repeat past its deadline while the first still runs is unavailable, and runs nothing', async () => {
-    const replies = commandReplies(store.db);
+    const replies = commandReplies(store.db, ALIVE);
     const slow = counted({ ok: true, data: {} }, 500);
     const first = replies.once('key-4', cmd('identity.register'), soon(), slow);
     const claimed = async () =>
@@ -71,7 +73,7 @@ describe('command replies', () => {
   });
 
   it('takes over a claim whose holder died in the command, once its deadline and margin have passed', async () => {
-    const replies = commandReplies(store.db);
+    const replies = commandReplies(store.db, ALIVE);
     const claims = async () => (await store.db.execute<unknown[]>('select id from command_replies where reply is null')).length;
     const before = await claims();
     // The first run's process dies inside the command: its claim stays, with no reply.
@@ -95,7 +97,7 @@ describe('command replies', () => {
 
   it('takes over at once the claim of a process that has gone; a live one is waited for', async () => {
     const gone = new Set<string>();
-    const process = (self: string) => commandReplies(store.db, { liveness: { self, gone: async (holder) => gone.has(holder) } });
+    const process = (self: string) => commandReplies(store.db, { self, gone: async (holder) => gone.has(holder) });
     let finish!: (reply: Reply<unknown>) => void;
     // Process a takes the command and hangs in it.
     const first = process('a').once(
@@ -126,7 +128,7 @@ describe('command replies', () => {
   });
 
   it('an outage or a fault is not recorded: the repeat runs again; a refusal is', async () => {
-    const replies = commandReplies(store.db);
+    const replies = commandReplies(store.db, ALIVE);
     const down = counted({ ok: false, error: { code: 'headlesskey_unavailable' } });
     await replies.once('key-5', cmd('identity.login'), soon(), down);
     await replies.once('key-5', cmd('identity.login'), soon(), down);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Migration } from '@mikro-orm/migrations';
 import type { Reply } from '../bus/codec.js';
-import { type Liveness, UNKNOWN_LIVENESS } from '../bus/liveness.js';
+import type { Liveness } from '../bus/liveness.js';
 import type { Sql } from '../store/sql.js';
 import { derive, recordId, seal, unseal } from './sealing.js';
 
@@ -65,17 +65,13 @@ export interface Command {
 
 const UNAVAILABLE = { ok: false, error: { code: 'headlesskey_unavailable' } } as const;
 
-export interface CommandRepliesOptions {
-  /** Who this process is, and whether a claim's holder still runs; without it, claims only expire. */
-  liveness?: Liveness;
-  now?: () => number;
-}
-
 /**
  * Replies kept in the service's own database, sealed with a key derived from the command's key:
  * the table alone (a backup, a reader of the database) never shows the tokens a login answered.
+ * `liveness` names this process on its claims, and tells whether another claim's holder still runs.
  */
-export function commandReplies(db: Sql, { liveness = UNKNOWN_LIVENESS, now = Date.now }: CommandRepliesOptions = {}): CommandReplies {
+export function commandReplies(db: Sql, liveness: Liveness): CommandReplies {
+  const now = Date.now;
   let sweptAt = 0;
   return {
     async once(key, command, deadline, work) {
@@ -108,10 +104,10 @@ export function commandReplies(db: Sql, { liveness = UNKNOWN_LIVENESS, now = Dat
       }
       // A claim taken over meanwhile is the new holder's to answer.
       if (isFinal(reply)) {
-        await db.execute('update command_replies set reply = ? where id = ? and claimed_by is not distinct from ?', [
+        await db.execute('update command_replies set reply = ? where id = ? and claimed_by = ?', [
           seal(secret, JSON.stringify(reply)),
           id,
-          liveness.self || null,
+          liveness.self,
         ]);
       } else await release(db, id, liveness.self);
       return reply;
@@ -138,7 +134,7 @@ async function claim(db: Sql, id: string, holdMs: number, holder: string): Promi
   const rows = await db.execute<unknown[]>(
     `insert into command_replies (id, claimed_until, claimed_by) values (?, now() + ?::double precision * interval '1 millisecond', ?)
      on conflict (id) do nothing returning id`,
-    [id, Math.max(0, holdMs), holder || null],
+    [id, Math.max(0, holdMs), holder],
   );
   return rows.length === 1;
 }
@@ -156,12 +152,9 @@ async function recorded(db: Sql, id: string, secret: Buffer): Promise<{ reply?: 
   return { reply: text === undefined ? UNAVAILABLE : (JSON.parse(text) as Reply<unknown>) };
 }
 
-/** Gives up the claim of `holder` ('' for one named by no process), unless it has been answered. */
+/** Gives up the claim of `holder`, unless it has been answered. */
 function release(db: Sql, id: string, holder: string): Promise<unknown> {
-  return db.execute('delete from command_replies where id = ? and reply is null and claimed_by is not distinct from ?', [
-    id,
-    holder || null,
-  ]);
+  return db.execute('delete from command_replies where id = ? and reply is null and claimed_by = ?', [id, holder]);
 }
 
 /** A reply that is the command's outcome, not a failure to reach one. */

@@ -47,7 +47,7 @@ export function storeCommandServer(
   store: Store,
   liveness = processLiveness(nc, config.names, service),
 ): CommandServer {
-  return createCommandServer(nc, config.names, service, logger, commandReplies(store.db, { liveness })).on(ping(service), async () => {
+  return createCommandServer(nc, config.names, service, logger, commandReplies(store.db, liveness)).on(ping(service), async () => {
     await store.db.execute('select 1');
     return { service, store: true };
   });
