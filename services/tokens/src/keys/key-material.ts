@@ -49,15 +49,26 @@ export function fromSecret(secret: Uint8Array): KeyMaterial {
 /** A PEM private key (RSA → RS256, P-256 → ES256); anything else is refused with the reason. */
 export function fromPem(pem: string): KeyMaterial {
   const key = createPrivateKey(pem);
-  const alg = algorithmOf(key);
-  const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
-  return asymmetric(derivedKid(spki), alg, key);
+  const alg = key.asymmetricKeyType === 'rsa' ? 'RS256' : 'ES256';
+  if (unfitFor(alg, key)) throw new Error('private key must be RSA of at least 2048 bits (RS256) or EC P-256 (ES256)');
+  return asymmetric(kidOf(key), alg, key);
 }
 
-function algorithmOf(key: KeyObject): Algorithm {
-  if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) return 'RS256';
-  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
-  throw new Error('private key must be RSA of at least 2048 bits (RS256) or EC P-256 (ES256)');
+/** Why `key` cannot sign `alg` (RSA of 2048 bits or more, EC on P-256), or undefined when it can. */
+export function unfitFor(alg: Exclude<Algorithm, 'HS256'>, key: KeyObject): string | undefined {
+  if (alg === 'RS256') {
+    if (key.asymmetricKeyType !== 'rsa') return 'is not an RSA key, as RS256 needs.';
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    return bits < 2048 ? `is an RSA key of ${bits} bits; RS256 needs at least 2048.` : undefined;
+  }
+  if (key.asymmetricKeyType !== 'ec') return 'is not an EC key, as ES256 needs.';
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  return curve !== 'prime256v1' ? `is an EC key on ${curve ?? 'an unnamed curve'}; ES256 needs P-256.` : undefined;
+}
+
+/** The kid of a private key, from its public half: the same key, wherever it comes from, has one kid. */
+export function kidOf(privateKey: KeyObject): string {
+  return derivedKid(createPublicKey(privateKey).export({ format: 'der', type: 'spki' }));
 }
 
 function asymmetric(kid: string, alg: Algorithm, privateKey: KeyObject): KeyMaterial {
@@ -67,6 +78,6 @@ function asymmetric(kid: string, alg: Algorithm, privateKey: KeyObject): KeyMate
 }
 
 /** A kid that names a configured key without revealing anything a signed token does not. */
-export function derivedKid(bytes: Uint8Array): string {
+function derivedKid(bytes: Uint8Array): string {
   return createHash('sha256').update('headlesskey-kid:').update(bytes).digest('base64url').slice(0, 16);
 }
