@@ -79,10 +79,7 @@ export class SessionKeeper {
 
   /** Forgets the session here and in every tab that shares it: a logout, or a session found ended. */
   async end(kind: 'signed_out' | 'session_ended'): Promise<void> {
-    await this.lock(async () => {
-      await this.opts.store.remove(this.opts.key);
-      this.settle(null, kind);
-    });
+    await this.lock(() => this.forget(kind));
   }
 
   /**
@@ -112,9 +109,7 @@ export class SessionKeeper {
       const stored = await this.read();
       if (stored && stored.token !== presented) return this.adopt(stored);
       if (stored && (await this.marks.marked(presented))) return (await this.replaced(presented)) ?? this.session;
-      await this.opts.store.remove(this.opts.key);
-      this.settle(null, 'session_ended');
-      return null;
+      return this.forget('session_ended');
     });
   }
 
@@ -130,7 +125,8 @@ export class SessionKeeper {
     if (this.session && this.session.token !== seen) return this.session;
     const stored = await this.read();
     if (!stored) {
-      if (this.session) this.settle(null, 'signed_out', false);
+      // Another tab signed out; it told the others itself.
+      if (this.session) this.use(null, 'signed_out');
       return null;
     }
     // Another tab rotated (or signed in) while this one waited for the lock: take its token.
@@ -152,9 +148,7 @@ export class SessionKeeper {
     } catch (err) {
       if (err instanceof HeadlessKeyError && err.status === 401) {
         // Revoked, ended elsewhere, rotated by a tab this one cannot hear, or the refresh window closed.
-        await this.opts.store.remove(this.opts.key);
-        this.settle(null, 'session_ended');
-        return null;
+        return this.forget('session_ended');
       }
       this.schedule(RETRY_MS);
       throw err;
@@ -187,7 +181,7 @@ export class SessionKeeper {
 
   /** A session another tab stored: taken without telling the others, who heard of it from that tab. */
   private adopt(stored: Session): Session {
-    this.settle(stored, stored.sessionId === this.session?.sessionId ? 'refreshed' : 'signed_in', false);
+    this.use(stored, stored.sessionId === this.session?.sessionId ? 'refreshed' : 'signed_in');
     return stored;
   }
 
@@ -205,11 +199,18 @@ export class SessionKeeper {
     else if (!next && aboutMine) this.use(null, message.kind);
   }
 
-  /** The session after a change this tab made: kept, announced to the other tabs unless told not to. */
-  private settle(next: Session | null, kind: AuthEvent, announce = true): void {
+  /** The session after a change this tab made: kept, and announced to the other tabs. */
+  private settle(next: Session | null, kind: AuthEvent): void {
     const sessionId = (next ?? this.session)?.sessionId;
     this.use(next, kind);
-    if (announce) this.channel.post({ kind, from: this.id, sessionId, session: next });
+    this.channel.post({ kind, from: this.id, sessionId, session: next });
+  }
+
+  /** Removes the stored session and tells every tab; the caller holds the lock. */
+  private async forget(kind: 'signed_out' | 'session_ended'): Promise<null> {
+    await this.opts.store.remove(this.opts.key);
+    this.settle(null, kind);
+    return null;
   }
 
   /** Takes `next` as the session, once: hearing of a change this tab already took is no change. */
