@@ -1,40 +1,39 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_ENV, adminToken, createEndpoint, deliveriesOf, failedLogin, publishEvent, rawBus } from './support/admin-api.js';
+import { adminToken, createEndpoint, DISPATCHER_ENV, deliveriesOf, failedLogin, publishEvent, rawBus } from './support/admin-api.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { eventually } from './support/users.js';
-import { type Receiver, startReceiver } from './support/webhook-receiver.js';
+import { type Receiver, type Responder, startReceiver } from './support/webhook-receiver.js';
+
+/** For one describe: a system with a fast dispatcher, an administrator's token, a raw bus and a receiver. */
+function withDispatcher(env: Record<string, string>, responder: Responder) {
+  const rig = {} as { system: TestSystem; admin: string; nc: NatsConnection; hooks: Receiver };
+  beforeAll(async () => {
+    rig.system = await startTestSystem({ env: { ...DISPATCHER_ENV, ...env } });
+    rig.admin = await adminToken(rig.system);
+    rig.nc = await rawBus();
+    rig.hooks = await startReceiver(responder);
+  });
+  afterAll(async () => {
+    rig.hooks?.release();
+    await Promise.allSettled([rig.nc?.close(), rig.hooks?.close()]);
+    await rig.system?.stop();
+  });
+  return rig;
+}
 
 /**
  * Deliveries are rows, not memory: a dispatcher killed while its deliveries wait to be retried
  * (and while new events arrive) loses none of them once it is back.
  */
 describe('webhook dispatcher killed mid-retry', () => {
-  let system: TestSystem;
-  let admin: string;
-  let nc: NatsConnection;
-  let hooks: Receiver;
-
-  beforeAll(async () => {
-    system = await startTestSystem({
-      env: {
-        ...ADMIN_ENV,
-        HEADLESSKEY_WEBHOOK_ALLOW_PRIVATE: 'true',
-        HEADLESSKEY_WEBHOOK_POLL_MS: '50',
-        HEADLESSKEY_WEBHOOK_TIMEOUT_MS: '2000',
-        HEADLESSKEY_WEBHOOK_RETRY_SCHEDULE: '0.3,0.5,1,1,2,2,4,4,8',
-      },
-    });
-    admin = await adminToken(system);
-    nc = await rawBus();
-    hooks = await startReceiver(() => ({ status: 500 }));
-  });
-  afterAll(async () => {
-    await Promise.allSettled([nc?.close(), hooks?.close()]);
-    await system?.stop();
-  });
+  const rig = withDispatcher(
+    { HEADLESSKEY_WEBHOOK_TIMEOUT_MS: '2000', HEADLESSKEY_WEBHOOK_RETRY_SCHEDULE: '0.3,0.5,1,1,2,2,4,4,8' },
+    () => ({ status: 500 }),
+  );
 
   it('delivers every event once the dispatcher is back, each once per webhook-id', async () => {
+    const { system, admin, nc, hooks } = rig;
     const { id } = await createEndpoint(system, admin, `${hooks.url}/in`, { events: ['auth.login.failed'] });
     const deliveries = () => deliveriesOf(system, admin, id);
 
@@ -83,32 +82,13 @@ describe('webhook dispatcher killed mid-retry', () => {
  */
 describe('webhook dispatcher killed mid-attempt', () => {
   const TIMEOUT_MS = 20_000;
-  let system: TestSystem;
-  let admin: string;
-  let nc: NatsConnection;
-  let hooks: Receiver;
-
-  beforeAll(async () => {
-    system = await startTestSystem({
-      env: {
-        ...ADMIN_ENV,
-        HEADLESSKEY_WEBHOOK_ALLOW_PRIVATE: 'true',
-        HEADLESSKEY_WEBHOOK_POLL_MS: '50',
-        HEADLESSKEY_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
-        HEADLESSKEY_WEBHOOK_ENDPOINT_CONCURRENCY: '1',
-      },
-    });
-    admin = await adminToken(system);
-    nc = await rawBus();
-    hooks = await startReceiver(() => 'hang');
-  });
-  afterAll(async () => {
-    hooks?.release();
-    await Promise.allSettled([nc?.close(), hooks?.close()]);
-    await system?.stop();
-  });
+  const rig = withDispatcher(
+    { HEADLESSKEY_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS), HEADLESSKEY_WEBHOOK_ENDPOINT_CONCURRENCY: '1' },
+    () => 'hang',
+  );
 
   it('frees the endpoint at once: the held delivery is sent again, the next one follows', async () => {
+    const { system, admin, nc, hooks } = rig;
     await createEndpoint(system, admin, `${hooks.url}/in`, { events: ['auth.login.failed'] });
     const held = failedLogin();
     await publishEvent(nc, system.names, held);

@@ -6,6 +6,7 @@ import {
   adminToken,
   call,
   createEndpoint,
+  DISPATCHER_ENV,
   deliveriesOf,
   envelope,
   failedLogin,
@@ -42,9 +43,7 @@ describe('webhook delivery', () => {
   beforeAll(async () => {
     system = await startTestSystem({
       env: {
-        ...ADMIN_ENV,
-        HEADLESSKEY_WEBHOOK_ALLOW_PRIVATE: 'true',
-        HEADLESSKEY_WEBHOOK_POLL_MS: '50',
+        ...DISPATCHER_ENV,
         HEADLESSKEY_WEBHOOK_RETRY_SCHEDULE: '0.05,0.1,0.2,0.4,0.8,1.6,3.2',
       },
     });

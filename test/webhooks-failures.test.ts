@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_ENV, adminToken, call, createEndpoint, deliveriesOf, failedLogin, publishEvent, rawBus } from './support/admin-api.js';
+import { adminToken, call, createEndpoint, DISPATCHER_ENV, deliveriesOf, failedLogin, publishEvent, rawBus } from './support/admin-api.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { eventually, newUser, registerAndLogin } from './support/users.js';
 import { type Receiver, startReceiver } from './support/webhook-receiver.js';
@@ -27,9 +27,7 @@ describe('webhook failures', () => {
   beforeAll(async () => {
     system = await startTestSystem({
       env: {
-        ...ADMIN_ENV,
-        HEADLESSKEY_WEBHOOK_ALLOW_PRIVATE: 'true',
-        HEADLESSKEY_WEBHOOK_POLL_MS: '50',
+        ...DISPATCHER_ENV,
         HEADLESSKEY_WEBHOOK_RETRY_SCHEDULE: SCHEDULE.join(','),
         HEADLESSKEY_WEBHOOK_ENDPOINT_CONCURRENCY: String(PER_ENDPOINT),
         // Long enough that the hanging endpoint's requests are still open when the test looks.

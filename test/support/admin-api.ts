@@ -20,6 +20,13 @@ export const ADMIN_ENV: Record<string, string> = {
   HEADLESSKEY_ADMIN_PASSWORD: ADMIN.password,
 };
 
+/** An administrator, and a webhook dispatcher that may reach loopback receivers and looks for due deliveries every 50 ms. */
+export const DISPATCHER_ENV: Record<string, string> = {
+  ...ADMIN_ENV,
+  HEADLESSKEY_WEBHOOK_ALLOW_PRIVATE: 'true',
+  HEADLESSKEY_WEBHOOK_POLL_MS: '50',
+};
+
 export interface WpError {
   code: string;
   message: string;
