@@ -1,4 +1,5 @@
 import { HeadlessKeyError } from './errors.js';
+import { rotatedElsewhere, rotationNews } from './rotation-news.js';
 import type { Api } from './routes.js';
 import { parseSession, refreshDelay, type Session, sessionOf } from './session.js';
 import type { TokenStore } from './store.js';
@@ -22,9 +23,6 @@ export interface KeeperOptions {
 
 /** How long a refresh that failed for want of an answer waits before it tries again. */
 const RETRY_MS = 5_000;
-/** How long a tab that finds its token rotated by another waits for that tab's news, looking every POLL_MS. */
-const WAIT_MS = 3_000;
-const POLL_MS = 50;
 
 /**
  * Keeps one session: in memory, in the store, and in step with the other tabs. Every change of
@@ -42,7 +40,7 @@ export class SessionKeeper {
   private refreshing: Promise<Session | null> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly marks: RotationMarks;
-  private wake: (() => void) | undefined;
+  private readonly news = rotationNews();
   private closed = false;
   readonly ready: Promise<Session | null>;
 
@@ -137,10 +135,7 @@ export class SessionKeeper {
       const next = await this.replaced(stored.token);
       if (next !== undefined) return next;
       this.schedule(RETRY_MS);
-      throw new HeadlessKeyError('headlesskey_unavailable', 0, 'Another tab rotated the token; its news has not arrived yet.', {
-        status: 0,
-        reason: 'rotated_elsewhere',
-      });
+      throw rotatedElsewhere();
     }
     let reply: Awaited<ReturnType<Api['refresh']>>;
     try {
@@ -163,20 +158,14 @@ export class SessionKeeper {
 
   /**
    * The session that replaced `token`, which another tab rotated: heard from the channel or read
-   * from the store within WAIT_MS, or undefined when neither came.
+   * from the store within 3 s, or undefined when neither came.
    */
-  private async replaced(token: string): Promise<Session | null | undefined> {
-    for (let waited = 0; waited <= WAIT_MS; waited += POLL_MS) {
+  private replaced(token: string): Promise<Session | null | undefined> {
+    return this.news.wait(async () => {
       if (this.session?.token !== token) return this.session;
       const stored = await this.read();
-      if (stored && stored.token !== token) return this.adopt(stored);
-      // A message heard meanwhile ends the nap at once.
-      await new Promise<void>((wake) => {
-        this.wake = wake;
-        setTimeout(wake, POLL_MS);
-      });
-    }
-    return undefined;
+      return stored && stored.token !== token ? this.adopt(stored) : undefined;
+    });
   }
 
   /** A session another tab stored: taken without telling the others, who heard of it from that tab. */
@@ -217,7 +206,7 @@ export class SessionKeeper {
   private use(next: Session | null, kind?: AuthEvent): void {
     if (next?.token === this.session?.token) return;
     this.session = next;
-    this.wake?.();
+    this.news.heard();
     clearTimeout(this.timer);
     if (next) this.schedule(refreshDelay(next, this.opts.refreshMargin, this.opts.now()));
     if (kind) for (const listener of [...this.listeners]) listener(kind, next);
