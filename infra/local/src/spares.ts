@@ -37,15 +37,17 @@ export class SparePool {
     void this.#pump();
   }
 
-  /** A spare of the service made `replica`, or undefined when none is there; another is warmed after. */
+  /** A spare of the service made `replica`, or undefined when none is there; one taken is warmed again after. */
   take(service: ServiceName, replica: number, env: Record<string, string>): ServiceProcess | undefined {
     const spare = this.#spares.get(service)?.shift();
+    // None yet: the first start of the system, before `warm`.
+    if (!spare) return undefined;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       this.warm([service]);
     }, WARM_AFTER_MS);
     this.#timers.add(timer);
-    return spare && isRunning(spare.child) ? spare.start(replica, env) : undefined;
+    return isRunning(spare.child) ? spare.start(replica, env) : undefined;
   }
 
   /** Stops every spare; none is started again. */
