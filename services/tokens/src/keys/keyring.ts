@@ -4,7 +4,7 @@ import { type Algorithm, fromStored, generateMaterial, type KeyMaterial, type St
 
 interface Entry extends KeyMaterial {
   /** Kept in the store (generated or imported), not given in the environment. */
-  generated: boolean;
+  stored: boolean;
   retired: boolean;
   /** Published and verifying, signing from the next rotation. */
   staged: boolean;
@@ -61,11 +61,11 @@ export class Keyring {
       `select kid, alg, material, retired_at is not null as retired, staged, extract(epoch from verify_until)::float8 as verify_until
          from signing_keys where verify_until is null or verify_until > now()`,
     );
-    const next = new Map<string, Entry>(this.configured.map((k) => [k.kid, { ...k, generated: false, retired: false, staged: false }]));
+    const next = new Map<string, Entry>(this.configured.map((k) => [k.kid, { ...k, stored: false, retired: false, staged: false }]));
     for (const r of rows) {
       next.set(r.kid, {
         ...fromStored(r.kid, r.alg, r.material),
-        generated: true,
+        stored: true,
         retired: r.retired,
         staged: r.staged,
         verifyUntil: r.verify_until ?? undefined,
@@ -81,11 +81,11 @@ export class Keyring {
     if (configured) return configured;
     // An announced rotation being loaded: sign with its new key, not the retired one.
     await this.loading;
-    const live = this.liveGenerated(alg);
+    const live = this.liveStored(alg);
     if (live) return live;
     await this.insertGenerated(alg);
     await this.reload();
-    const created = this.liveGenerated(alg);
+    const created = this.liveStored(alg);
     if (!created) throw new Error(`no ${alg} signing key after generating one`);
     return created;
   }
@@ -137,7 +137,10 @@ export class Keyring {
       }
       return kids;
     });
-    return { kid: await this.liveAfterChange(alg), retired };
+    await this.changed();
+    const live = this.liveStored(alg);
+    if (!live) throw new Error('rotation left no live key');
+    return { kid: live.kid, retired };
   }
 
   /**
@@ -158,8 +161,7 @@ export class Keyring {
       await insertKey(tx, { ...key, origin: 'imported', staged: !activate });
       return kids;
     });
-    this.announce();
-    await this.reload();
+    await this.changed();
     return { retired, state: activate ? ('active' as const) : ('next' as const) };
   }
 
@@ -169,22 +171,19 @@ export class Keyring {
     }
   }
 
-  /** Tells every replica, reloads, and answers the key that signs `alg` now. */
-  private async liveAfterChange(alg: Algorithm): Promise<string> {
+  /** Tells every replica a key changed, and reloads this one. */
+  private async changed(): Promise<void> {
     this.announce();
     await this.reload();
-    const live = this.liveGenerated(alg);
-    if (!live) throw new Error('rotation left no live key');
-    return live.kid;
   }
 
-  private liveGenerated(alg: Algorithm): Entry | undefined {
-    return [...this.entries.values()].find((e) => e.generated && !e.retired && !e.staged && e.alg === alg);
+  private liveStored(alg: Algorithm): Entry | undefined {
+    return [...this.entries.values()].find((e) => e.stored && !e.retired && !e.staged && e.alg === alg);
   }
 
   private async insertGenerated(alg: Algorithm): Promise<void> {
     const { kid, stored } = generateMaterial(alg);
-    // Replicas racing: the unique index on live generated keys lets exactly one insert land.
+    // Replicas racing: the unique index on live keys (one_live_key) lets exactly one insert land.
     await this.store.db.execute(
       "insert into signing_keys (kid, alg, material, origin) values (?, ?, ?::jsonb, 'generated') on conflict do nothing",
       [kid, alg, JSON.stringify(stored)],
