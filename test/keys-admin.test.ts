@@ -1,10 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serviceDb } from './support/admin-api.js';
-import { startTestSystem, type TestSystem } from './support/system.js';
+import type { TestSystem } from './support/system.js';
 import {
-  ADMIN,
   AUDIENCE,
   type Bus,
   bearer,
@@ -14,10 +13,10 @@ import {
   ISSUER,
   loggedIn,
   login,
-  openBus,
   register,
   SECRET,
-  TOKENS_ENV,
+  signInAdmin,
+  withTokensSystem,
 } from './support/tokens.js';
 import { eventually } from './support/users.js';
 
@@ -54,15 +53,11 @@ describe('signing keys for administrators', () => {
   /** Every PEM sent, to look for afterwards. */
   const sent: string[] = [];
 
-  beforeAll(async () => {
-    system = await startTestSystem({ env: TOKENS_ENV });
-    bus = await openBus(system);
-    admin = (await loggedIn(login(system, ADMIN, freshDevice('admin')))).token;
+  withTokensSystem(async (started, opened) => {
+    system = started;
+    bus = opened;
+    admin = await signInAdmin(system);
     user = await register(system);
-  });
-  afterAll(async () => {
-    await bus?.close();
-    await system?.stop();
   });
 
   const list = () => system.get<KeyList & Refusal>('/keys', bearer(admin));

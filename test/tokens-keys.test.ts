@@ -1,20 +1,22 @@
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from './support/system.js';
+import { describe, expect, it } from 'vitest';
+import type { TestSystem } from './support/system.js';
 import {
   AUDIENCE,
   type Bus,
+  bearer,
   freshDevice,
   headerOf,
   ISSUER,
   loggedIn,
   login,
-  openBus,
   register,
   SECRET,
+  signInAdmin,
   TOKENS_ENV,
   validate,
+  withTokensSystem,
 } from './support/tokens.js';
 import { eventually } from './support/users.js';
 
@@ -37,15 +39,14 @@ describe('signing keys and algorithms', () => {
   let user: Awaited<ReturnType<typeof register>>;
   const held: Record<string, string> = {};
 
-  beforeAll(async () => {
-    system = await startTestSystem({ env: { ...TOKENS_ENV, HEADLESSKEY_PRIVATE_KEY: PEM } });
-    bus = await openBus(system);
-    user = await register(system);
-  });
-  afterAll(async () => {
-    await bus?.close();
-    await system?.stop();
-  });
+  withTokensSystem(
+    async (started, opened) => {
+      system = started;
+      bus = opened;
+      user = await register(system);
+    },
+    { ...TOKENS_ENV, HEADLESSKEY_PRIVATE_KEY: PEM },
+  );
 
   const jwks = async () => {
     const reply = await system.request<Jwks>('GET', '/.well-known/jwks.json');
@@ -129,20 +130,14 @@ describe('signing keys and algorithms', () => {
 
   it('refuses to rotate a key that comes from the environment', async () => {
     await algorithm('RS256');
-    const admin = await loggedIn(
-      login(system, { username: TOKENS_ENV.HEADLESSKEY_ADMIN_LOGIN!, password: TOKENS_ENV.HEADLESSKEY_ADMIN_PASSWORD! }),
-    );
-    const reply = await system.post<{ code: string }>('/keys/rotate', undefined, { authorization: `Bearer ${admin.token}` });
+    const reply = await system.post<{ code: string }>('/keys/rotate', undefined, bearer(await signInAdmin(system)));
     expect(reply.status).toBe(403);
     expect(reply.body.code).toBe('headlesskey_forbidden');
     expect(headerOf(await token()).kid).toBe(headerOf(held.RS256!).kid);
   });
 
   it('refuses to import a key of the algorithm the environment gives, and lists that key as from the environment', async () => {
-    const admin = await loggedIn(
-      login(system, { username: TOKENS_ENV.HEADLESSKEY_ADMIN_LOGIN!, password: TOKENS_ENV.HEADLESSKEY_ADMIN_PASSWORD! }),
-    );
-    const auth = { authorization: `Bearer ${admin.token}` };
+    const auth = bearer(await signInAdmin(system));
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const reply = await system.post<{ code: string }>('/keys/import', { algorithm: 'RS256', private_key: other, activate: true }, auth);
     expect(reply.status).toBe(403);

@@ -2,11 +2,10 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backendUrls } from './support/instance.js';
-import { startTestSystem, type TestSystem } from './support/system.js';
+import type { TestSystem } from './support/system.js';
 import {
-  ADMIN,
   AUDIENCE,
   type Bus,
   bearer,
@@ -16,11 +15,12 @@ import {
   ISSUER,
   loggedIn,
   login,
-  openBus,
   refresh,
   register,
+  signInAdmin,
   TOKENS_ENV,
   validate,
+  withTokensSystem,
 } from './support/tokens.js';
 import { eventually } from './support/users.js';
 
@@ -43,16 +43,12 @@ describe('key rotation', () => {
   /** Tokens of keys retired along the way, checked again after a restart. */
   const retired: string[] = [];
 
-  beforeAll(async () => {
-    system = await startTestSystem({ env: ENV });
-    bus = await openBus(system);
-    adminToken = (await loggedIn(login(system, ADMIN, freshDevice('admin')))).token;
+  withTokensSystem(async (started, opened) => {
+    system = started;
+    bus = opened;
+    adminToken = await signInAdmin(system);
     user = await register(system);
-  });
-  afterAll(async () => {
-    await bus?.close();
-    await system?.stop();
-  });
+  }, ENV);
 
   const token = async () => (await loggedIn(login(system, user, freshDevice()))).token;
   const rotate = () => system.post<Rotated & ErrorReply>('/keys/rotate', undefined, bearer(adminToken));

@@ -80,6 +80,9 @@ export async function register(system: TestSystem, prefix = 'tok') {
   return { ...user, id: reply.body.user_id };
 }
 
+/** A token of `TOKENS_ENV`'s administrator, from a device of its own. */
+export const signInAdmin = async (system: Api) => (await loggedIn(login(system, ADMIN, freshDevice('admin')))).token;
+
 /** Asserts a login worked and gives its body. */
 export async function loggedIn(reply: Promise<HttpReply<Issued & ErrorReply>>): Promise<Issued> {
   const r = await reply;
@@ -119,16 +122,20 @@ export interface Bus {
 }
 
 /**
- * A test file's system on `TOKENS_ENV` and its bus: started before the file's tests (`use` hands
- * them to the file's own variables), both stopped after.
+ * A test file's system on `env` (`TOKENS_ENV` unless given) and its bus: started before the file's
+ * tests (`use` hands them to the file's own variables, and may sign in or register on them), both
+ * stopped after.
  */
-export function withTokensSystem(use: (system: TestSystem, bus: Bus) => void): void {
+export function withTokensSystem(
+  use: (system: TestSystem, bus: Bus) => void | Promise<void>,
+  env: Record<string, string> = TOKENS_ENV,
+): void {
   let system: TestSystem | undefined;
   let bus: Bus | undefined;
   beforeAll(async () => {
-    system = await startTestSystem({ env: TOKENS_ENV });
+    system = await startTestSystem({ env });
     bus = await openBus(system);
-    use(system, bus);
+    await use(system, bus);
   });
   afterAll(async () => {
     await bus?.close();
