@@ -45,6 +45,8 @@ describe('the admin console', () => {
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).toContain('src="/admin/assets/index-abc123.js"');
       expect(res.body).toContain('<meta name="headlesskey-api" content="/wp-json/auth/v2"');
@@ -65,6 +67,8 @@ describe('the admin console', () => {
     const app = await appWith({});
     const deep = await app.inject('/admin/settings/tokens');
     expect(deep.statusCode).toBe(200);
+    expect(deep.headers['cache-control']).toBe('no-store');
+    expect(deep.headers['content-security-policy']).toBe(CONSOLE_CSP);
     expect(deep.body).toContain('src="/admin/assets/index-abc123.js"');
     const missing = await app.inject('/admin/assets/gone-000.js');
     expect(missing.statusCode).toBe(404);
