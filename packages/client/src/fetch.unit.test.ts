@@ -1,19 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { authorized, fetchWithSession } from './fetch.js';
-import { SessionKeeper } from './session-keeper.js';
-import { memoryStore } from './store.js';
-import { fakeApi, refused, reply } from './testing.unit.js';
+import { fakeApi, keeperFor, refused, reply } from './testing.unit.js';
 
 async function signedIn(api = fakeApi()) {
-  const keeper = new SessionKeeper({
-    api,
-    store: memoryStore(),
-    key: 'hk',
-    refreshMargin: 0,
-    autoRefresh: false,
-    now: Date.now,
-    channel: false,
-  });
+  const keeper = keeperFor(api);
   await keeper.signIn(reply());
   return { api, keeper };
 }

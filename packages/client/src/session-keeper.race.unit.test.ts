@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type AuthEvent, SessionKeeper } from './session-keeper.js';
+import type { AuthEvent, SessionKeeper } from './session-keeper.js';
 import { memoryStore } from './store.js';
 import { rotationMarks, tabLock } from './tabs.js';
-import { fakeApi, fakeLocks, lateBroadcast, reply } from './testing.unit.js';
-
-const KEY = 'hk';
+import { fakeApi, fakeLocks, KEY, keeperFor, lateBroadcast, reply } from './testing.unit.js';
 
 /**
  * Two tabs sharing Web Locks, each with its own view of the store, whose messages arrive only
@@ -17,19 +15,13 @@ async function racingTabs() {
   const locks = fakeLocks();
   const channel = lateBroadcast();
   const stores = [memoryStore(), memoryStore()];
-  const [a, b] = stores.map(
-    (store) =>
-      new SessionKeeper({
-        api,
-        store,
-        key: KEY,
-        refreshMargin: 60_000,
-        autoRefresh: false,
-        now: Date.now,
-        lock: tabLock(`headlesskey:${KEY}`, locks),
-        marks: rotationMarks(`headlesskey:${KEY}:rotated:`, locks),
-        channel: channel.connect,
-      }),
+  const [a, b] = stores.map((store) =>
+    keeperFor(api, {
+      store,
+      lock: tabLock(`headlesskey:${KEY}`, locks),
+      marks: rotationMarks(`headlesskey:${KEY}:rotated:`, locks),
+      channel: channel.connect,
+    }),
   ) as [SessionKeeper, SessionKeeper];
   const events: AuthEvent[] = [];
   b.onChange((event) => events.push(event));

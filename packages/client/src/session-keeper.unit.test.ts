@@ -1,22 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HeadlessKeyError } from './errors.js';
 import type { Api } from './routes.js';
-import { type AuthEvent, type KeeperOptions, SessionKeeper } from './session-keeper.js';
+import type { AuthEvent, KeeperOptions, SessionKeeper } from './session-keeper.js';
 import { memoryStore, type TokenStore } from './store.js';
 import { tabLock } from './tabs.js';
-import { fakeApi, fakeBroadcast, reply } from './testing.unit.js';
-
-const KEY = 'hk';
+import { fakeApi, fakeBroadcast, KEY, keeperFor, reply } from './testing.unit.js';
 
 /** N tabs of one origin: one shared store (as localStorage), one lock (as a Web Lock), one channel. */
 function tabs(count: number, api: Api, over: Partial<KeeperOptions> = {}) {
   const store = memoryStore();
   const lock = tabLock('shared', undefined);
   const channel = fakeBroadcast();
-  const keepers = Array.from(
-    { length: count },
-    () => new SessionKeeper({ api, store, key: KEY, refreshMargin: 60_000, autoRefresh: false, now: Date.now, lock, channel, ...over }),
-  );
+  const keepers = Array.from({ length: count }, () => keeperFor(api, { store, lock, channel, ...over }));
   const events = keepers.map((keeper) => {
     const seen: AuthEvent[] = [];
     keeper.onChange((event) => seen.push(event));
@@ -98,15 +93,7 @@ describe('SessionKeeper timer', () => {
 
   it('refreshes the margin before expiry, then again before the new token expires', async () => {
     const api = fakeApi();
-    const keeper = new SessionKeeper({
-      api,
-      store: memoryStore(),
-      key: KEY,
-      refreshMargin: 60_000,
-      autoRefresh: true,
-      now: Date.now,
-      channel: false,
-    });
+    const keeper = keeperFor(api, { autoRefresh: true });
     await keeper.ready;
     await keeper.signIn(reply({ expires_in: 3600 }));
     await vi.advanceTimersByTimeAsync(3_539_000);
@@ -127,15 +114,7 @@ describe('SessionKeeper timer', () => {
         return reply();
       }),
     });
-    const keeper = new SessionKeeper({
-      api,
-      store: memoryStore(),
-      key: KEY,
-      refreshMargin: 60_000,
-      autoRefresh: true,
-      now: Date.now,
-      channel: false,
-    });
+    const keeper = keeperFor(api, { autoRefresh: true });
     await keeper.signIn(reply({ expires_in: 120 }));
     await vi.advanceTimersByTimeAsync(60_000);
     expect(calls).toBe(1);
@@ -146,15 +125,7 @@ describe('SessionKeeper timer', () => {
 
   it('without autoRefresh, sets no timer', async () => {
     const api = fakeApi();
-    const keeper = new SessionKeeper({
-      api,
-      store: memoryStore(),
-      key: KEY,
-      refreshMargin: 60_000,
-      autoRefresh: false,
-      now: Date.now,
-      channel: false,
-    });
+    const keeper = keeperFor(api);
     await keeper.signIn(reply({ expires_in: 60 }));
     await vi.advanceTimersByTimeAsync(600_000);
     expect(api.refresh).not.toHaveBeenCalled();

@@ -3,6 +3,8 @@ import { vi } from 'vitest';
 import type { TokenReply, UserView } from './contract.js';
 import { HeadlessKeyError } from './errors.js';
 import type { Api } from './routes.js';
+import { type KeeperOptions, SessionKeeper } from './session-keeper.js';
+import { memoryStore } from './store.js';
 import type { Channel, LockManagerLike, TabMessage } from './tabs.js';
 
 export const USER: UserView = { ID: 7, user_login: 'ada', user_email: 'ada@example.com', display_name: 'Ada', roles: ['subscriber'] };
@@ -37,6 +39,22 @@ export function fakeApi(over: Partial<Api> = {}) {
   });
   return { refresh, ...over } as unknown as Api & { refresh: typeof refresh };
 }
+
+/** The storage key of the tests' keepers. */
+export const KEY = 'hk';
+
+/** One tab's keeper on a store of its own, talking to no other tab, refreshing only when asked: `over` changes that. */
+export const keeperFor = (api: Api, over: Partial<KeeperOptions> = {}) =>
+  new SessionKeeper({
+    api,
+    store: memoryStore(),
+    key: KEY,
+    refreshMargin: 60_000,
+    autoRefresh: false,
+    now: Date.now,
+    channel: false,
+    ...over,
+  });
 
 /** A BroadcastChannel stand-in: what one member posts, every other member hears, later. */
 export function fakeBroadcast() {
