@@ -75,6 +75,15 @@ describe('key rotation', () => {
     expect(kids).not.toContain(headerOf(before).kid);
   });
 
+  it('lists the generated HS256 secret as generated, and shows nothing of it', async () => {
+    const listed = await system.get<{ keys: Record<string, unknown>[] }>('/keys', bearer(adminToken));
+    expect(listed.status).toBe(200);
+    const hs256 = listed.body.keys.filter((k) => k.alg === 'HS256');
+    expect(hs256).toContainEqual(expect.objectContaining({ kid: headerOf(await token()).kid, source: 'generated', state: 'active' }));
+    expect(hs256.some((k) => k.source === 'environment')).toBe(false);
+    for (const key of listed.body.keys) expect(Object.keys(key).sort()).toEqual(['alg', 'created', 'kid', 'source', 'state', 'verify_until']);
+  });
+
   it('rotates ES256 by the API: the retired public key stays published and still verifies its tokens', async () => {
     await bus.setSetting('algorithm', 'ES256');
     const before = await eventually(async () => {
