@@ -81,7 +81,8 @@ describe('key rotation', () => {
     const hs256 = listed.body.keys.filter((k) => k.alg === 'HS256');
     expect(hs256).toContainEqual(expect.objectContaining({ kid: headerOf(await token()).kid, source: 'generated', state: 'active' }));
     expect(hs256.some((k) => k.source === 'environment')).toBe(false);
-    for (const key of listed.body.keys) expect(Object.keys(key).sort()).toEqual(['alg', 'created', 'kid', 'source', 'state', 'verify_until']);
+    const fields = ['alg', 'created', 'kid', 'source', 'state', 'verify_until'];
+    for (const key of listed.body.keys) expect(Object.keys(key).sort()).toEqual(fields);
   });
 
   it('rotates ES256 by the API: the retired public key stays published and still verifies its tokens', async () => {
