@@ -1,11 +1,19 @@
+import type { HeadlessKeyClient } from '@headlesskey/client';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openBrowser, startPageServer } from './support/browser.js';
-import { startTestSystem, type TestSystem } from './support/system.js';
-import { type Bus, claimsOf, openBus, revoke, TOKENS_ENV } from './support/tokens.js';
+import type { TestSystem } from './support/system.js';
+import { type Bus, claimsOf, revoke, withTokensSystem } from './support/tokens.js';
 import { eventually, newUser } from './support/users.js';
 
-type Tab = { events: { event: string; token: string | null }[]; refreshes: (string | null)[]; client: any; locks: boolean };
+/** `window.tab` of test/support/browser.ts's page. */
+interface Tab {
+  events: { event: string; token: string | null }[];
+  refreshes: (string | null)[];
+  client: HeadlessKeyClient;
+  locks: boolean;
+  start(url: string, storageKey: string, refreshMargin: number): Promise<string | null>;
+}
 declare const window: { tab: Tab };
 
 /**
@@ -21,18 +29,17 @@ describe('@headlesskey/client in Chromium tabs', () => {
   let browser: Awaited<ReturnType<typeof openBrowser>>;
   let opened: Page[] = [];
 
-  beforeAll(async () => {
-    system = await startTestSystem({ env: TOKENS_ENV });
-    bus = await openBus(system);
+  withTokensSystem(async (started, opened) => {
+    system = started;
+    bus = opened;
     pageServer = await startPageServer();
     browser = await openBrowser();
     await bus.setSetting('refresh_grace', 0);
   });
+  // Runs before withTokensSystem's own afterAll (hooks unwind as a stack): the tabs go before the system.
   afterAll(async () => {
     await browser?.close();
     await pageServer?.close();
-    await bus?.close();
-    await system?.stop();
   });
 
   /** Sets `token_ttl` and waits until a new token has that lifetime. */
@@ -96,7 +103,7 @@ describe('@headlesskey/client in Chromium tabs', () => {
       await everyTab(pages, () => window.tab.events.some((e) => e.event === 'refreshed'));
       const rotated = await bus.waitForEvent('token.refreshed', (e) => e.data.parent_jti === jti);
       const next = await tokenIn(pages[0]!);
-      expect(claimsOf(next).jti).toBe(rotated.data.jti);
+      expect(claimsOf(next ?? '').jti).toBe(rotated.data.jti);
       for (const page of pages) expect(await tokenIn(page)).toBe(next);
 
       // One request presented the expired token, from one tab; the server rotated it once.

@@ -1,8 +1,8 @@
 import { createVerifier, fastifyGuard, type TokenClaims } from '@headlesskey/client/server';
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from './support/system.js';
-import { ADMIN, AUDIENCE, type Bus, bearer, ISSUER, loggedIn, login, openBus, revoke, SECRET, TOKENS_ENV } from './support/tokens.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TestSystem } from './support/system.js';
+import { ADMIN, AUDIENCE, type Bus, bearer, ISSUER, loggedIn, login, revoke, SECRET, withTokensSystem } from './support/tokens.js';
 import { eventually, newUser } from './support/users.js';
 
 /**
@@ -15,16 +15,15 @@ describe('verifyToken from @headlesskey/client/server', () => {
   let bus: Bus;
   let user: { username: string; password: string };
 
-  beforeAll(async () => {
-    system = await startTestSystem({ env: TOKENS_ENV });
-    bus = await openBus(system);
+  withTokensSystem(async (started, opened) => {
+    system = started;
+    bus = opened;
     user = newUser('sdk');
     expect((await system.post('/register', user)).status).toBe(201);
   });
+  // Runs before withTokensSystem's own afterAll (hooks unwind as a stack), while the bus is open.
   afterAll(async () => {
     await bus?.setSetting('algorithm', 'HS256');
-    await bus?.close();
-    await system?.stop();
   });
 
   const jwksUrl = () => `${system.url}/.well-known/jwks.json`;

@@ -42,14 +42,13 @@ const counted = (input, init) => {
   return fetch(input, init);
 };
 window.tab = {
-  hk, refreshes, events: [], client: null, locks: Boolean(navigator.locks),
+  refreshes, events: [], client: null, locks: Boolean(navigator.locks),
   async start(url, storageKey, refreshMargin) {
     this.client = hk.createClient({ url, storageKey, refreshMargin, store: hk.localStorageStore(), fetch: counted });
     this.client.onAuthStateChange((event, session) => this.events.push({ event, token: session ? session.token : null }));
     const session = await this.client.getSession();
     return session ? session.token : null;
   },
-  token() { return this.client.session ? this.client.session.token : null; },
 };
 document.title = 'ready';
 </script>`;
