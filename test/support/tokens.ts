@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { SessionView } from '@headlesskey/client';
 import type { EventEnvelope } from '@headlesskey/contracts';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -39,14 +40,8 @@ export interface ErrorReply {
   data: { status: number; valid?: boolean; reason?: string; [key: string]: unknown };
 }
 
-export interface SessionView {
-  id: string;
-  device: string;
-  ip: string;
-  created: string;
-  last_seen: string;
-  current: boolean;
-}
+/** One session of `GET /sessions`, as the client package declares it from the contracts. */
+export type { SessionView };
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
