@@ -2,7 +2,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { PRIVATE_KEY_MAX } from '@headlesskey/contracts';
 import { type Algorithm, kidOf, type StoredMaterial, unfitFor } from './key-material.js';
 
-export type ImportedKey = { ok: true; kid: string; stored: StoredMaterial } | { ok: false; reason: string };
+type ImportedKey = { ok: true; kid: string; stored: StoredMaterial } | { ok: false; reason: string };
 
 /**
  * Reads an administrator's PEM private key for `alg`, as a stored private JWK and the kid derived
