@@ -46,6 +46,16 @@ describe('the browser example', () => {
     return { user, tab };
   };
 
+  it('shows a refused sign-in with its code', async () => {
+    const tab = await browser.context.newPage();
+    await tab.goto(page);
+    await tab.getByPlaceholder('username or email').fill(newUser('refused').username);
+    await tab.getByPlaceholder('password').fill('not anyone’s password');
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => status(tab).textContent(), { timeout: 15_000 }).toContain('headlesskey_invalid_credentials');
+    await tab.close();
+  }, 60_000);
+
   it('signs in, shows /me and the sessions, stays signed in across a reload and a second tab, and signs both out', async () => {
     const { user, tab: first } = await signedIn('example');
     // The registration's session and this browser's.

@@ -10,6 +10,7 @@ const $ = (id) => document.getElementById(id);
 const status = (text) => {
   $('status').textContent = text;
 };
+const failed = (err) => status(`${err.code}: ${err.message}`);
 
 async function render() {
   const session = client.session;
@@ -23,7 +24,7 @@ async function render() {
     $('sessions').replaceChildren(...sessions.map(row));
   } catch (err) {
     // A session found ended is announced (onAuthStateChange below); other failures are shown.
-    if (client.session) status(`${err.code}: ${err.message}`);
+    if (client.session) failed(err);
   }
 }
 
@@ -37,7 +38,7 @@ function row(s) {
   const end = document.createElement('button');
   end.type = 'button';
   end.textContent = 'End';
-  end.onclick = () => client.endSession(s.id).then(render, (err) => status(`${err.code}: ${err.message}`));
+  end.onclick = () => client.endSession(s.id).then(render, failed);
   const td = document.createElement('td');
   td.append(end);
   tr.append(td);
@@ -47,14 +48,10 @@ function row(s) {
 $('login').onsubmit = async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
-  try {
-    await client.login({ username: form.get('username'), password: form.get('password') });
-  } catch (err) {
-    // A session found ended is announced (onAuthStateChange below); other failures are shown.
-    if (client.session) status(`${err.code}: ${err.message}`);
-  }
+  // A refused sign-in (wrong password, a locked account) is shown; a signed-out page has no other news of it.
+  await client.login({ username: form.get('username'), password: form.get('password') }).catch(failed);
 };
-$('logout').onclick = () => client.logout().catch((err) => status(`${err.code}: ${err.message}`));
+$('logout').onclick = () => client.logout().catch(failed);
 
 // Sign-ins, refreshes and sign-outs of this tab and of the others.
 client.onAuthStateChange(async (event) => {
