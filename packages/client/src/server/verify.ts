@@ -1,5 +1,6 @@
-import type { Claims, ErrorCode } from '../contract.js';
-import { HeadlessKeyError, tokenError } from '../errors.js';
+import type { Claims } from '../contract.js';
+import { tokenError } from '../errors.js';
+import { createApi } from '../routes.js';
 import { type Algorithm, parseJws, signatureHolds } from './jws.js';
 import { type JwksOptions, jwksKeys, type KeySource, secretKey } from './keys.js';
 
@@ -39,13 +40,15 @@ export type Verifier = (token: string) => Promise<TokenClaims>;
 export function createVerifier(opts: VerifyOptions): Verifier {
   const keys = keySourceOf(opts);
   const skew = opts.clockSkewSeconds ?? 5;
+  // The server's own word on the session, its refusal as it gave it (`POST /token/validate`).
+  const server = opts.online && createApi({ url: opts.online.apiUrl, fetch: opts.fetch });
   return async (token) => {
     const jws = parseJws(token);
     const alg = jws.header.alg as Algorithm;
     const key = await keys.key(jws.header.kid, alg);
     if (!(await signatureHolds(jws, alg, key))) throw tokenError('headlesskey_invalid_token', 'signature does not verify');
     const claims = checkClaims(jws.payload, opts, skew, Date.now() / 1000);
-    if (opts.online) await askServer(token, opts.online.apiUrl, opts.fetch ?? fetch);
+    if (server) await server.validate(token);
     return claims;
   };
 }
@@ -92,22 +95,4 @@ function checkClaims(payload: Record<string, unknown>, opts: VerifyOptions, skew
   if (exp - iat > LONGEST_LIFETIME_SECONDS) throw invalid('lifetime beyond the longest token_ttl');
   if (exp <= Math.floor(now)) throw tokenError('headlesskey_token_expired', 'token expired');
   return payload as TokenClaims;
-}
-
-/** `POST /token/validate`: the server's answer on the session, its refusal as it gave it. */
-async function askServer(token: string, apiUrl: string, get: typeof fetch): Promise<void> {
-  let res: Response;
-  try {
-    res = await get(`${apiUrl.replace(/\/$/, '')}/token/validate`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-  } catch (err) {
-    throw new HeadlessKeyError('headlesskey_unavailable', 0, `the server could not be asked: ${(err as Error).message}`);
-  }
-  if (res.ok) return;
-  const body = (await res.json().catch(() => ({}))) as { code?: ErrorCode; message?: string; data?: Record<string, unknown> };
-  throw new HeadlessKeyError(
-    body.code ?? 'headlesskey_invalid_token',
-    res.status,
-    body.message ?? `validate answered ${res.status}`,
-    body.data,
-  );
 }
