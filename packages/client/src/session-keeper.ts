@@ -1,7 +1,7 @@
 import { HeadlessKeyError } from './errors.js';
 import { rotatedElsewhere, rotationNews } from './rotation-news.js';
 import type { Api } from './routes.js';
-import { parseSession, refreshDelay, type Session, sessionOf } from './session.js';
+import { type Issued, parseSession, refreshDelay, type Session, sessionOf } from './session.js';
 import type { TokenStore } from './store.js';
 import { type Channel, type Lock, type RotationMarks, rotationMarks, type TabMessage, tabChannel, tabLock } from './tabs.js';
 
@@ -66,7 +66,7 @@ export class SessionKeeper {
   }
 
   /** A session from a login, registration or exchange: stored, announced, kept fresh. */
-  async signIn(issued: Parameters<typeof sessionOf>[0]): Promise<Session> {
+  async signIn(issued: Issued): Promise<Session> {
     const next = sessionOf(issued, this.opts.now());
     await this.lock(async () => {
       await this.opts.store.set(this.opts.key, JSON.stringify(next));

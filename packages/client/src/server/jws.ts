@@ -2,7 +2,7 @@ import { tokenError } from '../errors.js';
 
 /** The algorithms HeadlessKey signs with; nothing else is ever taken (RFC 8725 §3.1). */
 export type Algorithm = 'HS256' | 'RS256' | 'ES256';
-export const ALGORITHMS: readonly Algorithm[] = ['HS256', 'RS256', 'ES256'];
+const ALGORITHMS: readonly Algorithm[] = ['HS256', 'RS256', 'ES256'];
 
 /** Web Crypto's names for each algorithm, to import its key and to verify with it. */
 export const WEB_CRYPTO: Readonly<
@@ -66,7 +66,7 @@ function jsonObject(part: string): Record<string, unknown> {
 }
 
 /** Decodes base64url; throws on text no encoder writes (a length of 4n + 1). */
-export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   if (text.length % 4 === 1) throw new SyntaxError('not base64url');
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
   const bytes = new Uint8Array(binary.length);
