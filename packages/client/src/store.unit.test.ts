@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { localStorageStore, memoryStore, sessionStorageStore } from './store.js';
 
 /** A Storage of the Web Storage API, in memory. */
@@ -20,6 +20,7 @@ const globals = globalThis as { localStorage?: Storage; sessionStorage?: Storage
 
 describe('stores', () => {
   afterEach(() => {
+    vi.unstubAllGlobals();
     delete globals.localStorage;
     delete globals.sessionStorage;
   });
@@ -46,6 +47,8 @@ describe('stores', () => {
   });
 
   it('fall back to memory where there is no storage, or reading it throws', async () => {
+    // Node 25 has a localStorage of its own (22 and 24 behind --experimental-webstorage).
+    vi.stubGlobal('localStorage', undefined);
     const store = localStorageStore();
     await store.set('k', 'v');
     expect(await store.get('k')).toBe('v');
