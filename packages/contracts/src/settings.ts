@@ -4,6 +4,9 @@ import { AccessRule, accessProblems, ROUTE_ACCESS, ROUTE_KEY_PATTERN } from './a
 import type { HookName } from './hooks.js';
 import { ROLES, Role } from './user.js';
 
+/** What tokens are signed with: the `algorithm` setting, and each signing key's. */
+export const SigningAlgorithm = Type.Union([Type.Literal('HS256'), Type.Literal('RS256'), Type.Literal('ES256')]);
+
 /**
  * How long a hook's subscriber is waited for, and what a timeout or a broken reply means: `open`
  * goes on as if no hook were there, `closed` refuses (503). No subscriber at all is never waited for.
@@ -47,7 +50,7 @@ export const Settings = Type.Object({
   token_ttl: Type.Integer({ minimum: 60, maximum: 86_400 * 30, default: 3600 }),
   refresh_ttl: Type.Integer({ minimum: 60, maximum: 86_400 * 365, default: 14 * 86_400 }),
   refresh_grace: Type.Integer({ minimum: 0, maximum: 300, default: 10 }),
-  algorithm: Type.Union([Type.Literal('HS256'), Type.Literal('RS256'), Type.Literal('ES256')], { default: 'HS256' }),
+  algorithm: Type.Union(SigningAlgorithm.anyOf, { default: 'HS256' }),
   password_min_length: Type.Integer({ minimum: 8, maximum: 64, default: 15 }),
   registration: Type.Boolean({ default: true }),
   /**

@@ -2,6 +2,7 @@ import { type TSchema, Type } from '@sinclair/typebox';
 import { ERROR_CODES } from '../errors.js';
 import { ImportAlgorithm, ImportKeyBody } from '../http/bodies.js';
 import { IssuedToken, TokenReply, ValidateReply } from '../http/replies.js';
+import { SigningAlgorithm } from '../settings.js';
 import { PATTERNS, Text, UserId } from '../strings.js';
 import { RequestContext, UserStatus, UserView } from '../user.js';
 import { defineCommand, READ_ONLY } from './define.js';
@@ -144,7 +145,6 @@ export const rotateKey = defineCommand(
 );
 
 /** The signing algorithms. */
-export const SigningAlgorithm = Type.Union([Type.Literal('HS256'), Type.Literal('RS256'), Type.Literal('ES256')]);
 
 /**
  * Where a key comes from: `environment` (HEADLESSKEY_SECRET_KEY or HEADLESSKEY_PRIVATE_KEY, never

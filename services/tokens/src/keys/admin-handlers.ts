@@ -1,6 +1,7 @@
 import type { tokensCommands } from '@headlesskey/contracts';
 import { DomainError, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
+import { replacedKeyOverlap } from './handlers.js';
 import { readImportedPem } from './imported-pem.js';
 import { type KeyRow, keyList } from './key-list.js';
 import type { Keyring } from './keyring.js';
@@ -30,8 +31,8 @@ export function importKeyHandler(svc: WritingService, keyring: Keyring) {
     const read = readImportedPem(algorithm, private_key);
     if (!read.ok) throw new DomainError('rest_invalid_param', undefined, { params: { private_key: read.reason } });
     const settings = svc.settings.current();
-    const overlap = Math.max(settings.token_ttl, settings.refresh_ttl);
-    const { retired, state } = await keyring.import({ kid: read.kid, alg: algorithm, stored: read.stored }, activate, overlap);
+    const stored = { kid: read.kid, alg: algorithm, stored: read.stored };
+    const { retired, state } = await keyring.import(stored, activate, replacedKeyOverlap(settings));
     return { kid: read.kid, alg: algorithm, state, retired };
   };
 }

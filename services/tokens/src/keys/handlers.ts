@@ -9,15 +9,15 @@ export function jwksHandler(keyring: Keyring) {
   return async () => ({ keys: keyring.publicKeys() as Static<typeof tokensCommands.jwks.reply>['keys'] });
 }
 
-/**
- * Rotates the key of the algorithm in force. The retired key verifies for as long as a token it
- * signed can live or be refreshed: the longer of `token_ttl` and `refresh_ttl`.
- */
+/** How long a replaced key verifies: as long as a token it signed can live or be refreshed. */
+export const replacedKeyOverlap = (settings: { token_ttl: number; refresh_ttl: number }) =>
+  Math.max(settings.token_ttl, settings.refresh_ttl);
+
+/** Rotates the key of the algorithm in force; the retired key verifies for `replacedKeyOverlap`. */
 export function rotateKeyHandler(svc: WritingService, keyring: Keyring) {
   return async (_: RotateCommand) => {
     const settings = svc.settings.current();
-    const overlap = Math.max(settings.token_ttl, settings.refresh_ttl);
-    const { kid, retired } = await keyring.rotate(settings.algorithm, overlap);
+    const { kid, retired } = await keyring.rotate(settings.algorithm, replacedKeyOverlap(settings));
     return { kid, alg: settings.algorithm, retired };
   };
 }
