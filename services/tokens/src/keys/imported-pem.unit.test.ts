@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readImportedPem } from './imported-pem.js';
+import { fromPem } from './key-material.js';
 
 const pemOf = (pair: { privateKey: string }) => pair.privateKey;
 const rsa = (bits: number, type: 'pkcs1' | 'pkcs8' = 'pkcs8') =>
@@ -21,6 +22,16 @@ const ec = (namedCurve: string, type: 'sec1' | 'pkcs8' = 'pkcs8') =>
   );
 
 describe('readImportedPem', () => {
+  it('gives a key the kid it has when it comes from HEADLESSKEY_PRIVATE_KEY', () => {
+    for (const [alg, pem] of [
+      ['RS256', rsa(2048)],
+      ['ES256', ec('prime256v1')],
+    ] as const) {
+      const read = readImportedPem(alg, pem);
+      expect(read.ok && read.kid).toBe(fromPem(pem).kid);
+    }
+  });
+
   it.each([
     ['RS256', rsa(2048)],
     ['RS256', rsa(2048, 'pkcs1')],
