@@ -1,22 +1,14 @@
-import { resolve } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, ADMIN_ENV, bearer } from './support/admin-api.js';
-import { openBrowser } from './support/browser.js';
+import { type Browser, openBrowser, accessibilityProblems as scan, shoot, signIn as signInAs } from './support/console.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { newUser } from './support/users.js';
-
-/** Only with HEADLESSKEY_SCREENSHOTS=1: the images in docs/ are tracked, and CI must not rewrite them. */
-const SCREENSHOTS = process.env.HEADLESSKEY_SCREENSHOTS === '1';
-const shoot = async (page: Page, name: string) => {
-  if (SCREENSHOTS) await page.screenshot({ path: resolve(import.meta.dirname, `../docs/console-${name}.png`) });
-};
 
 /** The admin console in real Chromium against the whole system, as an operator uses it. */
 describe('admin console', () => {
   let system: TestSystem;
-  let browser: Awaited<ReturnType<typeof openBrowser>>;
+  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
@@ -28,23 +20,12 @@ describe('admin console', () => {
     await system?.stop();
   });
 
-  /** Opens the console, signs in with the keyboard, and answers the token `/token` gave the page. */
   const signIn = async (username: string, password: string): Promise<string> => {
-    page = await browser.context.newPage();
-    await page.goto(`${system.url}/admin/`);
-    await page.getByLabel('Username or email').fill(username);
-    await page.getByLabel('Password').fill(password);
-    const answer = page.waitForResponse((res) => res.url().endsWith('/token') && res.request().method() === 'POST');
-    await page.getByLabel('Password').press('Enter');
-    return ((await (await answer).json()) as { token: string }).token;
+    const opened = await signInAs(browser, system, { username, password });
+    page = opened.page;
+    return opened.token;
   };
-  /** axe-core's serious and critical findings on the page as it is now. */
-  const accessibilityProblems = async () => {
-    const { violations, passes } = await new AxeBuilder({ page }).analyze();
-    // A scan that checked nothing (axe kept out of the page) would pass vacuously.
-    expect(passes.length).toBeGreaterThan(5);
-    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-  };
+  const accessibilityProblems = () => scan(page);
   const validate = (token: string) => system.post<{ code?: string }>('/token/validate', undefined, bearer(token));
 
   it('serves the console with a strict CSP, and runs under it', async () => {

@@ -1,10 +1,11 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { Suspense } from 'react';
 import { Redirect, Route, Router, Switch } from 'wouter';
 import { AuthProvider, useAuth } from './auth.js';
 import { consoleBase } from './env.js';
 import { Shell } from './Shell.js';
 import { SignIn } from './SignIn.js';
-import { SettingsScreen } from './settings/SettingsScreen.js';
+import { HOME, SCREENS } from './screens.js';
 
 const queries = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -14,12 +15,16 @@ function Screens() {
   if (!session || !user) return <SignIn />;
   return (
     <Shell>
-      <Switch>
-        <Route path="/settings" component={SettingsScreen} />
-        <Route>
-          <Redirect to="/settings" replace />
-        </Route>
-      </Switch>
+      <Suspense fallback={<p>Loading…</p>}>
+        <Switch>
+          {SCREENS.map(({ path, component }) => (
+            <Route key={path} path={path} component={component} nest />
+          ))}
+          <Route>
+            <Redirect to={HOME} replace />
+          </Route>
+        </Switch>
+      </Suspense>
     </Shell>
   );
 }

@@ -1,9 +1,10 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../api/api.js';
 import { setUnsaved } from '../leave-guard.js';
 import { Field } from './Field.js';
 import { type Draft, problemsBySetting, type SettingsValues, toDraft, toPatch } from './form.js';
 import { HooksField } from './HooksField.js';
-import { ApiError, useSaveSettings, useSettings } from './queries.js';
+import { useSaveSettings, useSettings } from './queries.js';
 import { GROUPS, SCHEMA } from './schema.js';
 
 /** The plugin's General Settings: every setting of `GET /settings`, grouped, saved with `PATCH /settings`. */
@@ -83,3 +84,5 @@ function SettingsForm({ loaded }: { loaded: SettingsValues }) {
     </form>
   );
 }
+
+export default SettingsScreen;
