@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_ENV, adminToken, call, type WpError } from './support/admin-api.js';
+import { ADMIN_ENV, adminToken, call, type Delivery, deliveriesOf, type WpError } from './support/admin-api.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { eventually, newUser, registerAndLogin } from './support/users.js';
 import { type Receiver, startReceiver } from './support/webhook-receiver.js';
@@ -95,6 +95,7 @@ describe('webhook endpoints API', () => {
       ['PATCH', `/webhooks/${id}`, { enabled: false }],
       ['DELETE', `/webhooks/${id}`],
       ['POST', `/webhooks/${id}/rotate-secret`],
+      ['POST', `/webhooks/${id}/test`],
       ['GET', `/webhooks/${id}/deliveries`],
       ['POST', `/webhooks/${id}/deliveries/${id}/redeliver`],
     ];
@@ -133,6 +134,40 @@ describe('webhook endpoints API', () => {
     }
     expect(await api('GET', '/webhooks/not-a-uuid')).toMatchObject({ status: 400, body: { code: 'rest_invalid_param' } });
     expect(await api('GET', '/webhooks/00000000-0000-4000-8000-000000000000')).toMatchObject({ status: 404 });
+  });
+
+  it('sends a signed test event to one endpoint only, and logs it as one of its deliveries', async () => {
+    const target = await api('POST', '/webhooks', { url: `${receiver.url}/test-event`, events: ['user.deleted'] });
+    const other = await api('POST', '/webhooks', { url: `${receiver.url}/test-other`, events: ['user.deleted'] });
+    const { id, secret } = target.body;
+    const sent = await api<Delivery>('POST', `/webhooks/${id}/test`);
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ endpoint_id: id, event_type: 'webhook.test', status: 'pending', attempts: 0 });
+    expect(sent.body.message_id).toBe(sent.body.event_id);
+    // Sent although the endpoint wants only `user.deleted`; signed by its secret under the logged `webhook-id`.
+    const got = await eventually(async () => receiver.received.find((r) => r.path === '/test-event'), 15_000, 'the test event');
+    expect(got.id).toBe(sent.body.message_id);
+    expect(new Webhook(secret!).verify(got.body, got.headers)).toEqual({
+      type: 'webhook.test',
+      timestamp: expect.any(String),
+      data: { endpoint_id: id },
+    });
+    const logged = await eventually(
+      async () => {
+        const [delivery] = await deliveriesOf(system, admin, id);
+        return delivery?.status === 'delivered' ? delivery : undefined;
+      },
+      15_000,
+      'the test delivery delivered',
+    );
+    expect(logged).toMatchObject({ id: sent.body.id, event_type: 'webhook.test', attempts: 1, last_status_code: 204 });
+    // Another endpoint of the same event types got nothing: the test went where it was sent.
+    expect(await deliveriesOf(system, admin, other.body.id)).toEqual([]);
+    expect(receiver.received.filter((r) => r.path === '/test-other')).toEqual([]);
+    expect(await api('POST', '/webhooks/00000000-0000-4000-8000-000000000000/test')).toMatchObject({
+      status: 404,
+      body: { code: 'headlesskey_not_found' },
+    });
   });
 
   it('rotates the secret: the new one is shown once and both sign during the overlap', async () => {

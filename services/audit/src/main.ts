@@ -4,6 +4,7 @@ import { activityProjector } from './activity-log/projector.js';
 import { startRetention } from './activity-log/retention.js';
 import { openAuditStore } from './activity-log/store.js';
 import { readAuditConfig } from './config.js';
+import { logStatsHandler } from './queries/log-stats.js';
 import { queryLogsHandler } from './queries/query-logs.js';
 
 await runService('audit', async ({ config, nc, logger }) => {
@@ -27,7 +28,8 @@ await runService('audit', async ({ config, nc, logger }) => {
       await store.db.execute('select 1');
       return { service: 'audit', store: true };
     })
-    .on(auditCommands.queryLogs, queryLogsHandler(store));
+    .on(auditCommands.queryLogs, queryLogsHandler(store))
+    .on(auditCommands.logStats, logStatsHandler(store));
   server.listen();
   return {
     async close() {

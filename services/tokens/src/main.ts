@@ -10,6 +10,7 @@ import { countRefreshes } from './session/metrics.js';
 import { passwordBackstop } from './session/password-backstop.js';
 import { isReuse, refreshHandler, refreshManyHandler, refreshSessions } from './session/refresh.js';
 import { revokeHandler } from './session/revoke.js';
+import { sessionStatsHandler } from './session/stats.js';
 import { endSessionHandler, endUserSessionsHandler, listSessionsHandler } from './session/user-sessions.js';
 import { validateHandler, validateManyHandler, validateTokens } from './session/validate.js';
 import { exchangeHandler } from './sso/exchange.js';
@@ -46,6 +47,7 @@ await runService('tokens', async (rt) => {
     .on(tokensCommands.refreshMany, refreshManyHandler(refresh))
     .on(tokensCommands.revoke, revokeHandler(svc, config, keyring))
     .on(tokensCommands.listSessions, listSessionsHandler(svc))
+    .on(tokensCommands.sessionStats, sessionStatsHandler(svc))
     .on(tokensCommands.endSession, endSessionHandler(svc))
     .on(tokensCommands.endUserSessions, endUserSessionsHandler(svc))
     .on(tokensCommands.syncUser, syncUserHandler(svc))

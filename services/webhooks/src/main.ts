@@ -10,8 +10,10 @@ import {
 } from '@headlesskey/platform';
 import { readWebhooksConfig } from './config.js';
 import { deliveryEnqueuer } from './deliveries/enqueue.js';
+import { webhookStatsHandler } from './deliveries/health.js';
 import { deliveryLogHandlers } from './deliveries/log.js';
 import { observeQueueDepth } from './deliveries/metrics.js';
+import { testEventSender } from './deliveries/test-event.js';
 import { startDeliveryWorker } from './deliveries/worker.js';
 import { endpointHandlers } from './endpoints/handlers.js';
 import { webhooksMigrations } from './schema/migrations.js';
@@ -76,7 +78,9 @@ await runService('webhooks', async (runtime) => {
     .on(cmd.deleteWebhook, endpoints.remove)
     .on(cmd.rotateWebhookSecret, endpoints.rotate)
     .on(cmd.listDeliveries, log.list)
-    .on(cmd.redeliver, log.redeliver);
+    .on(cmd.webhookStats, webhookStatsHandler(store))
+    .on(cmd.redeliver, log.redeliver)
+    .on(cmd.sendTestEvent, testEventSender(store, worker.wake));
   server.listen();
   return {
     async close() {

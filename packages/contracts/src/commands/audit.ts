@@ -59,3 +59,32 @@ export type LogsPage = Static<typeof LogsPage>;
 
 /** The activity log, newest first, filtered and paged by a cursor over (occurred_at, event id). */
 export const queryLogs = defineCommand('audit', 'queryLogs', LogsQuery, LogsPage, READ_ONLY);
+
+/** The ranges `GET /logs/stats` counts over, each as the hours it spans. */
+export const STATS_RANGES = Object.freeze({ '24h': 24, '7d': 168 });
+export type StatsRange = keyof typeof STATS_RANGES;
+
+/** `GET /logs/stats` query parameters: the range, the last 24 hours unless `7d`. */
+export const LogStatsQuery = Type.Object({
+  range: Type.Optional(Type.Union([Type.Literal('24h'), Type.Literal('7d')])),
+});
+export type LogStatsQuery = Static<typeof LogStatsQuery>;
+
+const Count = Type.Integer({ minimum: 0 });
+/** Sign-in events of one hour (or of the whole range): logins, account lockouts, IP blocks. */
+export const SignInCounts = Type.Object({ succeeded: Count, failed: Count, lockouts: Count, ip_blocks: Count });
+export type SignInCounts = Static<typeof SignInCounts>;
+
+export const SignInHour = Type.Composite([Type.Object({ hour: Type.String() }), SignInCounts]);
+export type SignInHour = Static<typeof SignInHour>;
+
+export const LogStats = Type.Object({
+  range: Type.Union([Type.Literal('24h'), Type.Literal('7d')]),
+  /** Every hour of the range, oldest first, zero-filled; `hour` is its start (UTC). The last is the current hour. */
+  hours: Type.Array(SignInHour),
+  totals: SignInCounts,
+});
+export type LogStats = Static<typeof LogStats>;
+
+/** Sign-in events per hour over the last 24 hours or 7 days, counted from the activity log. */
+export const logStats = defineCommand('audit', 'logStats', LogStatsQuery, LogStats, READ_ONLY);

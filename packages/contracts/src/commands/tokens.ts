@@ -1,4 +1,4 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { ERROR_CODES } from '../errors.js';
 import { ImportAlgorithm, ImportKeyBody } from '../http/bodies.js';
 import { IssuedToken, TokenReply, ValidateReply } from '../http/replies.js';
@@ -114,11 +114,19 @@ export const listSessions = defineCommand(
   READ_ONLY,
 );
 
-/** Ends one of the caller's own sessions; another user's session is "not found". */
+/**
+ * Ends one session of a user: the caller's own (`reason` `user`, the default), or any user's by an
+ * administrator (`admin`). A session that is not this user's is "not found".
+ */
 export const endSession = defineCommand(
   'tokens',
   'endSession',
-  Type.Object({ user_id: UserId, session_id: Uuid, context: RequestContext }),
+  Type.Object({
+    user_id: UserId,
+    session_id: Uuid,
+    reason: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('admin')])),
+    context: RequestContext,
+  }),
   Type.Object({ ended: Type.Boolean() }),
 );
 
@@ -221,3 +229,14 @@ export const eraseUser = defineCommand(
   Type.Object({ user_id: UserId, context: RequestContext }),
   Type.Object({ ended: Type.Integer({ minimum: 0 }) }),
 );
+
+export const SessionStats = Type.Object({
+  /** Sessions that are active and may still refresh. */
+  live_sessions: Type.Integer({ minimum: 0 }),
+  /** The users those sessions belong to. */
+  users: Type.Integer({ minimum: 0 }),
+});
+export type SessionStats = Static<typeof SessionStats>;
+
+/** How many sessions are live now, across every user. */
+export const sessionStats = defineCommand('tokens', 'sessionStats', Type.Object({}), SessionStats, READ_ONLY);

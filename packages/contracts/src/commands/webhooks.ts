@@ -125,3 +125,43 @@ export const listDeliveries = defineCommand(
 );
 /** Sends a delivery again, as soon as possible and with a fresh retry schedule; same `webhook-id`. */
 export const redeliver = defineCommand('webhooks', 'redeliver', Type.Object({ id: Uuid, delivery_id: Uuid }), DeliveryView);
+
+/**
+ * The type of the test event an administrator sends to one endpoint: no event of the catalog, so
+ * no endpoint subscribes to it, and it goes only where it is sent.
+ */
+export const TEST_EVENT_TYPE = 'webhook.test';
+/** Queues a `webhook.test` delivery to this endpoint alone, signed and logged like any other. */
+export const sendTestEvent = defineCommand('webhooks', 'sendTestEvent', ById, DeliveryView);
+
+/** An endpoint whose latest attempt failed, or that the service disabled. */
+export const FailingEndpoint = Type.Object({
+  id: Uuid,
+  url: Type.String(),
+  description: Type.String(),
+  enabled: Type.Boolean(),
+  disabled_reason: NullableString,
+  /** The latest recorded attempt: when, its HTTP status (null: no answer) and its error. */
+  last_attempt_at: NullableString,
+  last_status_code: Type.Union([Type.Integer(), Type.Null()]),
+  last_error: NullableString,
+  /** Its deliveries waiting for another attempt after a failed one. */
+  retrying: Type.Integer({ minimum: 0 }),
+  /** Its deliveries given up on (dead), until redelivered or the endpoint is deleted. */
+  dead: Type.Integer({ minimum: 0 }),
+});
+export type FailingEndpoint = Static<typeof FailingEndpoint>;
+
+export const WebhookStats = Type.Object({
+  endpoints: Type.Integer({ minimum: 0 }),
+  enabled: Type.Integer({ minimum: 0 }),
+  /** Deliveries waiting for an attempt, across every endpoint. */
+  pending: Type.Integer({ minimum: 0 }),
+  /** Deliveries given up on (dead letters), across every endpoint. */
+  dead: Type.Integer({ minimum: 0 }),
+  failing: Type.Array(FailingEndpoint),
+});
+export type WebhookStats = Static<typeof WebhookStats>;
+
+/** Delivery health: the endpoints failing now, and the deliveries waiting or given up on. */
+export const webhookStats = defineCommand('webhooks', 'webhookStats', Type.Object({}), WebhookStats, READ_ONLY);

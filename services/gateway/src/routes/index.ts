@@ -13,6 +13,7 @@ import { type RouteGroup, type RouteServices, routeGroupPlugin } from './route.j
 import { sessionRoutes } from './session-routes.js';
 import { settingsRoutes } from './settings.js';
 import { ssoRoutes } from './sso.js';
+import { statsRoutes } from './stats.js';
 import { tokenRoutes } from './token.js';
 import { userRoutes } from './users.js';
 import { webhookRoutes } from './webhooks.js';
@@ -32,6 +33,7 @@ export const API_ROUTES: readonly RouteGroup[] = [
   webhookRoutes,
   ssoRoutes,
   userRoutes,
+  statsRoutes,
 ];
 
 /** The plugin page's own default namespace, served as an alias of ours. */

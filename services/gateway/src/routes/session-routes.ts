@@ -1,10 +1,11 @@
-import { identityCommands, PATTERNS, TokenBody, tokensCommands, UserIdPath } from '@headlesskey/contracts';
+import { identityCommands, PATTERNS, TokenBody, tokensCommands, UserIdParam, UserIdPath } from '@headlesskey/contracts';
 import { Type } from '@sinclair/typebox';
 import { TOKEN_ERRORS, TokenField, tokenOf } from './bearer.js';
 import { defineRoute, type RouteGroup } from './route.js';
 import { LOGIN_ERRORS } from './token.js';
 
 const SessionId = Type.Object({ id: Type.String({ pattern: PATTERNS.uuid.pattern }) });
+const UserSession = Type.Object({ id: UserIdParam, session_id: Type.String({ pattern: PATTERNS.uuid.pattern }) });
 
 /** `/login`: the `/token` login answered with the plugin's profile body. */
 const login = defineRoute({
@@ -40,7 +41,7 @@ const withToken = (url: string, def: typeof tokensCommands.refresh | typeof toke
     },
   });
 
-/** Refresh, logout, the caller's profile and devices, and an administrator's end-all. */
+/** Refresh, logout, the caller's profile and devices, and an administrator's view and end of a user's. */
 export const sessionRoutes: RouteGroup = {
   name: 'sessions',
   routes: [
@@ -85,6 +86,31 @@ export const sessionRoutes: RouteGroup = {
       response: tokensCommands.endUserSessions.reply,
       handle: ({ params, request, bus }) =>
         bus.send(tokensCommands.endUserSessions, { user_id: Number(params.id), reason: 'admin', context: request.requestContext }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/users/:id/sessions',
+      summary: "A user's sessions (devices)",
+      description: 'As `GET /sessions` shows the caller theirs, most recently seen first; none is `current`.',
+      params: UserIdPath,
+      response: tokensCommands.listSessions.reply,
+      handle: ({ params, bus }) => bus.send(tokensCommands.listSessions, { user_id: Number(params.id) }),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/users/:id/sessions/:session_id',
+      idempotent: true,
+      summary: 'End one session of a user',
+      description: "Its tokens fail the next validate (`token.revoked`, reason `admin`); a session that is not this user's is not found.",
+      params: UserSession,
+      response: tokensCommands.endSession.reply,
+      handle: ({ params, request, bus }) =>
+        bus.send(tokensCommands.endSession, {
+          user_id: Number(params.id),
+          session_id: params.session_id,
+          reason: 'admin',
+          context: request.requestContext,
+        }),
     }),
   ],
 };

@@ -65,6 +65,17 @@ export const webhookRoutes: RouteGroup = {
       handle: ({ params, bus }) => bus.send(cmd.rotateWebhookSecret, params),
     }),
     defineRoute({
+      method: 'POST',
+      url: '/webhooks/:id/test',
+      idempotent: true,
+      summary: 'Send a test event to a webhook endpoint',
+      description: 'Queues a `webhook.test` delivery to this endpoint only, signed like every delivery and listed in its delivery log.',
+      params: ById,
+      response: cmd.sendTestEvent.reply,
+      status: 202,
+      handle: ({ params, bus }) => bus.send(cmd.sendTestEvent, params),
+    }),
+    defineRoute({
       method: 'GET',
       url: '/webhooks/:id/deliveries',
       summary: 'The delivery log of a webhook endpoint',

@@ -28,15 +28,18 @@ export function listSessionsHandler(svc: WritingService) {
   };
 }
 
-/** `DELETE /sessions/{id}`: ends one of the caller's sessions; someone else's is not found. */
+/**
+ * `DELETE /sessions/{id}` and `DELETE /users/{id}/sessions/{session_id}`: ends one of the user's
+ * sessions; someone else's is not found.
+ */
 export function endSessionHandler(svc: WritingService) {
-  return async ({ user_id, session_id, context }: Req<'endSession'>) => {
+  return async ({ user_id, session_id, reason = 'user', context }: Req<'endSession'>) => {
     const [owned] = await svc.store.db.execute<{ n: number }[]>(
       "select count(*)::int as n from sessions where id = ? and user_id = ? and status = 'active'",
       [session_id, user_id],
     );
     if (!owned || owned.n === 0) throw new DomainError('headlesskey_not_found', 'No such session.');
-    await retryOnConflict(svc.store, (tx) => apply(svc, tx, session_id, { type: 'End', reason: 'user' }, context, user_id));
+    await retryOnConflict(svc.store, (tx) => apply(svc, tx, session_id, { type: 'End', reason }, context, user_id));
     return { ended: true };
   };
 }

@@ -76,11 +76,18 @@ export function deliveryLogHandlers(store: Store, onRedeliver: () => void) {
         [delivery_id, id],
       );
       if (updated.length === 0) throw notFound('delivery of this endpoint');
-      const [row] = await db.execute<Row[]>(`${SELECT} where d.id = ?`, [delivery_id]);
+      // Read before the worker is woken: the answer is the delivery as queued.
+      const view = await deliveryView(db, delivery_id);
       onRedeliver();
-      return toDeliveryView(row!);
+      return view;
     },
   };
+}
+
+/** One delivery as the log shows it. */
+export async function deliveryView(db: Sql, id: string): Promise<webhooksCommands.DeliveryView> {
+  const [row] = await db.execute<Row[]>(`${SELECT} where d.id = ?`, [id]);
+  return toDeliveryView(row!);
 }
 
 async function assertEndpoint(db: Sql, id: string): Promise<void> {
