@@ -20,8 +20,9 @@ describe('admin console', () => {
     await system?.stop();
   });
 
+  /** Signs in on the settings screen: the console keeps the path it was opened at. */
   const signIn = async (username: string, password: string): Promise<string> => {
-    const opened = await signInAs(browser, system, { username, password });
+    const opened = await signInAs(browser, system, { username, password }, '/settings');
     page = opened.page;
     return opened.token;
   };

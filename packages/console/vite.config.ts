@@ -1,4 +1,4 @@
-import { Settings } from '@headlesskey/contracts';
+import { EVENT_TYPES, ROLES, ROUTE_ACCESS, Settings } from '@headlesskey/contracts';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -10,7 +10,14 @@ export default defineConfig({
   plugins: [react()],
   // The settings' schemas (defaults, ranges, choices) from the contract, their one owner, as JSON:
   // the browser gets the data without TypeBox.
-  define: { __SETTINGS_SCHEMA__: JSON.stringify(Settings.properties) },
+  define: {
+    __SETTINGS_SCHEMA__: JSON.stringify(Settings.properties),
+    // Every route's default access and the built-in roles, for the Access screen.
+    __ROUTE_ACCESS__: JSON.stringify(ROUTE_ACCESS),
+    __ROLES__: JSON.stringify(ROLES),
+    // The event catalog's types, for the Logs screen's filter.
+    __EVENT_TYPES__: JSON.stringify(Object.keys(EVENT_TYPES)),
+  },
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -17,7 +17,16 @@ const screen = (path: string, label: string, load: () => Promise<{ default: Comp
   component: lazy(load),
 });
 
-export const SCREENS: readonly Screen[] = [screen('/settings', 'Settings', () => import('./settings/SettingsScreen.js'))];
+export const SCREENS: readonly Screen[] = [
+  screen('/overview', 'Overview', () => import('./overview/OverviewScreen.js')),
+  screen('/logs', 'Logs', () => import('./logs/LogsScreen.js')),
+  screen('/users', 'Users', () => import('./users/UsersScreen.js')),
+  screen('/settings', 'Settings', () => import('./settings/SettingsScreen.js')),
+  screen('/access', 'Access', () => import('./access/AccessScreen.js')),
+  screen('/keys', 'Algorithms & keys', () => import('./keys/KeysScreen.js')),
+  screen('/webhooks', 'Webhooks', () => import('./webhooks/WebhooksScreen.js')),
+  screen('/sso', 'SSO sites', () => import('./sso/SsoScreen.js')),
+];
 
 /** Where the console opens after signing in. */
 export const HOME = SCREENS[0]!.path;

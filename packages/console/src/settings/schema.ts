@@ -12,9 +12,12 @@ export interface SettingSchema {
 declare const __SETTINGS_SCHEMA__: Record<string, SettingSchema>;
 export const SCHEMA = __SETTINGS_SCHEMA__;
 
-/** The screen's groups, as the plugin's page orders them; `access` has a screen of its own. */
+/**
+ * The screen's groups, as the plugin's page orders them. `access` and `algorithm` have screens of
+ * their own (Access; Algorithms & keys), as the plugin gives algorithms theirs.
+ */
 export const GROUPS: readonly { title: string; names: readonly string[] }[] = [
-  { title: 'Tokens', names: ['token_ttl', 'refresh_ttl', 'refresh_grace', 'algorithm'] },
+  { title: 'Tokens', names: ['token_ttl', 'refresh_ttl', 'refresh_grace'] },
   { title: 'Passwords', names: ['password_min_length'] },
   { title: 'Brute force', names: ['max_attempts', 'window', 'lockout', 'ip_max_attempts', 'account_max_attempts'] },
   { title: 'Devices', names: ['device_limit', 'device_policy'] },
@@ -28,7 +31,6 @@ export const MEANINGS: Readonly<Record<string, string>> = {
   token_ttl: 'Lifetime of new tokens, in seconds.',
   refresh_ttl: 'How long after login a session may refresh, in seconds.',
   refresh_grace: 'Seconds in which a token just rotated refreshes again to the same new token (two tabs racing).',
-  algorithm: 'Signing algorithm of new tokens.',
   password_min_length: 'Minimum password length, in characters.',
   max_attempts: 'Failed logins of one account from one address, within the window, before the account is locked for that address.',
   window: 'Seconds over which failures are counted.',
