@@ -13,6 +13,7 @@ export const EVENT_TYPES = Object.freeze({
   'user.enabled': 'identity',
   'user.deleted': 'identity',
   'user.email_verified': 'identity',
+  'user.imported': 'identity',
   'auth.login.succeeded': 'identity',
   'auth.login.failed': 'identity',
   'auth.account.locked': 'identity',
@@ -20,6 +21,7 @@ export const EVENT_TYPES = Object.freeze({
   'password.reset.requested': 'identity',
   'password.reset': 'identity',
   'password.changed': 'identity',
+  'password.rehashed': 'identity',
   'settings.changed': 'identity',
   'token.issued': 'tokens',
   'token.refreshed': 'tokens',
@@ -65,6 +67,21 @@ export interface UserRegistered {
   sso_site?: string;
   /** Set when an administrator created the account. */
   by?: ChangedBy;
+}
+/**
+ * A user brought over from a WordPress site by an operator (`npm run admin -- import wordpress`),
+ * under the ID they had there. The password hash came with them and is never in the event.
+ */
+export interface UserImported {
+  user_id: number;
+  user_login: string;
+  user_email: string;
+  display_name: string;
+  roles: string[];
+  /** When they registered at WordPress (ISO 8601). */
+  registered_at: string;
+  source: 'wordpress';
+  by: ChangedBy;
 }
 /** Who changed a user: an administrator through the API, or an operator through the admin CLI. */
 export type ChangedBy = { user_id: number; user_login: string } | { cli: string };

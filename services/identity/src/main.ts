@@ -30,6 +30,7 @@ import { bootstrapAdministrator } from './user/bootstrap-admin.js';
 import { resendVerificationHandler } from './user/email-verification/request.js';
 import { verifyEmailHandler } from './user/email-verification/verify.js';
 import { getUserHandler, getUsersHandler } from './user/get-user.js';
+import { importUsersHandler } from './user/import/handler.js';
 import { registerHandler } from './user/register.js';
 
 const SWEEP_MS = 3600_000;
@@ -83,6 +84,7 @@ await runService('identity', async (rt) => {
     .on(identityCommands.createUser, createUserHandler(app, worker.wake))
     .on(identityCommands.updateUser, updateUserHandler(app))
     .on(identityCommands.deleteUser, deleteUserHandler(app))
+    .on(identityCommands.importUsers, importUsersHandler(app))
     .on(identityCommands.resendVerification, resendVerificationHandler(app, worker.wake))
     .on(identityCommands.verifyEmail, verifyEmailHandler(app))
     .on(identityCommands.forgotPassword, forgotPasswordHandler(app, worker.wake))

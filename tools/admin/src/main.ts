@@ -6,9 +6,10 @@
  */
 import { type AdminCommand, type Output, UsageError } from './command.js';
 import { dropInstanceCommand } from './commands/drop-instance.js';
+import { importCommand } from './commands/import-wordpress.js';
 import { usersCommand } from './commands/users.js';
 
-const COMMANDS: readonly AdminCommand[] = [dropInstanceCommand, usersCommand];
+const COMMANDS: readonly AdminCommand[] = [dropInstanceCommand, usersCommand, importCommand];
 
 const out: Output = {
   say: (line) => process.stdout.write(`${line}\n`),

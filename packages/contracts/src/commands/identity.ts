@@ -221,3 +221,49 @@ export const resendVerification = defineCommand(
 
 /** Marks the user's email verified with a mailed key or code. */
 export const verifyEmail = defineCommand('identity', 'verifyEmail', Type.Composite([VerifyEmailBody, Context]), Message);
+
+/** How many users one `importUsers` carries. */
+export const IMPORT_BATCH_MAX = 1000;
+
+/**
+ * A WordPress user as `wp_users` and `wp_usermeta` hold it. Loosely typed on purpose: identity
+ * checks each user and refuses a bad one with its reason, and the rest of the batch goes on.
+ */
+export const WordPressUser = Type.Object({
+  user_id: UserId,
+  user_login: Type.String({ maxLength: 1024 }),
+  user_email: Type.String({ maxLength: 1024 }),
+  display_name: Type.String({ maxLength: 1024 }),
+  /** Its role names on the site; null when its capabilities could not be read. */
+  roles: Type.Union([Type.Array(Type.String({ maxLength: 256 }), { maxItems: 64 }), Type.Null()]),
+  /** `user_pass`, as WordPress stored it. */
+  password_hash: Type.String({ maxLength: 1024 }),
+  /** `user_registered` (ISO 8601), or null when WordPress kept none. */
+  registered_at: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+});
+export type WordPressUser = Static<typeof WordPressUser>;
+
+export const ImportOutcome = Type.Object({
+  user_id: UserId,
+  outcome: Type.Union([Type.Literal('imported'), Type.Literal('unchanged'), Type.Literal('refused')]),
+  /** Why it was refused: `invalid_login`, `duplicate_email`, `unknown_hash`, `id_taken`… */
+  reason: Type.Optional(Type.String()),
+});
+export type ImportOutcome = Static<typeof ImportOutcome>;
+
+/**
+ * Brings a batch of WordPress users in under their WordPress IDs (`npm run admin -- import
+ * wordpress`; no HTTP route): each recorded as `user.imported` with its hash kept as WordPress
+ * made it, or answered unchanged or refused with a reason. `dry_run` decides and writes nothing.
+ */
+export const importUsers = defineCommand(
+  'identity',
+  'importUsers',
+  Type.Object({
+    users: Type.Array(WordPressUser, { minItems: 1, maxItems: IMPORT_BATCH_MAX }),
+    dry_run: Type.Boolean(),
+    actor: CliActor,
+    context: RequestContext,
+  }),
+  Type.Object({ results: Type.Array(ImportOutcome) }),
+);

@@ -1,5 +1,6 @@
 import type { ResetDelivery } from '@headlesskey/contracts';
 import type { NewEvent } from '@headlesskey/platform';
+import type { WordPressScheme } from './passwords/wordpress.js';
 
 /** `password.reset.requested`: a key or code went out. Never the key, the code or a digest of them. */
 export interface PasswordResetRequested {
@@ -18,6 +19,16 @@ export interface PasswordReset {
 /** `password.changed`: the user changed it, knowing the current one. */
 export interface PasswordChanged {
   user_id: number;
+}
+
+/**
+ * `password.rehashed`: a login proved a hash imported from WordPress, which was replaced by ours
+ * of the same password. Which scheme it was, never the hash. No reset or session depends on it,
+ * so the credential decider does not fold it.
+ */
+export interface PasswordRehashed {
+  user_id: number;
+  from: WordPressScheme;
 }
 
 export type CredentialEvent =

@@ -2,6 +2,7 @@ import { hooks, type identityCommands, type LoginReply, tokensCommands, type Use
 import { appendAtEnd, type CommandMeta, DomainError, metaFrom, retryOnConflict } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import { verifyPassword } from '../credential/passwords/hashing.js';
+import { upgradeWordPressHash } from '../credential/rehash.js';
 import { refusalOf } from '../hooks/verdict.js';
 import type { Identity } from '../identity.js';
 import { findByIdentifier, type UserWithCredential } from '../user/read-model.js';
@@ -39,6 +40,8 @@ export function loginHandler(app: Identity) {
       return { pass, matched: await verifyPassword(cmd.password, found?.passwordHash ?? app.decoyHash) };
     });
     const user = await settleLogin(app, cmd, pass, matched ? found : undefined, userId);
+    // A hash imported from WordPress that proved the password is replaced by ours before the session opens.
+    if (found) await upgradeWordPressHash(app, user.ID, found.passwordHash, cmd.password, cmd.context);
     const issued = await svc.client.send(tokensCommands.issue, { user, context: cmd.context }, undefined, { commandKey });
     if (!issued.ok) throw new DomainError(issued.error.code, issued.error.message, issued.error.details);
     await recordSuccess(app, cmd, user);

@@ -1,5 +1,6 @@
 import type { Role } from '@headlesskey/contracts';
 import { type Decider, type Decision, refuse } from '@headlesskey/platform';
+import { importDecision } from './import/decision.js';
 import type { Administer, UserCommand, UserEvent, UserState } from './user.js';
 
 type RegisteredUser = Extract<UserState, { status: 'registered' }>;
@@ -28,6 +29,8 @@ function decide(command: UserCommand, state: UserState): Decision<UserEvent> {
     case 'VerifyEmail':
       if (state.status !== 'registered') return refuse('headlesskey_invalid_verification');
       return state.emailVerified ? [] : [{ type: 'user.email_verified', data: { user_id: state.id } }];
+    case 'Import':
+      return importDecision(command, state);
     case 'Delete':
       if (state.status !== 'registered') return refuse('headlesskey_not_found', 'No such user.');
       return [{ type: 'user.deleted', data: { user_id: state.id, ...(command.by ? { by: command.by } : {}) } }];
@@ -65,7 +68,8 @@ function administer(command: Administer, user: RegisteredUser): UserEvent[] {
 const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.length && a.every((role) => b.includes(role));
 
 function evolve(state: UserState, event: UserEvent): UserState {
-  if (event.type === 'user.registered') {
+  // An imported user is a registered one from then on.
+  if (event.type === 'user.registered' || event.type === 'user.imported') {
     return {
       status: 'registered',
       id: event.data.user_id,

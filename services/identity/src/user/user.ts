@@ -5,6 +5,7 @@ import type {
   UserDisabled,
   UserEmailVerified,
   UserEnabled,
+  UserImported,
   UserRegistered,
   UserRolesChanged,
   UserStatus,
@@ -19,7 +20,8 @@ export type UserEvent =
   | NewEvent<'user.disabled', UserDisabled>
   | NewEvent<'user.enabled', UserEnabled>
   | NewEvent<'user.deleted', UserDeleted>
-  | NewEvent<'user.email_verified', UserEmailVerified>;
+  | NewEvent<'user.email_verified', UserEmailVerified>
+  | NewEvent<'user.imported', UserImported>;
 
 export type UserState =
   | { status: 'absent' }
@@ -74,6 +76,23 @@ export interface VerifyEmail {
   type: 'VerifyEmail';
 }
 
-export type UserCommand = Register | Administer | Delete | VerifyEmail;
+/**
+ * A WordPress user brought over under their WordPress ID (see import/decision.ts). `conflict` is
+ * what the store knew before deciding: another account already holds the login or the email.
+ */
+export interface Import {
+  type: 'Import';
+  id: number;
+  login: string;
+  email: string;
+  displayName: string;
+  roles: Role[];
+  /** When they registered at WordPress (ISO 8601). */
+  registeredAt: string;
+  conflict?: 'duplicate_login' | 'duplicate_email';
+  by: ChangedBy;
+}
+
+export type UserCommand = Register | Administer | Delete | VerifyEmail | Import;
 
 export const userStream = (id: number) => `user-${id}`;

@@ -4,11 +4,11 @@ import { contextOf } from '../session/event-context.js';
 import { eraseUser, isErased } from './erase.js';
 import { endSessionsIfDisabled } from './standing.js';
 
-/** The profile a `user.registered` event states, or why it states none. */
+/** The profile a `user.registered` or `user.imported` event states, or why it states none. */
 function profileOf(event: EventEnvelope): UserView | string {
   const { user_id, user_login, user_email, display_name, roles } = event.data;
   const profile = { ID: user_id, user_login, user_email, display_name, roles };
-  return checker(UserView).Check(profile) ? profile : 'user.registered without a user profile';
+  return checker(UserView).Check(profile) ? profile : `${event.type} without a user profile`;
 }
 
 /** What a later user event changes of the row, as SQL and its values; undefined for none. */
@@ -46,7 +46,8 @@ export function usersProjector(svc: WritingService) {
     const rows: { id: number; version: number; profile: UserView }[] = [];
     const later: EventEnvelope[] = [];
     const outcomes = events.map((event): Outcome => {
-      if (event.type !== 'user.registered') {
+      // An imported user (`user.imported`) states a profile as a registered one does.
+      if (event.type !== 'user.registered' && event.type !== 'user.imported') {
         if (changeOf(event) || event.type === 'user.deleted') later.push(event);
         return ack;
       }

@@ -100,10 +100,10 @@ function rolesOf(names: readonly string[]): Role[] {
 }
 
 /** A terminal's request: no address, the tool as its agent. */
-const cliContext = () => ({ ip: '', userAgent: 'headlesskey-admin', requestId: randomUUID() });
+export const cliContext = () => ({ ip: '', userAgent: 'headlesskey-admin', requestId: randomUUID() });
 
 /** The operator, as the operating system names them (and `SUDO_USER` when run through sudo). */
-function operator(): string {
+export function operator(): string {
   return (process.env.SUDO_USER || userInfo().username || 'unknown').slice(0, 128);
 }
 

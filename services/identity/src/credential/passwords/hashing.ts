@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcrypt';
+import { isWordPressHash, verifyWordPressHash } from './wordpress.js';
 
 /**
  * bcrypt reads at most 72 bytes. Every password is first normalised (NFKC) and reduced to a
@@ -14,7 +15,9 @@ export function hashPassword(password: string, cost: number): Promise<string> {
   return bcrypt.hash(prehash(password), cost);
 }
 
+/** Checks our own hashes, and those imported from WordPress (marked) as WordPress would. */
 export function verifyPassword(password: string, hash: string): Promise<boolean> {
+  if (isWordPressHash(hash)) return verifyWordPressHash(password, hash);
   return bcrypt.compare(prehash(password), hash);
 }
 
