@@ -191,10 +191,12 @@ describe('console: access and keys', { timeout: 180_000 }, () => {
       const start = page.getByRole('button', { name: 'Rotate the ES256 key…' });
       await start.focus();
       await page.keyboard.press('Enter');
-      // The keyboard is taken to the confirmation, and back when it is cancelled.
-      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Rotate now');
+      // The keyboard is taken to the safe answer, and back to the button when it is cancelled.
+      const question = page.getByRole('group', { name: 'Rotate the ES256 key…' });
+      await expect.poll(() => question.textContent()).toContain('Rotate the ES256 signing key?');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
       expect(await accessibilityProblems()).toEqual([]);
-      await page.getByRole('button', { name: 'Cancel' }).press('Enter');
+      await page.keyboard.press('Enter');
       await expect.poll(() => start.evaluate((el) => el === document.activeElement)).toBe(true);
       expect(await keys()).toEqual(before);
 
@@ -204,6 +206,9 @@ describe('console: access and keys', { timeout: 180_000 }, () => {
       const { kid, retired } = (await (await rotated).json()) as { kid: string; retired: string[] };
       expect(retired).toEqual([live.kid]);
       await expect.poll(() => page.getByText(`Rotated: ES256 tokens are now signed by ${kid}`).isVisible()).toBe(true);
+      // Done, the question goes and the keyboard is back on the button.
+      await question.waitFor({ state: 'detached' });
+      await expect.poll(() => start.evaluate((el) => el === document.activeElement)).toBe(true);
       const old = page.getByRole('row').filter({ hasText: live.kid });
       await expect.poll(() => old.getByRole('cell').nth(3).textContent()).toBe('Verifying only');
       expect(await page.content()).not.toContain(SECRET);

@@ -134,8 +134,9 @@ describe('console: users', () => {
     expect((await read()).roles).toEqual(['editor', 'subscriber']);
 
     await focusAndPress('Disable');
-    const dialog = page.getByRole('dialog', { name: `Disable ${user.username}?` });
-    await dialog.getByRole('button', { name: 'Disable' }).click();
+    const question = page.getByRole('group', { name: 'Disable', exact: true });
+    await expect.poll(() => question.textContent()).toContain(`Disable ${user.username}?`);
+    await question.getByRole('button', { name: 'Disable', exact: true }).click();
     await expect.poll(news).toBe(`Disabled: ${user.username} cannot sign in, and their sessions ended.`);
     expect((await read()).status).toBe('disabled');
     expect(await validate(token)).toBe('headlesskey_token_revoked');
@@ -175,18 +176,23 @@ describe('console: users', () => {
     const row = (device: string) => sessions.getByRole('row').filter({ has: page.getByRole('cell', { name: device, exact: true }) });
     await expect.poll(() => row('laptop').textContent()).toContain('Firefox 128 / Windows 10 / desktop');
 
-    // Asked first: Escape answers no, and nothing ends.
-    await row('phone').getByRole('button', { name: 'End session' }).focus();
+    // Asked first, in the row: the keyboard goes to Cancel; Escape answers no, nothing ends, and
+    // the keyboard is back on the row's button.
+    const endPhone = row('phone').getByRole('button', { name: 'End session' });
+    await endPhone.focus();
     await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'End this session?' });
-    await dialog.waitFor();
+    const question = row('phone').getByRole('group', { name: 'End session' });
+    await expect.poll(() => question.textContent()).toContain('End this session? The device “phone” is signed out');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
     expect(await scan(page)).toEqual([]);
     await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached' });
+    await question.waitFor({ state: 'detached' });
+    await expect.poll(() => endPhone.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await validate(phone)).toBe('valid');
 
-    await row('phone').getByRole('button', { name: 'End session' }).click();
+    await page.keyboard.press('Enter');
     // Cancel has the focus: the confirm button is one Tab away.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await expect.poll(news).toBe('Session ended: its tokens no longer work.');
@@ -195,7 +201,7 @@ describe('console: users', () => {
     expect(await validate(laptop)).toBe('valid');
 
     await focusAndPress('End all sessions');
-    await page.getByRole('dialog', { name: 'End every session of this user?' }).getByRole('button', { name: 'End all sessions' }).click();
+    await page.getByRole('group', { name: 'End all sessions' }).getByRole('button', { name: 'End all sessions' }).click();
     await expect.poll(news).toBe('1 session ended.');
     await expect.poll(() => sessions.textContent()).toContain('No live sessions.');
     expect(await validate(laptop)).toBe('headlesskey_token_revoked');

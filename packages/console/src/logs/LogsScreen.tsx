@@ -4,6 +4,7 @@ import { Filters } from './Filters.js';
 import { useExport } from './useExport.js';
 import { useLogView } from './useLogView.js';
 import { useUrlFilter } from './useUrlFilter.js';
+import '../ui/buttons.css';
 import './logs.css';
 
 /** The plugin's Logs screen: the activity log, filtered (in the URL), paged, live, exported. */

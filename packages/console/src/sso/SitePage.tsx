@@ -59,7 +59,7 @@ function Connected({ site }: { site: Site }) {
           confirmLabel="Disconnect it"
           disabled={remove.isPending}
           question="Disconnect this site? Its users can no longer exchange its tokens here."
-          onConfirm={() => remove.mutate(undefined, { onSuccess: () => navigate('/') })}
+          onConfirm={() => remove.mutateAsync().then(() => navigate('/'))}
         />
       </div>
       <div aria-live="polite">{actionError && <p className="error">{actionError.message}</p>}</div>

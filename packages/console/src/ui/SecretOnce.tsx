@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import './buttons.css';
 import './secret-once.css';
 
 /**

@@ -1,7 +1,7 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import { useRef } from 'react';
 import { DataTable } from '../ui/DataTable.js';
-import { ConfirmButton } from './ConfirmButton.js';
+import { InlineConfirm } from '../ui/InlineConfirm.js';
 import { deviceText, When } from './format.js';
 import { type SessionView, useSessionDevices, useUserChange, useUserSessions } from './queries.js';
 import type { Announce } from './UserPage.js';
@@ -31,18 +31,21 @@ export function SessionsPanel({ userId, announce }: { userId: number; announce: 
       id: 'end',
       header: 'Action',
       cell: (info) => (
-        <ConfirmButton
+        <InlineConfirm
           label="End session"
-          title="End this session?"
-          onConfirm={() =>
-            endOne.mutate(info.row.original.id, {
-              onSuccess: () => done('Session ended: its tokens no longer work.'),
-              onError: (error) => announce(`Session not ended: ${error.message}`, true),
-            })
+          question={
+            <>
+              <strong>End this session?</strong> The device “{info.row.original.device}” is signed out: its tokens stop working now.
+            </>
           }
-        >
-          <p>The device “{info.row.original.device}” is signed out: its tokens stop working now.</p>
-        </ConfirmButton>
+          confirmLabel="End session"
+          onConfirm={() =>
+            endOne.mutateAsync(info.row.original.id).then(
+              () => done('Session ended: its tokens no longer work.'),
+              (error: Error) => announce(`Session not ended: ${error.message}`, true),
+            )
+          }
+        />
       ),
     }),
   ];
@@ -62,19 +65,22 @@ export function SessionsPanel({ userId, announce }: { userId: number; announce: 
         empty={sessions.isPending ? 'Loading…' : 'No live sessions.'}
       />
       {rows.length > 0 && (
-        <ConfirmButton
+        <InlineConfirm
           label="End all sessions"
-          title="End every session of this user?"
+          question={
+            <>
+              <strong>End every session of this user?</strong> Every device of theirs is signed out: their tokens stop working now.
+            </>
+          }
+          confirmLabel="End all sessions"
           disabled={endAll.isPending}
           onConfirm={() =>
-            endAll.mutate(undefined, {
-              onSuccess: ({ ended }) => done(`${ended} ${ended === 1 ? 'session' : 'sessions'} ended.`),
-              onError: (error) => announce(`Sessions not ended: ${error.message}`, true),
-            })
+            endAll.mutateAsync(undefined).then(
+              ({ ended }) => done(`${ended} ${ended === 1 ? 'session' : 'sessions'} ended.`),
+              (error: Error) => announce(`Sessions not ended: ${error.message}`, true),
+            )
           }
-        >
-          <p>Every device of this user is signed out: their tokens stop working now.</p>
-        </ConfirmButton>
+        />
       )}
     </section>
   );

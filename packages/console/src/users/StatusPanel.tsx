@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { ConfirmButton } from './ConfirmButton.js';
+import { InlineConfirm } from '../ui/InlineConfirm.js';
 import { When } from './format.js';
 import { type ManagedUser, type UserDetail, useUserChange } from './queries.js';
 import type { Announce } from './UserPage.js';
@@ -23,11 +23,10 @@ export function StatusPanel({ user, announce }: { user: UserDetail; announce: An
       onError: (error) => announce(`Not unlocked: ${error.message}`, true),
     });
   const change = (status: ManagedUser['status']) =>
-    setStatus.mutate(status, {
-      onSuccess: () =>
-        done(status === 'disabled' ? `Disabled: ${who} cannot sign in, and their sessions ended.` : `Enabled: ${who} may sign in.`),
-      onError: (error) => announce(`Not changed: ${error.message}`, true),
-    });
+    setStatus.mutateAsync(status).then(
+      () => done(status === 'disabled' ? `Disabled: ${who} cannot sign in, and their sessions ended.` : `Enabled: ${who} may sign in.`),
+      (error: Error) => announce(`Not changed: ${error.message}`, true),
+    );
 
   return (
     <section aria-labelledby="status-heading" className="panel">
@@ -59,17 +58,19 @@ export function StatusPanel({ user, announce }: { user: UserDetail; announce: An
           </p>
         )}
         {user.status === 'active' ? (
-          <ConfirmButton
+          <InlineConfirm
             label="Disable"
-            title={`Disable ${who}?`}
+            question={
+              <>
+                <strong>Disable {who}?</strong> They will not be able to sign in, and every session of theirs ends now.
+              </>
+            }
             confirmLabel="Disable"
             disabled={setStatus.isPending}
             onConfirm={() => change('disabled')}
-          >
-            <p>They will not be able to sign in, and every session of theirs ends now.</p>
-          </ConfirmButton>
+          />
         ) : (
-          <button type="button" disabled={setStatus.isPending} onClick={() => change('active')}>
+          <button type="button" disabled={setStatus.isPending} onClick={() => void change('active')}>
             Enable
           </button>
         )}

@@ -68,7 +68,7 @@ function Endpoint({ webhook }: { webhook: Webhook }) {
           confirmLabel="Delete it for good"
           disabled={remove.isPending}
           question="Delete this webhook? Its pending deliveries and its delivery log go with it."
-          onConfirm={() => remove.mutate(undefined, { onSuccess: () => navigate('/') })}
+          onConfirm={() => remove.mutateAsync().then(() => navigate('/'))}
         />
       </div>
       <div aria-live="polite" className="news">

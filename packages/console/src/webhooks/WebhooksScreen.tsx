@@ -1,6 +1,7 @@
 import { Route, Switch } from 'wouter';
 import { WebhookList } from './WebhookList.js';
 import { WebhookPage } from './WebhookPage.js';
+import '../ui/buttons.css';
 import '../ui/panels.css';
 import './webhooks.css';
 
