@@ -1,18 +1,12 @@
+import type { tokensCommands } from '@headlesskey/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/api.js';
 
-export type KeyState = 'active' | 'next' | 'verifying_only' | 'retired';
-export type KeySource = 'environment' | 'generated' | 'imported';
-
+/** The API's own shapes, as types only: nothing of the contracts' schemas reaches the bundle. */
+export type KeyState = tokensCommands.KeyState;
+export type KeySource = tokensCommands.KeySource;
 /** A signing key as `GET /keys` shows it: never its secret or private part. */
-export interface KeyView {
-  kid: string;
-  alg: string;
-  source: KeySource;
-  state: KeyState;
-  created: string | null;
-  verify_until: string | null;
-}
+export type KeyView = tokensCommands.KeyView;
 export interface KeyList {
   algorithm: string;
   keys: KeyView[];

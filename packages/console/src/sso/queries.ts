@@ -1,25 +1,13 @@
+import type { ssoCommands } from '@headlesskey/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/api.js';
 
-export type Verification = 'hs256' | 'public_key' | 'jwks';
-export type Algorithm = 'HS256' | 'RS256' | 'ES256';
-export type DefaultRole = 'subscriber' | 'contributor' | 'author' | 'editor';
-
+/** The API's own shapes, as types only: nothing of the contracts' schemas reaches the bundle. */
+export type Verification = ssoCommands.SsoVerification;
+export type Algorithm = ssoCommands.SsoAlgorithm;
+export type DefaultRole = ssoCommands.SsoDefaultRole;
 /** A connected site as the API shows it: never the shared secret, never its HS256 secret. */
-export interface Site {
-  site_key: string;
-  issuer: string;
-  audience: string | null;
-  verification: Verification;
-  algorithm: Algorithm;
-  public_key: string | null;
-  jwks_url: string | null;
-  provision_users: boolean;
-  link_by_email: boolean;
-  default_role: DefaultRole;
-  created_at: string;
-  updated_at: string;
-}
+export type Site = ssoCommands.SsoSiteView;
 export type SiteBody = Partial<Omit<Site, 'created_at' | 'updated_at'>> & { hs256_secret?: string };
 
 const ALL = ['sso-sites'];

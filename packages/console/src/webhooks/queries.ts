@@ -1,37 +1,13 @@
+import type { webhooksCommands } from '@headlesskey/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../api/api.js';
 
-/** An endpoint as the API shows it: never its secret. */
-export interface Webhook {
-  id: string;
-  url: string;
-  events: string[];
-  description: string;
-  enabled: boolean;
-  disabled_reason: string | null;
-  created_at: string;
-  updated_at: string;
-}
-export interface WebhookInput {
-  url: string;
-  description: string;
-  events: string[];
-  enabled: boolean;
-}
-export interface Delivery {
-  id: string;
-  event_type: string;
-  status: 'pending' | 'delivered' | 'dead';
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  created_at: string;
-  next_attempt_at: string | null;
-}
-interface DeliveryPage {
-  deliveries: Delivery[];
-  next_cursor: string | null;
-}
+/** The API's own shapes, as types only: nothing of the contracts' schemas reaches the bundle. */
+export type Webhook = webhooksCommands.WebhookView;
+/** What the form sends: event types as chosen, checked by the API, which owns the list. */
+export type WebhookInput = { url: string; description: string; events: string[]; enabled: boolean };
+export type Delivery = webhooksCommands.DeliveryView;
+type DeliveryPage = { deliveries: Delivery[]; next_cursor: string | null };
 
 const ALL = ['webhooks'];
 const one = (id: string) => ['webhooks', id];

@@ -159,12 +159,14 @@ export const rotateKey = defineCommand(
  * rotated here), `generated` by this service, or `imported` by an administrator.
  */
 export const KeySource = Type.Union([Type.Literal('environment'), Type.Literal('generated'), Type.Literal('imported')]);
+export type KeySource = Static<typeof KeySource>;
 
 /**
  * `active` signs new tokens of its algorithm; `next` is published and signs from the next rotation;
  * `verifying_only` signs nothing and verifies until `verify_until`; `retired` verifies nothing.
  */
 export const KeyState = Type.Union([Type.Literal('active'), Type.Literal('next'), Type.Literal('verifying_only'), Type.Literal('retired')]);
+export type KeyState = Static<typeof KeyState>;
 
 /** What an administrator sees of a signing key: never its secret or private part. */
 export const KeyView = Type.Object({
@@ -176,6 +178,7 @@ export const KeyView = Type.Object({
   created: Type.Union([Type.String(), Type.Null()]),
   verify_until: Type.Union([Type.String(), Type.Null()]),
 });
+export type KeyView = Static<typeof KeyView>;
 
 export const listKeys = defineCommand(
   'tokens',
