@@ -131,7 +131,8 @@ describe('activity log projection', () => {
     await holder.query('lock table audit_users in share mode');
     const running = rebuild();
     try {
-      await eventually(async () => ((await versions(db)).building === 2 ? true : undefined), 15_000, 'the rebuild under way');
+      // The rebuild is a process of its own: on a busy machine, loading it alone takes seconds.
+      await eventually(async () => ((await versions(db)).building === 2 ? true : undefined), 45_000, 'the rebuild under way');
       const during = envelope('auth.login.failed', { user_id: null });
       await publishEvent(nc, system.names, during);
       await eventually(async () => ((await entry(during.id)) === 1 ? true : undefined), 15_000, 'a new event while rebuilding');
@@ -162,7 +163,7 @@ describe('activity log projection', () => {
     const after = envelope('auth.login.failed', { user_id: null });
     await publishEvent(nc, system.names, after);
     await eventually(async () => ((await entry(after.id)) === 1 ? true : undefined), 15_000, 'an event after the swap');
-  });
+  }, 120_000);
 });
 
 async function versions(db: pg.Client): Promise<{ live: number; building: number | null }> {
