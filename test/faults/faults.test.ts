@@ -28,7 +28,7 @@ import { type Backing, projectionTimes, query, storedEvents } from './stores.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The longest wait for a quiet machine before the faults begin (see `quietMachine`). */
-const SETTLE_MS = 90_000;
+const SETTLE_MS = 45_000;
 const CLIENTS = 20;
 const WEBHOOK_TIMEOUT_MS = 2000;
 /** The system as `npm start` runs it, with cheap hashing, no rate limits, an administrator and deliveries to loopback. */

@@ -7,13 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '@headlesskey/local';
 import { eventually } from './users.js';
+import { SERVER } from './wordpress/database.js';
 
 const run = promisify(execFile);
 
 /** Debian's `wordpress` package, run from a copy so its /etc/wordpress configuration is never read. */
 const DEBIAN_WORDPRESS = '/usr/share/wordpress';
 export const BRIDGE_DIR = fileURLToPath(new URL('../../packages/wordpress-bridge', import.meta.url));
-const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root' };
+/** The same server the import tests use (`WORDPRESS_DB_URL`); the bridge's site signs in without a password. */
+const server = new URL(SERVER);
+const MARIADB = { host: server.hostname, port: Number(server.port || 3306), user: decodeURIComponent(server.username || 'root') };
 
 export interface WordPress {
   /** `http://127.0.0.1:<port>`, the site's home. */

@@ -3,7 +3,7 @@ import mysql, { type Connection } from 'mysql2/promise';
 import { serialize } from 'php-serialize';
 
 /** The machine's MariaDB (root, no password), or `WORDPRESS_DB_URL`'s server. */
-const SERVER = process.env.WORDPRESS_DB_URL?.trim() || 'mysql://root@127.0.0.1:3306';
+export const SERVER = process.env.WORDPRESS_DB_URL?.trim() || 'mysql://root@127.0.0.1:3306';
 
 /** A row of `wp_users` and its `wp_capabilities` (as serialized by PHP; null for no row). */
 export interface WordPressRow {

@@ -226,20 +226,21 @@ export const verifyEmail = defineCommand('identity', 'verifyEmail', Type.Composi
 export const IMPORT_BATCH_MAX = 1000;
 
 /**
- * A WordPress user as `wp_users` and `wp_usermeta` hold it. Loosely typed on purpose: identity
- * checks each user and refuses a bad one with its reason, and the rest of the batch goes on.
+ * A WordPress user as `wp_users` and `wp_usermeta` hold it. Only text (the contract's rule for
+ * every string) and bounded: identity checks each user and refuses a bad one with its reason, and
+ * the rest of the batch goes on.
  */
 export const WordPressUser = Type.Object({
   user_id: UserId,
-  user_login: Type.String({ maxLength: 1024 }),
-  user_email: Type.String({ maxLength: 1024 }),
-  display_name: Type.String({ maxLength: 1024 }),
+  user_login: Text({ maxLength: 1024 }),
+  user_email: Text({ maxLength: 1024 }),
+  display_name: Text({ maxLength: 1024 }),
   /** Its role names on the site; null when its capabilities could not be read. */
-  roles: Type.Union([Type.Array(Type.String({ maxLength: 256 }), { maxItems: 64 }), Type.Null()]),
+  roles: Type.Union([Type.Array(Text({ maxLength: 256 }), { maxItems: 64 }), Type.Null()]),
   /** `user_pass`, as WordPress stored it. */
-  password_hash: Type.String({ maxLength: 1024 }),
+  password_hash: Text({ maxLength: 1024 }),
   /** `user_registered` (ISO 8601), or null when WordPress kept none. */
-  registered_at: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+  registered_at: Type.Union([Text({ maxLength: 64 }), Type.Null()]),
 });
 export type WordPressUser = Static<typeof WordPressUser>;
 
