@@ -20,6 +20,8 @@ import {
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)$/;
 
 /** Each route of the token lifecycle answers its contract shape; tokens come from body or header only. */
+const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
+
 describe('token lifecycle endpoints', () => {
   let system: TestSystem;
   let adminToken: string;
@@ -114,12 +116,15 @@ describe('token lifecycle endpoints', () => {
     const user = await register(system);
     const phone = freshDevice('phone');
     const laptop = freshDevice('laptop');
-    await loggedIn(login(system, user, phone));
-    const { token } = await loggedIn(login(system, user, laptop));
+    await loggedIn(login(system, user, phone, { 'user-agent': 'curl/8.5.0' }));
+    const { token } = await loggedIn(login(system, user, laptop, { 'user-agent': FIREFOX_ON_WINDOWS }));
     const reply = await sessions(system, token);
     expect(reply.status).toBe(200);
     const list = reply.body.sessions;
     expect(list.map((s) => s.device).sort()).toEqual([laptop, phone].sort());
+    // Browser and OS as the login's User-Agent names them; an agent that names none, none.
+    const byDevice = Object.fromEntries(list.map((s) => [s.device, [s.browser, s.os, s.device_type]]));
+    expect(byDevice).toEqual({ [laptop]: ['Firefox 128', 'Windows 10', 'desktop'], [phone]: [null, null, 'unknown'] });
     for (const s of list) {
       expect(s.ip).toMatch(/^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/);
       expect(s.created).toMatch(ISO_UTC);

@@ -173,6 +173,9 @@ export interface MessageReply {
 export interface SessionView {
   id: string;
   device: string;
+  browser: string | null;
+  os: string | null;
+  device_type: string;
   ip: string;
   created: string;
   last_seen: string;

@@ -21,6 +21,7 @@ export { type RunningService, runService, type ServiceRuntime } from './lifecycl
 export { openWritingService, storeCommandServer, type WritingService, type WritingServiceOptions } from './lifecycle/writing-service.js';
 export { createLogger, type Logger } from './logging/logger.js';
 export { clientNetwork } from './net/client-network.js';
+export { type Device, deviceOf } from './net/device.js';
 export { readAllowPrivate } from './outbound/allow-private.js';
 export {
   type ConnectTarget,

@@ -1,5 +1,6 @@
 import { createColumnHelper } from '@tanstack/react-table';
-import { deviceText, type LogEntry } from './entry.js';
+import { deviceText } from '../ui/device.js';
+import type { LogEntry } from './entry.js';
 import { utcText } from './filter.js';
 
 const column = createColumnHelper<LogEntry>();
@@ -39,7 +40,7 @@ export const COLUMNS = [
     id: 'device',
     header: 'Device',
     // The raw User-Agent is a tooltip and a detail, as text.
-    cell: ({ row: { original: e } }) => <span title={e.user_agent ?? undefined}>{deviceText(e)}</span>,
+    cell: ({ row: { original: e } }) => <span title={e.user_agent ?? undefined}>{deviceText(e.device)}</span>,
   }),
   column.display({
     id: 'details',

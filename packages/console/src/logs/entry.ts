@@ -4,12 +4,6 @@ import type { auditCommands } from '@headlesskey/contracts';
 export type LogEntry = auditCommands.ActivityEntryView;
 export type LogsPage = auditCommands.LogsPage;
 
-/** `Chrome 120 / Windows 10 / desktop`: the parts the audit service read off the User-Agent. */
-export function deviceText(entry: LogEntry): string {
-  const { browser, os, type } = entry.device;
-  return `${browser ?? 'Unknown browser'} / ${os ?? 'unknown OS'} / ${type}`;
-}
-
 /** The server's order, newest first: by time, then by id, as its cursor pages. */
 export function newestFirst(a: LogEntry, b: LogEntry): number {
   if (a.occurred_at !== b.occurred_at) return a.occurred_at < b.occurred_at ? 1 : -1;

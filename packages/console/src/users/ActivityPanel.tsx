@@ -1,6 +1,7 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import { DataTable } from '../ui/DataTable.js';
-import { deviceText, When } from './format.js';
+import { deviceText } from '../ui/device.js';
+import { When } from './format.js';
 import { ACTIVITY_SIZE, type ActivityEntryView, useUserActivity } from './queries.js';
 
 const column = createColumnHelper<ActivityEntryView>();

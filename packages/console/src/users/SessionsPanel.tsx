@@ -1,9 +1,10 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import { useRef } from 'react';
 import { DataTable } from '../ui/DataTable.js';
+import { deviceText } from '../ui/device.js';
 import { InlineConfirm } from '../ui/InlineConfirm.js';
-import { deviceText, When } from './format.js';
-import { type SessionView, useSessionDevices, useUserChange, useUserSessions } from './queries.js';
+import { When } from './format.js';
+import { type SessionView, useUserChange, useUserSessions } from './queries.js';
 import type { Announce } from './UserPage.js';
 
 const column = createColumnHelper<SessionView>();
@@ -11,7 +12,6 @@ const column = createColumnHelper<SessionView>();
 /** The user's live sessions (devices), each with "End session", and "End all sessions". */
 export function SessionsPanel({ userId, announce }: { userId: number; announce: Announce }) {
   const sessions = useUserSessions(userId);
-  const devices = useSessionDevices(userId);
   const endOne = useUserChange((api, id: string) => api.send<{ ended: boolean }>('DELETE', `/users/${userId}/sessions/${id}`));
   const endAll = useUserChange((api) => api.send<{ ended: number }>('DELETE', `/users/${userId}/sessions`));
   // The row (or every row) whose button was pressed goes away: the keyboard stays in this section.
@@ -23,7 +23,11 @@ export function SessionsPanel({ userId, announce }: { userId: number; announce: 
 
   const columns = [
     column.accessor('device', { header: 'Device' }),
-    column.display({ id: 'browser', header: 'Browser / OS', cell: (info) => deviceText(devices.data?.get(info.row.original.id)) }),
+    column.display({
+      id: 'browser',
+      header: 'Browser / OS',
+      cell: ({ row: { original: s } }) => deviceText({ browser: s.browser, os: s.os, type: s.device_type }),
+    }),
     column.accessor('ip', { header: 'Address' }),
     column.accessor('created', { header: 'Signed in', cell: (info) => <When at={info.getValue()} /> }),
     column.accessor('last_seen', { header: 'Last seen', cell: (info) => <When at={info.getValue()} /> }),

@@ -43,27 +43,6 @@ export function useUserSessions(id: number) {
   });
 }
 
-/**
- * The browser and OS of each session, by session id, from the activity log's `token.issued`
- * entries (the audit service parses the User-Agent of the login that opened it). A session whose
- * login is older than these entries, or not yet in the log, has none.
- */
-export function useSessionDevices(id: number) {
-  const api = useApi();
-  return useQuery({
-    queryKey: [KEY, id, 'devices'],
-    queryFn: async () => {
-      const page = await api.get<LogsPage>('/logs', { user: id, event: 'token.issued', per_page: 100 });
-      const devices = new Map<string, ActivityEntryView['device']>();
-      for (const entry of page.entries) {
-        const session = entry.data.session_id;
-        if (typeof session === 'string' && !devices.has(session)) devices.set(session, entry.device);
-      }
-      return devices;
-    },
-  });
-}
-
 export const ACTIVITY_SIZE = 20;
 
 /** The user's newest activity-log entries. */

@@ -99,7 +99,12 @@ export const revoke = defineCommand(
 
 export const SessionView = Type.Object({
   id: Uuid,
+  /** The name the client gave its device, or else its User-Agent. */
   device: Type.String(),
+  /** Read from the User-Agent of the session's last login: `Chrome 120`, `iOS 17.2`, `mobile`. */
+  browser: Type.Union([Type.String(), Type.Null()]),
+  os: Type.Union([Type.String(), Type.Null()]),
+  device_type: Type.String(),
   ip: Type.String(),
   created: Type.String(),
   last_seen: Type.String(),

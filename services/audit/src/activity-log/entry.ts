@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { EventEnvelope } from '@headlesskey/contracts';
-import { deviceOf } from './device.js';
+import { deviceOf } from '@headlesskey/platform';
 import { redact } from './redact.js';
 
 /** One activity-log row, as the projector derives it from an event: a pure mapping. */

@@ -1,5 +1,5 @@
 import type { RequestContext, tokensCommands } from '@headlesskey/contracts';
-import { DomainError, retryOnConflict, type WritingService } from '@headlesskey/platform';
+import { DomainError, deviceOf, retryOnConflict, type WritingService } from '@headlesskey/platform';
 import type { Static } from '@sinclair/typebox';
 import { apply } from './issue.js';
 import { activeSessionIds } from './read-model.js';
@@ -7,23 +7,31 @@ import { activeSessionIds } from './read-model.js';
 type EndReason = Req<'endUserSessions'>['reason'];
 type Req<K extends 'listSessions' | 'endSession' | 'endUserSessions'> = Static<(typeof tokensCommands)[K]['request']>;
 
-/** `GET /sessions`: the caller's devices, most recently seen first. */
+/** `GET /sessions`: the caller's devices, most recently seen first, each with the browser and OS its agent names. */
 export function listSessionsHandler(svc: WritingService) {
   return async ({ user_id, current_session }: Req<'listSessions'>) => {
-    const rows = await svc.store.db.execute<{ id: string; device: string; ip: string; created: Date; last_seen: Date }[]>(
-      `select id, device, ip, created_at as created, last_seen_at as last_seen from sessions
+    const rows = await svc.store.db.execute<
+      { id: string; device: string; user_agent: string; ip: string; created: Date; last_seen: Date }[]
+    >(
+      `select id, device, user_agent, ip, created_at as created, last_seen_at as last_seen from sessions
        where user_id = ? and status = 'active' and refresh_until > now() order by last_seen_at desc`,
       [user_id],
     );
     return {
-      sessions: rows.map((r) => ({
-        id: r.id,
-        device: r.device,
-        ip: r.ip,
-        created: new Date(r.created).toISOString(),
-        last_seen: new Date(r.last_seen).toISOString(),
-        current: r.id === current_session,
-      })),
+      sessions: rows.map((r) => {
+        const agent = deviceOf(r.user_agent);
+        return {
+          id: r.id,
+          device: r.device,
+          browser: agent.browser,
+          os: agent.os,
+          device_type: agent.type,
+          ip: r.ip,
+          created: new Date(r.created).toISOString(),
+          last_seen: new Date(r.last_seen).toISOString(),
+          current: r.id === current_session,
+        };
+      }),
     };
   };
 }
