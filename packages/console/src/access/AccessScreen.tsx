@@ -1,8 +1,8 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/api.js';
-import { setUnsaved } from '../leave-guard.js';
 import { useSaveSettings, useSettings } from '../settings/queries.js';
 import { DataTable } from '../ui/DataTable.js';
+import { useFocusOnProblem, useUnsavedChanges } from '../ui/form-hooks.js';
 import { type AccessTable, AccessTableContext, COLUMNS, ROWS } from './columns.js';
 import { type AccessRule, accessPatch, BUILT_IN_ROLES, problemsByRoute, ROUTE_DEFAULTS, type RuleDraft, toDraft } from './rules.js';
 import './access.css';
@@ -29,14 +29,9 @@ function AccessForm({ inForce, knownRoles }: { inForce: Policy; knownRoles: stri
   useEffect(() => setDrafts(draftsOf(inForce)), [inForce]);
   const patch = accessPatch(inForce, drafts);
   const dirty = Object.keys(patch).length > 0;
-  useEffect(() => {
-    setUnsaved(dirty);
-    return () => setUnsaved(false);
-  }, [dirty]);
+  useUnsavedChanges(dirty);
   const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (save.error) formRef.current?.querySelector<HTMLElement>('select[aria-invalid="true"]')?.focus();
-  }, [save.error]);
+  useFocusOnProblem(formRef, save.error);
 
   const refused = save.error instanceof ApiError && save.error.code === 'rest_invalid_param';
   const problems = refused ? problemsByRoute((save.error as ApiError).params) : {};

@@ -1,4 +1,5 @@
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
+import { useFocusOnProblem } from '../ui/form-hooks.js';
 import { EVENT_TYPES } from './events.js';
 import { fromInput, type LogFilter, PAGE_SIZES, toInput } from './filter.js';
 
@@ -15,10 +16,7 @@ export function Filters({ filter, problems, onApply }: FiltersProps) {
   // Back, forward or a link change the filter: the form follows.
   useEffect(() => setDraft(filter), [filter]);
   const form = useRef<HTMLFormElement>(null);
-  // A refused filter takes the keyboard to the first field at fault.
-  useEffect(() => {
-    if (Object.keys(problems).length > 0) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [problems]);
+  useFocusOnProblem(form, Object.keys(problems).length > 0 ? problems : null);
   // The event types open when some are chosen or refused; otherwise the operator opens them.
   const events = useRef<HTMLDetailsElement>(null);
   useEffect(() => {

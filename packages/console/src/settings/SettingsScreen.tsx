@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/api.js';
-import { setUnsaved } from '../leave-guard.js';
+import { useFocusOnProblem, useUnsavedChanges } from '../ui/form-hooks.js';
 import { Field } from './Field.js';
 import { type Draft, problemsBySetting, type SettingsValues, toDraft, toPatch } from './form.js';
 import { HooksField } from './HooksField.js';
@@ -23,15 +23,9 @@ function SettingsForm({ loaded }: { loaded: SettingsValues }) {
   useEffect(() => setDraft(toDraft(loaded)), [loaded]);
   const patch = toPatch(loaded, draft);
   const formRef = useRef<HTMLFormElement>(null);
-  // A refused save takes the keyboard to the first field at fault.
-  useEffect(() => {
-    if (save.error) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [save.error]);
+  useFocusOnProblem(formRef, save.error);
   const dirty = Object.keys(patch).length > 0;
-  useEffect(() => {
-    setUnsaved(dirty);
-    return () => setUnsaved(false);
-  }, [dirty]);
+  useUnsavedChanges(dirty);
 
   const problems = save.error instanceof ApiError && save.error.code === 'rest_invalid_param' ? problemsBySetting(save.error.params) : {};
   const general =

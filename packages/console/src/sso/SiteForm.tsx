@@ -1,6 +1,6 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { setUnsaved } from '../leave-guard.js';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { fieldProblems } from '../ui/field-problems.js';
+import { useFocusOnProblem, useUnsavedChanges } from '../ui/form-hooks.js';
 import { SelectField } from '../ui/SelectField.js';
 import { TextField } from '../ui/TextField.js';
 import type { Site, SiteBody } from './queries.js';
@@ -46,13 +46,8 @@ export function SiteForm({
   const body = site ? patchBody(site, draft) : createBody(draft);
   const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(site));
   const problems = fieldProblems(error, SITE_FIELDS);
-  useEffect(() => {
-    setUnsaved(dirty);
-    return () => setUnsaved(false);
-  }, [dirty]);
-  useEffect(() => {
-    if (error) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [error]);
+  useUnsavedChanges(dirty);
+  useFocusOnProblem(form, error);
   const set = (patch: Partial<SiteDraft>) => setDraft((current) => ({ ...current, ...patch }));
   const text = (name: keyof SiteDraft, label: string, help?: string, extra: { multiline?: boolean; type?: 'password' } = {}) => (
     <TextField

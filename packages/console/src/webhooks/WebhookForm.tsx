@@ -1,6 +1,6 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { setUnsaved } from '../leave-guard.js';
+import { type FormEvent, useId, useRef, useState } from 'react';
 import { fieldProblems } from '../ui/field-problems.js';
+import { useFocusOnProblem, useUnsavedChanges } from '../ui/form-hooks.js';
 import { TextField } from '../ui/TextField.js';
 import type { Webhook, WebhookInput } from './queries.js';
 
@@ -54,14 +54,8 @@ export function WebhookForm({
   const [draft, setDraft] = useState(() => draftOf(webhook));
   const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(webhook));
   const problems = fieldProblems(error, FIELDS);
-  useEffect(() => {
-    setUnsaved(dirty);
-    return () => setUnsaved(false);
-  }, [dirty]);
-  // A refused save takes the keyboard to the first field at fault.
-  useEffect(() => {
-    if (error) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [error]);
+  useUnsavedChanges(dirty);
+  useFocusOnProblem(form, error);
   const set = (patch: Partial<Draft>) => setDraft((current) => ({ ...current, ...patch }));
   const toggle = (type: string, on: boolean) =>
     set({ events: on ? [...draft.events, type].sort() : draft.events.filter((t) => t !== type) });
