@@ -1,3 +1,4 @@
+import { type ControlAria, FieldFrame } from '../ui/FieldFrame.js';
 import { labelOf, MEANINGS, type SettingSchema } from './schema.js';
 
 interface FieldProps {
@@ -17,40 +18,35 @@ function hint(schema: SettingSchema): string {
 
 /** One setting: its control, what it means, its default and range, and what the API said of it. */
 export function Field({ name, schema, value, problems, onChange }: FieldProps) {
-  const id = `setting-${name}`;
-  const describedBy = [`${id}-help`, problems ? `${id}-error` : ''].filter(Boolean).join(' ');
-  const common = { id, name, 'aria-describedby': describedBy, 'aria-invalid': problems ? true : undefined };
-  let control: React.ReactNode;
-  if (schema.type === 'boolean') {
-    control = <input {...common} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />;
-  } else if (schema.anyOf) {
-    control = (
-      <select {...common} value={String(value)} onChange={(e) => onChange(e.target.value)}>
-        {schema.anyOf.map((choice) => (
-          <option key={choice.const}>{choice.const}</option>
-        ))}
-      </select>
-    );
-  } else {
+  const control = (aria: ControlAria) => {
+    const common = { ...aria, name };
+    if (schema.type === 'boolean') {
+      return <input {...common} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />;
+    }
+    if (schema.anyOf) {
+      return (
+        <select {...common} value={String(value)} onChange={(e) => onChange(e.target.value)}>
+          {schema.anyOf.map((choice) => (
+            <option key={choice.const}>{choice.const}</option>
+          ))}
+        </select>
+      );
+    }
     const numeric = schema.type === 'integer';
-    control = (
-      <input {...common} inputMode={numeric ? 'numeric' : 'text'} value={String(value)} onChange={(e) => onChange(e.target.value)} />
-    );
-  }
+    return <input {...common} inputMode={numeric ? 'numeric' : 'text'} value={String(value)} onChange={(e) => onChange(e.target.value)} />;
+  };
   return (
-    <div className={schema.type === 'boolean' ? 'field check' : 'field'}>
-      <label htmlFor={id}>
-        {labelOf(name)} <code>{name}</code>
-      </label>
-      {control}
-      <p id={`${id}-help`} className="help">
-        {MEANINGS[name]} {hint(schema)}
-      </p>
-      {problems && (
-        <p id={`${id}-error`} className="error">
-          {problems.join(' ')}
-        </p>
-      )}
-    </div>
+    <FieldFrame
+      id={`setting-${name}`}
+      className={schema.type === 'boolean' ? 'field check' : 'field'}
+      label={
+        <>
+          {labelOf(name)} <code>{name}</code>
+        </>
+      }
+      help={[MEANINGS[name], hint(schema)].filter(Boolean).join(' ')}
+      problem={problems?.join(' ')}
+      control={control}
+    />
   );
 }

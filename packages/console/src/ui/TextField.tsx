@@ -1,9 +1,7 @@
 import type { ReactNode } from 'react';
+import { FieldFrame } from './FieldFrame.js';
 
-/**
- * A labelled text control with its help and the API's word on it, tied by `aria-describedby`:
- * the label, then the control, then what is wrong, as the settings screen shows its fields.
- */
+/** A labelled text control with its help and the API's word on it. */
 export function TextField({
   id,
   label,
@@ -25,33 +23,20 @@ export function TextField({
   type?: 'text' | 'password' | 'url';
   required?: boolean;
 }) {
-  const describedBy = [help ? `${id}-help` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  const common = {
-    id,
-    value,
-    'aria-describedby': describedBy,
-    'aria-invalid': problem ? true : undefined,
-    'aria-required': required || undefined,
-    spellCheck: false,
-  };
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {multiline ? (
-        <textarea {...common} rows={6} onChange={(e) => onChange(e.target.value)} />
-      ) : (
-        <input {...common} type={type} autoComplete="off" onChange={(e) => onChange(e.target.value)} />
-      )}
-      {help && (
-        <p id={`${id}-help`} className="help">
-          {help}
-        </p>
-      )}
-      {problem && (
-        <p id={`${id}-error`} className="error">
-          {problem}
-        </p>
-      )}
-    </div>
+    <FieldFrame
+      id={id}
+      label={label}
+      help={help}
+      problem={problem}
+      control={(aria) => {
+        const common = { ...aria, value, 'aria-required': required || undefined, spellCheck: false };
+        return multiline ? (
+          <textarea {...common} rows={6} onChange={(e) => onChange(e.target.value)} />
+        ) : (
+          <input {...common} type={type} autoComplete="off" onChange={(e) => onChange(e.target.value)} />
+        );
+      }}
+    />
   );
 }
