@@ -40,6 +40,8 @@ describe('password checks under overload', () => {
     expect((await system.post('/register', user)).status).toBe(201);
     // Identity has now timed bcrypt at least once (the registration's hash).
     expect((await loginCommand(user, Date.now() + 5000)).ok).toBe(true);
+    // Its event is published after the answer, from the outbox: count from after it arrives.
+    await bus.waitForEvent('auth.login.succeeded');
     const before = bus.events.filter((e) => e.type.startsWith('auth.')).length;
 
     // More shed attempts than the account's limit (5), with the wrong password even.

@@ -4,7 +4,7 @@ import { ADMIN, ADMIN_ENV, adminToken, call, serviceDb } from './support/admin-a
 import { admin } from './support/admin-cli.js';
 import { startTestSystem, type TestSystem } from './support/system.js';
 import { type Bus, claimsOf, login, openBus } from './support/tokens.js';
-import { newUser } from './support/users.js';
+import { eventually, newUser } from './support/users.js';
 import { createWordPressDb, type WordPressDb } from './support/wordpress/database.js';
 import { type SiteUser, testSite } from './support/wordpress/site.js';
 
@@ -146,13 +146,12 @@ describe('importing a WordPress site', () => {
     const expected = expectedOf(users);
     const done = expectedOf(firstPart()).imported;
     expect(summaryOf(again.stdout)).toEqual({ ...expected, imported: expected.imported - done, unchanged: done });
-    const imported = bus.events.slice(before).filter((e) => e.type === 'user.imported');
-    expect(imported.map((e) => e.data.user_id).sort()).toEqual(
-      rest
-        .filter((u) => u.expected === 'imported')
-        .map((u) => u.row.id)
-        .sort(),
-    );
+    const brought = rest.filter((u) => u.expected === 'imported').map((u) => u.row.id);
+    const imported = await eventually(async () => {
+      const seen = bus.events.slice(before).filter((e) => e.type === 'user.imported');
+      return seen.length >= brought.length ? seen : undefined;
+    });
+    expect(imported.map((e) => e.data.user_id).sort()).toEqual(brought.sort());
     const last = await run();
     expect(summaryOf(last.stdout)).toEqual({ ...expected, imported: 0, unchanged: expected.imported });
   });
