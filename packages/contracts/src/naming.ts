@@ -20,6 +20,13 @@ export interface Names {
   command(service: CommandService, name: string): string;
   /** Every command subject of one service, for its queue subscription. */
   commands(service: CommandService): string;
+  /**
+   * `hk.cmd.identity.<replica>.register`: one replica's own subject for a command, for a command
+   * sent again to a replica known to answer (see the platform's bus/replicas.ts).
+   */
+  replicaCommand(service: CommandService, replica: string, name: string): string;
+  /** Every command subject of one replica, for its own subscription beside the queue group's. */
+  replicaCommands(service: CommandService, replica: string): string;
   /** `hk.evt.identity.user.registered` */
   event(service: ServiceName, type: string): string;
   /** Every event of the instance. */
@@ -62,6 +69,8 @@ export function names(instance: string): Names {
     instance,
     command: (service, name) => `${instance}.cmd.${service}.${name}`,
     commands: (service) => `${instance}.cmd.${service}.*`,
+    replicaCommand: (service, replica, name) => `${instance}.cmd.${service}.${replica}.${name}`,
+    replicaCommands: (service, replica) => `${instance}.cmd.${service}.${replica}.*`,
     event: (service, type) => `${instance}.evt.${service}.${type}`,
     events: `${instance}.evt.>`,
     deadLetter: (consumer) => `${instance}.dlq.${consumer}`,

@@ -8,6 +8,8 @@ describe('names', () => {
     expect(n.instance).toBe('hk');
     expect(n.command('identity', 'register')).toBe('hk.cmd.identity.register');
     expect(n.commands('tokens')).toBe('hk.cmd.tokens.*');
+    expect(n.replicaCommand('tokens', 'r1', 'refresh')).toBe('hk.cmd.tokens.r1.refresh');
+    expect(n.replicaCommands('tokens', 'r1')).toBe('hk.cmd.tokens.r1.*');
     expect(n.event('identity', 'user.registered')).toBe('hk.evt.identity.user.registered');
     expect(n.events).toBe('hk.evt.>');
     expect(n.deadLetter('hk_audit')).toBe('hk.dlq.hk_audit');
@@ -29,6 +31,7 @@ describe('names', () => {
       return [
         n.command('identity', 'login'),
         n.commands('identity'),
+        n.replicaCommands('identity', 'r1'),
         n.event('tokens', 'token.issued'),
         n.events,
         n.deadLetter('audit'),

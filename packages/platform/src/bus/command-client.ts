@@ -14,13 +14,16 @@ import { COMMAND_KEY_HEADER } from '../idempotency/command-replies.js';
 import { injectTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson, type Reply } from './codec.js';
 import { createHedgePolicy, type HedgePolicy } from './hedge.js';
+import { isNoResponders } from './liveness.js';
+import { REPLICA_HEADER, type RecentReplicas, recentReplicas } from './replicas.js';
 
 export interface CommandClient {
   /**
    * Sends a command and waits for its reply. No answer in time (or nobody listening) is
    * `headlesskey_unavailable`; it never throws for a refusal. A read-only command, or one sent
    * with a `commandKey` (its service runs it once), is sent again within the same deadline when
-   * its answer is late (see hedge.ts); any other is sent once.
+   * its answer is late (see hedge.ts), to a replica that answers (see replicas.ts); any other is
+   * sent once.
    */
   send<D extends CommandDef>(
     def: D,
@@ -53,6 +56,7 @@ export function createCommandClient(
   names: Names,
   defaultTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
   hedge: HedgePolicy = createHedgePolicy(),
+  replicas: RecentReplicas = recentReplicas(),
 ): CommandClient {
   return {
     send(def, payload, timeoutMs = defaultTimeoutMs, options = {}) {
@@ -65,12 +69,22 @@ export function createCommandClient(
           headers.set(DEADLINE_HEADER, String(deadline));
           if (options.commandKey) headers.set(COMMAND_KEY_HEADER, options.commandKey);
           const data = encodeJson(payload);
-          const request = (ms: number, attempt: number) => {
+          const request: Attempt = async (ms, attempt, replica) => {
             headers.set(ATTEMPT_HEADER, String(attempt));
-            return nc.request(subject, data, { timeout: ms, headers });
+            const to = replica ? names.replicaCommand(def.service, replica, def.name) : subject;
+            try {
+              const msg = await nc.request(to, data, { timeout: ms, headers });
+              const by = msg.headers?.get(REPLICA_HEADER);
+              if (by) replicas.answered(def.service, by);
+              return msg;
+            } catch (err) {
+              if (replica && isNoResponders(err)) replicas.gone(def.service, replica);
+              throw err;
+            }
           };
           const safeAgain = def.readOnly || options.commandKey !== undefined;
-          const msg = safeAgain ? await hedged(request, subject, deadline, hedge) : await request(timeoutMs, 1);
+          const again = (tried: ReadonlySet<string>) => replicas.next(def.service, tried);
+          const msg = safeAgain ? await hedged(request, again, subject, deadline, hedge) : await request(timeoutMs, 1);
           bytes = msg.data;
         } catch (err) {
           if (UNAVAILABLE.some((kind) => err instanceof kind)) {
@@ -91,13 +105,18 @@ export function createCommandClient(
   };
 }
 
+/** Sends one attempt of a command: to the queue group, or to one `replica` of the service. */
+type Attempt = (timeoutMs: number, attempt: number, replica?: string) => Promise<Msg>;
+
 /**
  * Sends the request, and again each time the policy finds its answer late, until the deadline:
- * the first answer wins. Fails when every attempt sent has failed (nobody listening fails at
- * once, as a single send would), or at the deadline.
+ * the first answer wins. A repeat goes to the replica `next` names among those not yet tried, and
+ * when the one it named has gone, at once to the next. Fails when every attempt sent has failed
+ * (nobody listening fails at once, as a single send would), or at the deadline.
  */
 function hedged(
-  request: (timeoutMs: number, attempt: number) => Promise<Msg>,
+  request: Attempt,
+  next: (tried: ReadonlySet<string>) => string | undefined,
   subject: string,
   deadline: number,
   policy: HedgePolicy,
@@ -112,11 +131,14 @@ function hedged(
       clearTimeout(timer);
     };
     let attempts = 0;
+    const tried = new Set<string>();
     const launch = (waitMs: number) => {
       const sentAt = Date.now();
+      const replica = attempts > 0 ? next(tried) : undefined;
+      if (replica) tried.add(replica);
       pending += 1;
       attempts += 1;
-      request(Math.max(1, deadline - sentAt), attempts).then(
+      request(Math.max(1, deadline - sentAt), attempts, replica).then(
         (msg) => {
           if (settled) return;
           settle();
@@ -125,7 +147,13 @@ function hedged(
         },
         (err: unknown) => {
           pending -= 1;
-          if (settled || pending > 0) return;
+          if (settled) return;
+          // The replica it went to has gone: its turn passes to the next at once, at no cost.
+          if (replica && isNoResponders(err) && Date.now() < deadline) {
+            clearTimeout(timer);
+            return launch(waitMs);
+          }
+          if (pending > 0) return;
           settle();
           reject(err);
         },

@@ -12,6 +12,7 @@ import { createCommandClient } from './command-client.js';
 import { type CommandServer, createCommandServer } from './command-server.js';
 import { createHedgePolicy } from './hedge.js';
 import { processLiveness } from './liveness.js';
+import { recentReplicas } from './replicas.js';
 
 const request = Type.Object({ id: Type.Integer() });
 const reply = Type.Object({ id: Type.Integer() });
@@ -86,6 +87,69 @@ describe('a read-only command', () => {
     const started = Date.now();
     expect(await client.send(look, { id: 1 })).toEqual({ ok: false, error: { code: 'headlesskey_unavailable' } });
     expect(Date.now() - started).toBeLessThan(500);
+  });
+});
+
+describe('a command sent again', () => {
+  /** One repeat per command sent one at a time: the budget holds one extra attempt, and each command earns one. */
+  const oneRepeatEach = () => createHedgePolicy({ initialDelayMs: 100, ratio: 1, burst: 1 });
+  const COMMANDS = 20;
+
+  /** A replica in the queue group that takes its share of the commands and answers none: stopped. */
+  async function stoppedReplica(names: ReturnType<typeof uniqueInstance>) {
+    const taken: Msg[] = [];
+    const nc = await bus();
+    nc.subscribe(names.commands('tokens'), { queue: 'tokens', callback: (_err, msg) => taken.push(msg) });
+    await nc.flush();
+    return taken;
+  }
+
+  /** A replica that answers. */
+  async function answeringReplica(names: ReturnType<typeof uniqueInstance>) {
+    const nc = await bus();
+    const server = createCommandServer(nc, names, 'tokens', logger).on(look, async ({ id }) => ({ id }));
+    servers.push(server);
+    server.listen();
+    await nc.flush();
+  }
+
+  const ids = (from: number) => Array.from({ length: COMMANDS }, (_, i) => from + i);
+  const answersOf = (from: number) => ids(from).map((id) => ({ ok: true, data: { id } }));
+
+  it('goes to the replica that answered last, not back to one that takes commands and answers none', async () => {
+    const names = uniqueInstance();
+    await answeringReplica(names);
+    const client = createCommandClient(await bus(), names, TIMEOUT_MS, oneRepeatEach());
+    expect(await client.send(look, { id: 0 })).toEqual({ ok: true, data: { id: 0 } });
+    const taken = await stoppedReplica(names);
+
+    const answers = [];
+    for (const id of ids(1)) answers.push(await client.send(look, { id }));
+
+    // About half the first attempts went to the stopped replica; sent again at random, a quarter
+    // of all the commands would have gone to it twice, and failed.
+    expect(taken.length).toBeGreaterThan(0);
+    expect(answers).toEqual(answersOf(1));
+  });
+
+  it('passes over a replica that answered last and has since gone, at once and at no cost', async () => {
+    const names = uniqueInstance();
+    await answeringReplica(names);
+    const replicas = recentReplicas();
+    const client = createCommandClient(await bus(), names, TIMEOUT_MS, oneRepeatEach(), replicas);
+    expect((await client.send(look, { id: 0 })).ok).toBe(true);
+    const taken = await stoppedReplica(names);
+
+    const answers = [];
+    for (const id of ids(1)) {
+      // Before each command, a replica answered last whose subject nobody listens on any more.
+      replicas.answered('tokens', 'departed');
+      answers.push(await client.send(look, { id }));
+    }
+
+    // Each command the stopped replica took was sent on to the departed one, then to the one that answers.
+    expect(taken.length).toBeGreaterThan(0);
+    expect(answers).toEqual(answersOf(1));
   });
 });
 

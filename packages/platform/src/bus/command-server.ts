@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { CommandDef, CommandService, Names } from '@headlesskey/contracts';
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import { COMMAND_KEY_HEADER, type CommandReplies } from '../idempotency/command-replies.js';
@@ -8,6 +9,7 @@ import { extractTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson, firstViolation, type Reply } from './codec.js';
 import { DEADLINE_HEADER } from './command-client.js';
 import { DomainError } from './domain-error.js';
+import { REPLICA_HEADER } from './replicas.js';
 
 /** What a handler knows of the request beyond its payload. */
 export interface CommandMeta {
@@ -40,7 +42,10 @@ interface Route {
 export interface CommandServer {
   /** Registers the handler of one command; the payload is checked against its schema first. */
   on<D extends CommandDef>(def: D, handle: CommandHandler<D>): CommandServer;
-  /** Subscribes with the service's queue group, so replicas share the load. */
+  /**
+   * Subscribes with the service's queue group, so replicas share the load, and on this replica's
+   * own subjects, where a command is sent again to a replica known to answer (see replicas.ts).
+   */
   listen(): void;
   /** Stops taking commands and waits for the ones in flight. */
   close(): Promise<void>;
@@ -59,14 +64,22 @@ export function createCommandServer(
 ): CommandServer {
   const routes = new Map<string, Route>();
   const inFlight = new Set<Promise<void>>();
-  let subscription: Subscription | undefined;
+  const subscriptions: Subscription[] = [];
+  const replica = randomBytes(6).toString('hex');
+  const answeredBy = headers();
+  answeredBy.set(REPLICA_HEADER, replica);
 
   const respond = async (msg: Msg): Promise<void> => {
     const name = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
     const route = routes.get(name);
     const parent = extractTrace(msg.headers);
     const reply = await inSpan(`${service}.${name}`, SpanKind.SERVER, parent, () => dispatch(route, msg, logger, replies));
-    if (msg.reply) msg.respond(encodeJson(reply));
+    if (msg.reply) msg.respond(encodeJson(reply), { headers: answeredBy });
+  };
+  const take = (err: Error | null, msg: Msg) => {
+    if (err) return logger.error({ err }, 'command subscription failed');
+    const done = respond(msg).finally(() => inFlight.delete(done));
+    inFlight.add(done);
   };
 
   const server: CommandServer = {
@@ -76,17 +89,13 @@ export function createCommandServer(
       return server;
     },
     listen() {
-      subscription = nc.subscribe(names.commands(service), {
-        queue: service,
-        callback: (err, msg) => {
-          if (err) return logger.error({ err }, 'command subscription failed');
-          const done = respond(msg).finally(() => inFlight.delete(done));
-          inFlight.add(done);
-        },
-      });
+      subscriptions.push(
+        nc.subscribe(names.commands(service), { queue: service, callback: take }),
+        nc.subscribe(names.replicaCommands(service, replica), { callback: take }),
+      );
     },
     async close() {
-      await subscription?.drain();
+      await Promise.all(subscriptions.map((s) => s.drain()));
       await Promise.allSettled([...inFlight]);
     },
   };

@@ -35,8 +35,13 @@ export function processLiveness(nc: NatsConnection, names: Names, service: strin
         await nc.request(names.process(holder), undefined, { timeout: ASK_TIMEOUT_MS });
         return false;
       } catch (err) {
-        return err instanceof NoRespondersError || (err instanceof RequestError && err.isNoResponders());
+        return isNoResponders(err);
       }
     },
   };
+}
+
+/** NATS answered at once that nobody listens on the subject. */
+export function isNoResponders(err: unknown): boolean {
+  return err instanceof NoRespondersError || (err instanceof RequestError && err.isNoResponders());
 }
