@@ -1,4 +1,4 @@
-import { createCommandClient, openAnswerStore, openRateLimiter, runService, watchSettings } from '@headlesskey/platform';
+import { createCommandClient, openAnswerStore, openRateLimiter, processLiveness, runService, watchSettings } from '@headlesskey/platform';
 import { buildApp } from './app.js';
 import { readGatewayConfig } from './config.js';
 
@@ -7,7 +7,8 @@ await runService('gateway', async ({ config, logger, nc }) => {
   const bus = createCommandClient(nc, config.names, gateway.commandTimeoutMs);
   const settings = await watchSettings(nc, config, logger);
   const limiter = await openRateLimiter(nc, config);
-  const answers = await openAnswerStore(nc, config);
+  // Names this gateway on the keys it holds, so another takes them over at once should it be killed.
+  const answers = await openAnswerStore(nc, config, processLiveness(nc, config.names, 'gateway'));
   const app = buildApp({ config: gateway, bus, settings, limiter, answers, logger });
   await app.listen({ port: gateway.port, host: gateway.host });
   logger.info({ url: `http://${gateway.host}:${gateway.port}/wp-json/${gateway.namespace}/${gateway.version}` }, 'gateway listening');

@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUrls, dropInstance, uniqueInstance } from '../../../../test/support/instance.js';
+import { processLiveness } from '../bus/liveness.js';
 import { type AnswerStore, openAnswerStore } from './answer-store.js';
 
 const names = uniqueInstance();
@@ -10,11 +11,14 @@ let clock = 1_000_000;
 let one: AnswerStore;
 let two: AnswerStore;
 
+/** A gateway's store on the bucket, on a clock the test moves. */
+const gateway = (on: NatsConnection) =>
+  openAnswerStore(on, { names, streamReplicas: 1 }, processLiveness(on, names, 'gateway'), () => clock);
+
 beforeAll(async () => {
   nc = await connect({ servers: backendUrls().natsUrl });
-  // Two gateways' stores on one bucket, on a clock the test moves.
-  one = await openAnswerStore(nc, { names, streamReplicas: 1 }, () => clock);
-  two = await openAnswerStore(nc, { names, streamReplicas: 1 }, () => clock);
+  one = await gateway(nc);
+  two = await gateway(nc);
 });
 
 afterAll(async () => {
@@ -45,5 +49,16 @@ describe('openAnswerStore', () => {
     expect(await one.begin('k3', 'body', STALE_MS)).toEqual({ kind: 'in_flight' });
     clock += STALE_MS + 1;
     expect(await one.begin('k3', 'body', STALE_MS)).toEqual({ kind: 'first' });
+  });
+
+  it('takes over at once a claim whose gateway has gone, and only then', async () => {
+    const own = await connect({ servers: backendUrls().natsUrl });
+    const killed = await gateway(own);
+    expect(await killed.begin('k4', 'body', STALE_MS)).toEqual({ kind: 'first' });
+    expect(await one.begin('k4', 'body', STALE_MS)).toEqual({ kind: 'in_flight' });
+    // Its connection gone, as a process killed in the request.
+    await own.close();
+    expect(await one.begin('k4', 'body', STALE_MS)).toEqual({ kind: 'first' });
+    expect(await two.begin('k4', 'body', STALE_MS)).toEqual({ kind: 'in_flight' });
   });
 });

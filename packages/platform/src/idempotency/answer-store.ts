@@ -2,6 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeJson, encodeJson } from '../bus/codec.js';
 import { type BucketPlace, IN_REQUEST_BUCKET_WAIT_MS, isCasConflict, openInstanceBucket } from '../bus/kv.js';
+import type { Liveness } from '../bus/liveness.js';
 
 /** How long an answer is replayed for its key: past it, the key is forgotten and may run again. */
 export const ANSWER_TTL_MS = 24 * 3600_000;
@@ -11,6 +12,8 @@ interface Entry {
   fingerprint: string;
   /** When the request that holds the key began (epoch ms); a stale one is taken over. */
   startedAt: number;
+  /** The gateway process running it (`Liveness.self`): once NATS says it has gone, it is taken over. */
+  holder?: string;
   sealed?: string;
 }
 
@@ -21,8 +24,11 @@ export type Begun = { kind: 'first' } | { kind: 'replay'; sealed: string } | { k
 export interface AnswerStore {
   /**
    * Takes `id` for this request, or says what holds it: an answer to replay, a request still in
-   * flight, or a request with another fingerprint. A claim older than `staleAfterMs` without an
-   * answer belonged to a gateway that stopped in it, and is taken over.
+   * flight, or a request with another fingerprint. A claim without an answer whose gateway has
+   * gone (killed in it: NATS has no responders for it) is taken over at once, and one older than
+   * `staleAfterMs` in any case (its gateway may be cut off, not gone). The retry that takes it over
+   * runs the request again, and its commands' key makes each service answer what it did the first
+   * time.
    */
   begin(id: string, fingerprint: string, staleAfterMs: number): Promise<Begun>;
   /** Records the request's final answer (sealed by the caller). */
@@ -38,13 +44,20 @@ const MAX_TRIES = 3;
  * hash, kept a day after its last write. Claims are compare-and-set writes, so two gateways never
  * both run the same key.
  */
-export async function openAnswerStore(nc: NatsConnection, place: BucketPlace, now: () => number = Date.now): Promise<AnswerStore> {
+export async function openAnswerStore(
+  nc: NatsConnection,
+  place: BucketPlace,
+  liveness: Liveness,
+  now: () => number = Date.now,
+): Promise<AnswerStore> {
   const kv = await openInstanceBucket(nc, place, 'idempotencyBucket', { history: 1, ttl: ANSWER_TTL_MS }, IN_REQUEST_BUCKET_WAIT_MS);
   return {
     async begin(id, fingerprint, staleAfterMs) {
-      const claim = encodeJson({ fingerprint, startedAt: now() } satisfies Entry);
+      const claim = encodeJson({ fingerprint, startedAt: now(), holder: liveness.self } satisfies Entry);
+      const abandoned = async (held: Entry) =>
+        held.startedAt <= now() - staleAfterMs || (held.holder !== undefined && (await liveness.gone(held.holder)));
       for (let i = 0; i < MAX_TRIES; i++) {
-        const found = await tryBegin(kv, id, claim, fingerprint, now() - staleAfterMs);
+        const found = await tryBegin(kv, id, claim, fingerprint, abandoned);
         if (found) return found;
       }
       return { kind: 'in_flight' };
@@ -59,12 +72,18 @@ export async function openAnswerStore(nc: NatsConnection, place: BucketPlace, no
 }
 
 /** One conditional write, or what holds the key; undefined when another request wrote in between. */
-async function tryBegin(kv: KV, id: string, claim: Uint8Array, fingerprint: string, staleBefore: number): Promise<Begun | undefined> {
+async function tryBegin(
+  kv: KV,
+  id: string,
+  claim: Uint8Array,
+  fingerprint: string,
+  abandoned: (held: Entry) => Promise<boolean>,
+): Promise<Begun | undefined> {
   const entry = await kv.get(id);
   const held = entry?.operation === 'PUT' ? (decodeJson(entry.value) as Entry) : undefined;
   if (held && held.fingerprint !== fingerprint) return { kind: 'mismatch' };
   if (held?.sealed) return { kind: 'replay', sealed: held.sealed };
-  if (held && held.startedAt > staleBefore) return { kind: 'in_flight' };
+  if (held && !(await abandoned(held))) return { kind: 'in_flight' };
   try {
     if (entry) await kv.update(id, claim, entry.revision);
     else await kv.create(id, claim);
