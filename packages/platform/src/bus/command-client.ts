@@ -15,6 +15,7 @@ import { injectTrace, inSpan, SpanKind } from '../telemetry/propagation.js';
 import { checker, decodeJson, encodeJson, type Reply } from './codec.js';
 import { createHedgePolicy, type HedgePolicy } from './hedge.js';
 import { isNoResponders } from './liveness.js';
+import { type Reconnects, watchReconnects } from './reconnects.js';
 import { REPLICA_HEADER, type RecentReplicas, recentReplicas } from './replicas.js';
 
 export interface CommandClient {
@@ -58,6 +59,7 @@ export function createCommandClient(
   hedge: HedgePolicy = createHedgePolicy(),
   replicas: RecentReplicas = recentReplicas(),
 ): CommandClient {
+  const reconnects = watchReconnects(nc);
   return {
     send(def, payload, timeoutMs = defaultTimeoutMs, options = {}) {
       const subject = names.command(def.service, def.name);
@@ -84,7 +86,7 @@ export function createCommandClient(
           };
           const safeAgain = def.readOnly || options.commandKey !== undefined;
           const again = (tried: ReadonlySet<string>) => replicas.next(def.service, tried);
-          const msg = safeAgain ? await hedged(request, again, subject, deadline, hedge) : await request(timeoutMs, 1);
+          const msg = safeAgain ? await hedged(request, again, subject, deadline, hedge, reconnects) : await request(timeoutMs, 1);
           bytes = msg.data;
         } catch (err) {
           if (UNAVAILABLE.some((kind) => err instanceof kind)) {
@@ -111,8 +113,9 @@ type Attempt = (timeoutMs: number, attempt: number, replica?: string) => Promise
 /**
  * Sends the request, and again each time the policy finds its answer late, until the deadline:
  * the first answer wins. A repeat goes to the replica `next` names among those not yet tried, and
- * when the one it named has gone, at once to the next. Fails when every attempt sent has failed
- * (nobody listening fails at once, as a single send would), or at the deadline.
+ * when the one it named has gone, at once to the next; when the connection is made again, one
+ * goes at once too (see reconnects.ts). Fails when every attempt sent has failed (nobody listening
+ * fails at once, as a single send would), or at the deadline.
  */
 function hedged(
   request: Attempt,
@@ -120,25 +123,36 @@ function hedged(
   subject: string,
   deadline: number,
   policy: HedgePolicy,
+  reconnects: Reconnects,
 ): Promise<Msg> {
   policy.sent();
   return new Promise((resolve, reject) => {
-    let pending = 0;
+    // Attempts not yet answered nor failed; one sent before a reconnect is no longer counted on.
+    let live = new Set<number>();
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    let attempts = 0;
+    let wait = policy.delayMs(subject, deadline - Date.now());
+    const tried = new Set<string>();
+    const off = reconnects.on(() => {
+      if (settled || Date.now() >= deadline) return;
+      live = new Set();
+      launch(wait);
+    });
     const settle = () => {
       settled = true;
       clearTimeout(timer);
+      off();
     };
-    let attempts = 0;
-    const tried = new Set<string>();
     const launch = (waitMs: number) => {
+      clearTimeout(timer);
+      wait = waitMs;
       const sentAt = Date.now();
       const replica = attempts > 0 ? next(tried) : undefined;
       if (replica) tried.add(replica);
-      pending += 1;
-      attempts += 1;
-      request(Math.max(1, deadline - sentAt), attempts, replica).then(
+      const attempt = ++attempts;
+      live.add(attempt);
+      request(Math.max(1, deadline - sentAt), attempt, replica).then(
         (msg) => {
           if (settled) return;
           settle();
@@ -146,14 +160,11 @@ function hedged(
           resolve(msg);
         },
         (err: unknown) => {
-          pending -= 1;
+          live.delete(attempt);
           if (settled) return;
           // The replica it went to has gone: its turn passes to the next at once, at no cost.
-          if (replica && isNoResponders(err) && Date.now() < deadline) {
-            clearTimeout(timer);
-            return launch(waitMs);
-          }
-          if (pending > 0) return;
+          if (replica && isNoResponders(err) && Date.now() < deadline) return launch(waitMs);
+          if (live.size > 0) return;
           settle();
           reject(err);
         },
@@ -163,6 +174,6 @@ function hedged(
         if (!settled && policy.spend()) launch(waitMs * 2);
       }, waitMs);
     };
-    launch(policy.delayMs(subject, deadline - Date.now()));
+    launch(wait);
   });
 }
