@@ -33,7 +33,11 @@ describe('security notices', () => {
 
   it('tells of a password change, and only of the one that happened', async () => {
     const user = await registerAndLogin(system);
-    const client = { authorization: `Bearer ${user.token}`, 'user-agent': 'NoticeTest/1.0 (X11; Linux)', 'x-device-id': 'ada-laptop' };
+    const client = {
+      authorization: `Bearer ${user.token}`,
+      'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
+      'x-device-id': 'ada-laptop',
+    };
     const wrong = { current_password: 'not the password at all', new_password: NEW_PASSWORD };
     expect((await system.post('/change-password', wrong, { ...client, 'x-forwarded-for': '203.0.113.8' })).status).toBe(403);
 
@@ -49,7 +53,7 @@ describe('security notices', () => {
     expect(notice.subject).toBe('[HeadlessKey] Your password was changed');
     expect(notice.text).toContain(`Account: ${user.username}`);
     expect(notice.text).toContain('IP address: 203.0.113.9');
-    expect(notice.text).toContain('Device: ada-laptop (NoticeTest/1.0 (X11; Linux))');
+    expect(notice.text).toContain('Device: ada-laptop (Firefox 133 on Linux)');
     expect(notice.html).toContain('203.0.113.9');
     // The time of the change, to the second.
     expect(whenOf(notice)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);

@@ -1,3 +1,4 @@
+import { deviceOf } from '@headlesskey/platform';
 import type { SecurityNotice } from '../../credential/reset/jobs.js';
 import { escapeHtml, type MailContent, mailPage } from '../templates.js';
 
@@ -60,10 +61,15 @@ ${rows}
   return { subject, text, html };
 }
 
-/** The device the client named, else its browser's User-Agent, on one line. */
+/**
+ * The device the client named and the browser and OS its User-Agent names (`Firefox 133 on Mac OS
+ * 14.5`), as the owner would recognise them; an agent that names neither (an app, a script) is
+ * shown as it came, on one line.
+ */
 function deviceLine(facts: NoticeFacts): string {
   const device = oneLine(facts.device, MAX_AGENT);
-  const agent = oneLine(facts.userAgent, MAX_AGENT);
+  const { browser, os } = deviceOf(facts.userAgent);
+  const agent = (browser && os ? `${browser} on ${os}` : browser || os) || oneLine(facts.userAgent, MAX_AGENT);
   if (device && agent) return `${device} (${agent})`;
   return device || agent || 'unknown';
 }

@@ -7,7 +7,7 @@ const FACTS = {
   login: 'ada',
   at: Date.UTC(2026, 11, 7, 6, 40, 12),
   ip: '203.0.113.9',
-  userAgent: 'Mozilla/5.0 (Macintosh) Firefox/133.0',
+  userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:133.0) Gecko/20100101 Firefox/133.0',
 };
 
 describe('security notices', () => {
@@ -17,7 +17,7 @@ describe('security notices', () => {
     expect(mail.text).toContain('Account: ada');
     expect(mail.text).toContain('When: Mon, 07 Dec 2026 06:40:12 GMT');
     expect(mail.text).toContain('IP address: 203.0.113.9');
-    expect(mail.text).toContain('Device: ada-laptop (Mozilla/5.0 (Macintosh) Firefox/133.0)');
+    expect(mail.text).toContain('Device: ada-laptop (Firefox 133 on Mac OS 14.5)');
     expect(mail.html).toContain('203.0.113.9');
   });
 
@@ -40,6 +40,11 @@ describe('security notices', () => {
     expect(mail.text).toContain('Device: tab two (<script>x</script> Bcc: someone@example.com AAA');
     const deviceLine = mail.text.split('\n').find((line) => line.startsWith('Device: '))!;
     expect(deviceLine.length).toBeLessThan(450);
+  });
+
+  it('shows an agent that names no browser or OS as it came: an app or a script', () => {
+    const mail = securityNoticeMail({ ...FACTS, notice: 'password_changed', userAgent: 'curl/8.5.0' });
+    expect(mail.text).toContain('Device: curl/8.5.0');
   });
 
   it('says unknown for what the request did not tell', () => {
