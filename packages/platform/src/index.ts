@@ -13,7 +13,7 @@ export { type Liveness, processLiveness } from './bus/liveness.js';
 export * from './config/common.js';
 export * from './config/env.js';
 export { createHookCaller, type HookCaller, type HookOutcome, hookPolicy, MAX_HOOK_REPLY_BYTES } from './hooks/hook-caller.js';
-export { type AnswerStore, type Begun, openAnswerStore } from './idempotency/answer-store.js';
+export { type AnswerStore, type Begun, type KeyClaim, openAnswerStore } from './idempotency/answer-store.js';
 export { type CommandReplies, commandReplies } from './idempotency/command-replies.js';
 export { derive, keyedHash, recordId, seal, unseal } from './idempotency/sealing.js';
 export { type BackgroundLoop, type BackgroundLoopOptions, type StepOutcome, startBackgroundLoop } from './lifecycle/background-loop.js';

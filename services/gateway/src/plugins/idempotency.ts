@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type AnswerStore, type CommandClient, derive, keyedHash, recordId, seal, unseal } from '@headlesskey/platform';
+import { type AnswerStore, type CommandClient, derive, type KeyClaim, keyedHash, recordId, seal, unseal } from '@headlesskey/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from './errors.js';
 
@@ -18,8 +18,8 @@ interface Claim {
   secret: Buffer;
   /** Sent with the route's commands, so a service runs each once for this request. */
   commandKey: string;
-  /** The bucket could not be reached when the request began: nothing to record when it ends. */
-  unrecorded?: true;
+  /** Its hold on the key; none when the bucket could not be reached as it began: nothing to record when it ends. */
+  hold?: KeyClaim;
 }
 
 /** A stored answer, byte for byte. */
@@ -61,13 +61,13 @@ export function idempotencyGuard(store: AnswerStore, routeKey: string, staleAfte
       return undefined;
     });
     if (!begun) {
-      claims.set(request, { ...claim, unrecorded: true });
+      claims.set(request, claim);
       return;
     }
     if (begun.kind === 'mismatch') return sendError(reply, { code: 'headlesskey_idempotency_key_reused' });
     if (begun.kind === 'in_flight') return sendError(reply, { code: 'headlesskey_idempotency_key_in_flight' });
     if (begun.kind === 'replay') return replay(reply, claim, begun.sealed);
-    claims.set(request, claim);
+    claims.set(request, { ...claim, hold: begun.claim });
   };
 }
 
@@ -102,14 +102,15 @@ export function finishIdempotent(store: AnswerStore, staleAfterMs: number) {
     const claim = claims.get(request);
     if (!claim) return payload;
     claims.delete(request);
-    if (claim.unrecorded) return payload;
+    const { hold } = claim;
+    if (!hold) return payload;
     const final = reply.statusCode < 500 && reply.statusCode !== 429 && typeof payload === 'string';
     const record = final
       ? () => {
           const answer: StoredAnswer = { status: reply.statusCode, contentType: String(reply.getHeader('content-type')), body: payload };
-          return store.finish(claim.id, claim.fingerprint, seal(claim.secret, JSON.stringify(answer)));
+          return store.finish(claim.id, hold, claim.fingerprint, seal(claim.secret, JSON.stringify(answer)));
         }
-      : () => store.forget(claim.id);
+      : () => store.forget(claim.id, hold);
     try {
       await record();
     } catch (err) {

@@ -15,7 +15,7 @@ function bucketBackAfter(outage: number) {
     writes.push(what);
   };
   const store: AnswerStore = {
-    begin: async () => ({ kind: 'first' }),
+    begin: async () => ({ kind: 'first', claim: { name: 'claim', revision: 1 } }),
     finish: () => write('finish'),
     forget: () => write('forget'),
   };
