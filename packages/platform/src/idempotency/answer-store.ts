@@ -78,15 +78,13 @@ export async function openAnswerStore(
       running.add(name);
       const claim = encodeJson({ fingerprint, startedAt: now(), holder: liveness.self, claim: name } satisfies Entry);
       let found: Awaited<ReturnType<typeof tryBegin>>;
-      for (let i = 0; i < MAX_TRIES && !found; i++) {
-        found = await tryBegin(kv, id, claim, fingerprint, (held) => abandoned(held, staleAfterMs)).catch((err: unknown) => {
-          running.delete(name);
-          throw err;
-        });
+      try {
+        for (let i = 0; i < MAX_TRIES && !found; i++)
+          found = await tryBegin(kv, id, claim, fingerprint, (held) => abandoned(held, staleAfterMs));
+      } finally {
+        if (found?.kind !== 'first') running.delete(name);
       }
-      if (found?.kind === 'first') return { kind: 'first', claim: { name, revision: found.revision } };
-      running.delete(name);
-      return found ?? { kind: 'in_flight' };
+      return found?.kind === 'first' ? { kind: 'first', claim: { name, revision: found.revision } } : (found ?? { kind: 'in_flight' });
     },
     async finish(id, claim, fingerprint, sealed) {
       running.delete(claim.name);
